@@ -1,0 +1,1 @@
+"""Cards: dataset cards for selections (and, later, model cards with evaluation results)."""

@@ -1,0 +1,85 @@
+"""Dataset card for a selection, from its manifest, rendered with ``huggingface_hub.DatasetCard``."""
+
+from __future__ import annotations
+
+import importlib.resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from s2r_hf.prompts import JUDGE_SYSTEM_PROMPT
+
+
+def template_path(name: str) -> str:
+    """A template under ``model_cards/`` (source checkout) or the copy packaged as ``s2r_hf._model_cards``."""
+    source = Path(__file__).resolve().parents[2] / "model_cards" / name
+    if source.exists():
+        return str(source)
+    return str(importlib.resources.files("s2r_hf._model_cards") / name)
+
+
+def _size_category(n: int) -> str:
+    for limit, label in ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (1_000_000, "100K<n<1M")):
+        if n < limit:
+            return label
+    return "1M<n<10M"
+
+
+def _mean(values: np.ndarray | None, mask: np.ndarray | None = None) -> str:
+    if values is None:
+        return "–"
+    v = np.asarray(values, dtype=np.float64)
+    v = v[mask] if mask is not None else v
+    return f"{np.nanmean(v):.4g}" if len(v) else "–"
+
+
+def build_dataset_card(
+    manifest: dict[str, Any], *, command: str, columns: dict[str, np.ndarray | None], selected: np.ndarray
+):
+    """A ``DatasetCard`` with YAML metadata (configs for load_dataset, tags, size) and the recipe body."""
+    from huggingface_hub import DatasetCard, DatasetCardData
+
+    opts = manifest["options"]
+    sel, pool, scoring = opts["SelectionArguments"], opts["PoolArguments"], opts["ScoringArguments"]
+    counts = manifest["counts"]
+    budget = next((f"{k} {sel[k]}" for k in ("ratio", "count", "token_budget") if sel.get(k) is not None), "all rows")
+    name = f"{Path(pool['pool']).name or pool['pool']} · Select2Reason {sel['strategy']} ({budget})"
+    data = DatasetCardData(
+        pretty_name=name,
+        language=["en"],
+        task_categories=["text-generation"],
+        size_categories=[_size_category(counts["selected"])],
+        source_datasets=[pool["pool"]] if "/" in pool["pool"] and not Path(pool["pool"]).exists() else None,
+        tags=["select2reason", "data-selection", "long-cot", "reasoning", "math", "sft"],
+        configs=[{"config_name": "default", "data_files": [{"split": "train", "path": "data/train-*"}]}],
+    )
+    mask = np.asarray(selected, dtype=bool)
+    stats = [
+        {"name": label, "pool": _mean(columns.get(key)), "selected": _mean(columns.get(key), mask)}
+        for key, label in (
+            ("difficulty", "difficulty"),
+            ("length", f"length ({scoring['length_unit']})"),
+            ("rethink_count", "rethinking markers"),
+            ("judge_mass", 'judge p("0")+p("1")'),
+        )
+        if columns.get(key) is not None
+    ]
+    return DatasetCard.from_template(
+        data,
+        template_path=template_path("dataset_card.md"),
+        pretty_name=name,
+        pool=pool["pool"],
+        strategy=sel["strategy"],
+        weight=sel["weight"],
+        budget=budget,
+        selected=counts["selected"],
+        scorer=manifest.get("scorer"),
+        judge_prompt=scoring.get("judge_system_prompt", JUDGE_SYSTEM_PROMPT),
+        length_unit=scoring["length_unit"],
+        length_tokenizer=scoring.get("length_tokenizer") or scoring["judge"],
+        counts=counts,
+        stats=stats,
+        command=command,
+        versions=manifest["versions"],
+    )

@@ -1,0 +1,162 @@
+"""Decontamination (SPEC §7): drop pool rows that share a word n-gram with any evaluation problem.
+
+Same method as open-r1 and s1: lower-case, split on whitespace, compare word 8-grams. A benchmark
+problem shorter than n words is matched as a whole. The pool descends from NuminaMath-1.5, which holds
+past AIME/AMC/olympiad problems, so this runs by default and its counts go into the manifest and card.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from s2r_hf.configs import SYNTHETIC_BENCHMARK
+from s2r_hf.errors import S2RError
+from s2r_hf.io import column
+
+logger = logging.getLogger(__name__)
+
+# name → (Hub repo, config, split); the problem column is detected (see PROBLEM_COLUMNS).
+KNOWN_BENCHMARKS: dict[str, tuple[str, str | None, str]] = {
+    "aime24": ("HuggingFaceH4/aime_2024", None, "train"),
+    "aime25": ("yentinglin/aime_2025", None, "train"),
+    "amc23": ("math-ai/amc23", None, "test"),
+    "math500": ("HuggingFaceH4/MATH-500", None, "test"),
+    "olympiadbench": ("Hothan/OlympiadBench", "OE_TO_maths_en_COMP", "train"),
+    "gpqa_diamond": ("Idavidrein/gpqa", "gpqa_diamond", "train"),
+}
+PROBLEM_COLUMNS = ("problem", "question", "Problem", "Question", "prompt", "input")
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased, whitespace-normalised words."""
+    return text.lower().split()
+
+
+def ngrams(text: str, n: int) -> set[str]:
+    """Word n-grams of ``text``; a text shorter than n words is one gram of all its words."""
+    w = words(text)
+    if len(w) < n:
+        return {" ".join(w)} if w else set()
+    return {" ".join(w[i : i + n]) for i in range(len(w) - n + 1)}
+
+
+@dataclass
+class NgramIndex:
+    """Every benchmark n-gram → the benchmark it came from; ``sizes`` are the gram lengths to probe."""
+
+    n: int
+    grams: dict[str, str] = field(default_factory=dict)
+    sizes: set[int] = field(default_factory=set)
+    problems: dict[str, int] = field(default_factory=dict)
+
+    def add(self, benchmark: str, problem: str) -> None:
+        self.problems[benchmark] = self.problems.get(benchmark, 0) + 1
+        for gram in ngrams(problem, self.n):
+            self.grams.setdefault(gram, benchmark)
+            self.sizes.add(min(self.n, len(gram.split())))
+
+    def fingerprint(self) -> str:
+        h = hashlib.sha256(str(self.n).encode())
+        for gram in sorted(self.grams):
+            h.update(gram.encode() + b"\0" + self.grams[gram].encode() + b"\n")
+        return h.hexdigest()[:16]
+
+    def match(self, text: str) -> str:
+        """The first benchmark (in name order) sharing a gram with ``text``, else ""."""
+        w = words(text)
+        hits = set()
+        for size in self.sizes:
+            for i in range(max(0, len(w) - size + 1)):
+                bench = self.grams.get(" ".join(w[i : i + size]))
+                if bench is not None:
+                    hits.add(bench)
+        return min(hits) if hits else ""
+
+
+def _problem_column(columns: list[str], where: str) -> str:
+    for name in PROBLEM_COLUMNS:
+        if name in columns:
+            return name
+    raise S2RError(
+        f"benchmark {where} has no problem column ({', '.join(PROBLEM_COLUMNS)}); its columns are {', '.join(columns)}"
+    )
+
+
+def load_benchmark(spec: str) -> tuple[str, list[str]]:
+    """``spec`` (known name, ``name=path``, local path or Hub id) → (name, problem texts)."""
+    from datasets import load_dataset
+
+    if spec == SYNTHETIC_BENCHMARK:
+        from s2r_hf.synthetic import benchmark_rows
+
+        return "synthetic", [r["problem"] for r in benchmark_rows()]
+    name, _, target = spec.partition("=") if "=" in spec else ("", "", spec)
+    path = Path(target).expanduser()
+    try:
+        if path.exists():
+            name = name or path.stem
+            if path.is_dir():
+                ds = load_dataset(str(path), split="train") if not (path / "dataset_info.json").exists() else None
+                if ds is None:
+                    from datasets import load_from_disk
+
+                    ds = load_from_disk(str(path))
+            else:
+                builder = {".parquet": "parquet", ".csv": "csv"}.get(path.suffix.lower(), "json")
+                ds = load_dataset(builder, data_files=str(path), split="train")
+        else:
+            repo, config, split = KNOWN_BENCHMARKS.get(target, (target, None, "test"))
+            name = name or target
+            ds = load_dataset(repo, config, split=split)
+    except S2RError:
+        raise
+    except Exception as err:
+        raise S2RError(
+            f"could not load decontamination benchmark {spec!r}: {type(err).__name__}: "
+            f"{str(err).splitlines()[0] if str(err) else ''}. Offline? Pass local files with "
+            "--decontam-benchmarks name=path.jsonl ..., or --no-decontaminate (not recommended)"
+        ) from err
+    column = _problem_column(ds.column_names, spec)
+    return name, [p for p in ds[column] if isinstance(p, str) and p.strip()]
+
+
+def build_index(specs: list[str], n: int = 8) -> NgramIndex:
+    index = NgramIndex(n=n)
+    for spec in specs:
+        name, problems = load_benchmark(spec)
+        for problem in problems:
+            index.add(name, problem)
+        logger.info("decontamination: %s — %d problems", name, len(problems))
+    return index
+
+
+def _mark(batch: dict, index: NgramIndex) -> dict:
+    return {"_contaminated": [index.match(p) for p in batch["problem"]]}
+
+
+def decontaminate(ds, index: NgramIndex):
+    """Drop contaminated rows → (kept dataset, counts per benchmark, dropped [{id, reason, detail}])."""
+    marked = ds.map(
+        _mark,
+        batched=True,
+        batch_size=1000,
+        fn_kwargs={"index": index},
+        new_fingerprint=hashlib.sha256((ds._fingerprint + index.fingerprint()).encode()).hexdigest()[:16],
+        desc="decontaminate",
+    )
+    flags = column(marked, "_contaminated").astype(object)
+    hit = np.flatnonzero(flags != "")
+    counts = {name: int((flags == name).sum()) for name in sorted(index.problems)}
+    ids = marked.select(hit.tolist())["id"] if len(hit) else []
+    dropped = [
+        {"row": int(r), "id": i, "reason": "contaminated", "detail": f"shares a {index.n}-gram with {flags[r]}"}
+        for r, i in zip(hit, ids, strict=True)
+    ]
+    kept = ds.select(np.flatnonzero(flags == "").tolist()) if len(hit) else ds
+    logger.info("decontamination dropped %d rows: %s", len(hit), counts)
+    return kept, counts, dropped

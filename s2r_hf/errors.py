@@ -1,0 +1,19 @@
+"""One error type for everything a user can fix.
+
+Library code raises :class:`S2RError` with a message that says what is wrong and how to fix it; the CLI
+prints it as a single line and exits with status 2, so users never read a traceback for a bad option.
+"""
+
+from __future__ import annotations
+
+
+class S2RError(Exception):
+    """A problem with the user's input, config or environment, phrased as "what is wrong; how to fix it"."""
+
+
+def collect(problems: list[str]) -> None:
+    """Raise one :class:`S2RError` listing every problem at once (config checks report all, not the first)."""
+    if len(problems) == 1:
+        raise S2RError(problems[0])
+    if problems:
+        raise S2RError(f"{len(problems)} problems: " + " | ".join(problems))

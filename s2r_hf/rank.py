@@ -1,0 +1,42 @@
+"""Ordinal ranks and the weighted joint rank (SPEC §4). Pure numpy: no torch, no I/O.
+
+Ranks, not raw scores, are combined, so the two signals' scales never matter. Every tie is broken by
+row id (ascending), never by file order, so the same pool gives the same ranking however it was read,
+sharded or shuffled.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def ordinal_rank(values: np.ndarray, ids: np.ndarray, descending: bool = True) -> np.ndarray:
+    """Rank 0 for the largest value (``descending``) or the smallest; ties go to the smaller id first.
+
+    Returns an int64 array aligned with ``values``: ``rank[i]`` is row i's position in the ordering.
+    NaN values are ranked last whatever the direction.
+    """
+    values = np.asarray(values, dtype=np.float64)
+    ids = np.asarray(ids)
+    if values.shape != ids.shape:
+        raise ValueError(f"values and ids differ in shape: {values.shape} vs {ids.shape}")
+    key = -values if descending else values.copy()
+    key[np.isnan(key)] = np.inf
+    order = np.lexsort((ids, key))  # last key is primary: value first, then id
+    rank = np.empty(len(values), dtype=np.int64)
+    rank[order] = np.arange(len(values), dtype=np.int64)
+    return rank
+
+
+def joint_rank(rank_difficulty: np.ndarray, rank_length: np.ndarray, weight: float) -> np.ndarray:
+    """``weight · r_d + (1 − weight) · r_l``: smaller is better. ``weight`` = 1 is difficulty alone."""
+    if not 0.0 <= weight <= 1.0:
+        raise ValueError(f"weight must be in [0, 1], got {weight}")
+    return weight * np.asarray(rank_difficulty, dtype=np.float64) + (1.0 - weight) * np.asarray(
+        rank_length, dtype=np.float64
+    )
+
+
+def order_by(key: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """Row indices sorted by ``key`` ascending, ties by id ascending: the selection order."""
+    return np.lexsort((np.asarray(ids), np.asarray(key, dtype=np.float64)))

@@ -1,0 +1,1 @@
+"""Scorers: difficulty (judge or rollout pass rate) and length, plus the resumable score cache."""

@@ -1,0 +1,203 @@
+"""The difficulty judge (SPEC §2): one prefill pass per question, nothing generated.
+
+``difficulty = p("1") / (p("1") + p("0"))`` from the full-vocabulary softmax at the last prompt position,
+looked up by token id. Equal to ``sigmoid(z1 − z0)`` of the logits, computed that way for stability; the
+mass ``p("1") + p("0")`` is kept as ``judge_mass`` to show how much the judge obeys the prompt.
+
+Speed, by design (see benchmarks/bench_select.py for the numbers):
+- rows sorted by prompt length and packed into right-padded batches under a token budget (padding < 1 %);
+  right padding with no attention mask is exact for every real token (causal attention never looks right);
+- the LM head runs only on each row's last real position, gathered into a 2-D ``[B, hidden]`` tensor
+  (never the full ``[B, T, vocab]`` logits, and not the 3-D slow path torch 2.13 has in bf16);
+- dtype 'auto': bf16 where the hardware has it, fp32 elsewhere.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+
+import numpy as np
+
+from s2r_hf.errors import S2RError
+from s2r_hf.prompts import judge_messages, prompt_hash
+
+logger = logging.getLogger(__name__)
+
+
+def single_token_id(tokenizer, text: str, judge: str) -> int:
+    ids = tokenizer.encode(text, add_special_tokens=False)
+    if len(ids) != 1:
+        raise S2RError(
+            f"judge {judge!r} tokenizes {text!r} as {len(ids)} tokens {ids}; the judge score needs '0' and '1' to be "
+            "single tokens. Pick another --judge (Qwen2.5/Llama-3 instruct models work)"
+        )
+    return ids[0]
+
+
+def plan_batches(lengths: np.ndarray, token_budget: int, max_rows: int) -> list[np.ndarray]:
+    """Indices grouped into batches, longest first, each ``rows × longest ≤ token_budget``.
+
+    A row longer than the budget is a batch of its own. Ties in length keep index order (deterministic).
+    """
+    order = np.argsort(-np.asarray(lengths), kind="stable")
+    batches, start = [], 0
+    while start < len(order):
+        longest = int(lengths[order[start]])
+        rows = max(1, min(max_rows, token_budget // max(1, longest)))
+        batches.append(order[start : start + rows])
+        start += rows
+    return batches
+
+
+class JudgeScorer:
+    """Prompted difficulty judge. ``score(problems)`` → {"difficulty", "judge_mass", "prompt_tokens"}.
+
+    The model is loaded by ``load_model`` on first use, so a run whose scores are all cached (a new weight
+    or budget) never loads it.
+    """
+
+    name = "judge"
+
+    def __init__(
+        self,
+        tokenizer,
+        load_model: Callable[[], object],
+        *,
+        judge: str,
+        identity: str,
+        dtype,
+        system_prompt: str,
+        batch_tokens: int,
+        max_batch_rows: int,
+    ):
+        self.tokenizer, self._load_model, self._model = tokenizer, load_model, None
+        self.judge, self.identity, self.dtype, self.system_prompt = judge, identity, dtype, system_prompt
+        self.batch_tokens, self.max_batch_rows = batch_tokens, max_batch_rows
+        if getattr(tokenizer, "chat_template", None) is None:
+            raise S2RError(f"judge {judge!r} has no chat template; the judge must be an instruct/chat model")
+        self.one_id = single_token_id(tokenizer, "1", judge)
+        self.zero_id = single_token_id(tokenizer, "0", judge)
+        self.pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else (tokenizer.eos_token_id or 0)
+
+    @property
+    def model(self):
+        if self._model is None:
+            self._model = self._load_model()
+            config = self._model.config
+            self.base, self.head = self._model.base_model, self._model.get_output_embeddings()
+            self.softcap = getattr(config, "final_logit_softcapping", None)
+            self.logit_scale = getattr(config, "logit_scale", None)
+            self.device = next(self._model.parameters()).device
+        return self._model
+
+    def key(self) -> dict:
+        """What the scores depend on: the score cache's key."""
+        template = (
+            self.tokenizer.chat_template
+            if isinstance(self.tokenizer.chat_template, str)
+            else str(self.tokenizer.chat_template)
+        )
+        return {
+            "scorer": self.name,
+            "judge": self.judge,
+            "weights": self.identity,
+            "prompt": prompt_hash(self.system_prompt + "\0" + template),
+            "dtype": str(self.dtype),
+            "formula": "p1/(p1+p0) full-vocab softmax, last prompt position",
+        }
+
+    def encode(self, problems: list[str]) -> list[list[int]]:
+        """Chat-template token ids (system + user, generation prompt appended) per problem."""
+        texts = [
+            self.tokenizer.apply_chat_template(
+                judge_messages(p, self.system_prompt), tokenize=False, add_generation_prompt=True
+            )
+            for p in problems
+        ]
+        return self.tokenizer(texts, add_special_tokens=False)["input_ids"]
+
+    def forward(self, batch: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+        """One padded batch → (difficulty, p1 + p0) per row."""
+        import torch
+
+        self.model  # noqa: B018 - loads on first use
+        lengths = torch.tensor([len(x) for x in batch])
+        ids = torch.full((len(batch), int(lengths.max())), self.pad_id, dtype=torch.long)
+        for i, row in enumerate(batch):
+            ids[i, : len(row)] = torch.tensor(row, dtype=torch.long)
+        with torch.inference_mode():
+            hidden = self.base(input_ids=ids.to(self.device), use_cache=False).last_hidden_state
+            last = hidden[torch.arange(len(batch), device=self.device), (lengths - 1).to(self.device)]  # [B, H]
+            logits = self.head(last).float()
+            if self.logit_scale:
+                logits = logits * self.logit_scale
+            if self.softcap:
+                logits = torch.tanh(logits / self.softcap) * self.softcap
+            logp = torch.log_softmax(logits, dim=-1)
+            l1, l0 = logp[:, self.one_id], logp[:, self.zero_id]
+            difficulty = torch.sigmoid(l1 - l0)
+            mass = l1.exp() + l0.exp()
+        return difficulty.cpu().double().numpy(), mass.cpu().double().numpy()
+
+    def score(
+        self, problems: list[str], answers: list[str] | None = None, progress: Callable[[int], None] | None = None
+    ) -> dict[str, list]:
+        """Scores for ``problems`` (``answers`` are not shown to the judge; the argument unifies scorers)."""
+        ids = self.encode(problems)
+        lengths = np.array([len(x) for x in ids])
+        difficulty = np.empty(len(ids))
+        mass = np.empty(len(ids))
+        for idx in plan_batches(lengths, self.batch_tokens, self.max_batch_rows):
+            d, m = self.forward([ids[i] for i in idx])
+            difficulty[idx], mass[idx] = d, m
+            if progress is not None:
+                progress(len(idx))
+        return {"difficulty": difficulty.tolist(), "judge_mass": mass.tolist(), "prompt_tokens": lengths.tolist()}
+
+
+def build_judge(args, cache_dir: str, device) -> JudgeScorer:
+    """A :class:`JudgeScorer` from ``ScoringArguments`` (tokenizer now, model on first use)."""
+    from s2r_hf.scoring.models import load_causal_lm, load_tokenizer, model_identity, pick_dtype, resolve
+
+    path = resolve(args.judge, cache_dir)
+    dtype = pick_dtype(args.judge_dtype, device)
+    tokenizer = load_tokenizer(path, args.judge_revision)
+    budget = args.judge_batch_tokens or (65536 if device.type == "cuda" else 1024)
+
+    def load():
+        logger.info("loading judge %s on %s in %s, batch budget %d tokens", args.judge, device, dtype, budget)
+        return load_causal_lm(
+            path, revision=args.judge_revision, dtype=dtype, device=device, attn_implementation=args.attn_implementation
+        )
+
+    return JudgeScorer(
+        tokenizer,
+        load,
+        judge=args.judge,
+        identity=model_identity(path, args.judge_revision),
+        dtype=dtype,
+        system_prompt=args.judge_system_prompt,
+        batch_tokens=budget,
+        max_batch_rows=args.judge_max_batch_rows,
+    )
+
+
+def score_in_chunks(
+    scorer, rows: Iterable[dict], store, *, total: int, chunk: int, rank: int = 0, show_progress: bool = True
+) -> int:
+    """Score row batches (``id``, ``problem``, ``problem_hash``, ``answer``) and append each to ``store``.
+
+    Each chunk is written before the next starts, so a killed run loses at most one chunk of work.
+    """
+    from tqdm.auto import tqdm
+
+    done = 0
+    with tqdm(
+        total=total, desc=f"difficulty ({scorer.name}, rank {rank})", unit="row", disable=not show_progress
+    ) as bar:
+        for batch in rows:
+            scores = scorer.score(batch["problem"], batch["answer"], progress=bar.update)
+            store.write({"id": batch["id"], "problem_hash": batch["problem_hash"], **scores}, rank=rank)
+            done += len(batch["id"])
+    return done

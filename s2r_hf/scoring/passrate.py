@@ -1,0 +1,143 @@
+"""Second difficulty scorer (SPEC §2): ``difficulty = 1 − pass rate`` of k sampled solutions.
+
+The paper's later version scores difficulty with a reward model trained on rollout pass rates; this is
+the measurable quantity behind it. Each problem is answered k times by a model (same reasoning prompt
+as training and evaluation), the last ``\\boxed{}`` is graded against the pool's ``answer`` with
+math-verify. Rows without a reference answer get NaN (ranked last). Slow: it generates.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+import numpy as np
+
+from s2r_hf.prompts import REASONING_SYSTEM_PROMPT, prompt_hash
+
+logger = logging.getLogger(__name__)
+
+GenerateFn = Callable[[list[str], int], list[list[str]]]
+
+
+def is_correct(completion: str, answer: str) -> bool:
+    """math-verify: does the completion's final answer equal the reference?"""
+    from math_verify import parse, verify
+
+    gold_text = answer if ("$" in answer or "\\boxed" in answer) else f"${answer}$"
+    gold, pred = parse(gold_text), parse(completion)
+    return bool(gold) and bool(pred) and bool(verify(gold, pred))
+
+
+class PassRateScorer:
+    """``score(problems, answers)`` → {"difficulty", "pass_rate"}; ``generate(problems, k)`` → k texts each."""
+
+    name = "passrate"
+
+    def __init__(self, generate: GenerateFn, *, model: str, identity: str, samples: int, settings: dict):
+        self.generate, self.model, self.identity = generate, model, identity
+        self.samples, self.settings = samples, settings
+
+    def key(self) -> dict:
+        return {
+            "scorer": self.name,
+            "model": self.model,
+            "weights": self.identity,
+            "samples": self.samples,
+            "prompt": prompt_hash(REASONING_SYSTEM_PROMPT),
+            **self.settings,
+        }
+
+    def score(
+        self, problems: list[str], answers: list[str] | None = None, progress: Callable[[int], None] | None = None
+    ) -> dict[str, list]:
+        answers = answers or [""] * len(problems)
+        completions = self.generate(problems, self.samples)
+        rates = []
+        for texts, answer in zip(completions, answers, strict=True):
+            rates.append(float("nan") if not answer.strip() else float(np.mean([is_correct(t, answer) for t in texts])))
+        if progress is not None:
+            progress(len(problems))
+        return {"difficulty": [1.0 - r for r in rates], "pass_rate": rates}
+
+
+def hf_generate_fn(
+    model, tokenizer, *, max_new_tokens: int, temperature: float, top_p: float, seed: int, batch_rows: int = 8
+) -> GenerateFn:
+    """Sampling with ``transformers.generate`` (left padding; the reasoning system prompt)."""
+    import torch
+
+    def generate(problems: list[str], k: int) -> list[list[str]]:
+        tokenizer.padding_side = "left"
+        if tokenizer.pad_token_id is None:
+            tokenizer.pad_token = tokenizer.eos_token
+        out: list[list[str]] = []
+        for start in range(0, len(problems), batch_rows):
+            chunk = problems[start : start + batch_rows]
+            texts = [
+                tokenizer.apply_chat_template(
+                    [{"role": "system", "content": REASONING_SYSTEM_PROMPT}, {"role": "user", "content": p}],
+                    tokenize=False,
+                    add_generation_prompt=True,
+                )
+                for p in chunk
+            ]
+            enc = tokenizer(texts, return_tensors="pt", padding=True, add_special_tokens=False).to(model.device)
+            torch.manual_seed(seed + start)
+            with torch.inference_mode():
+                gen = model.generate(
+                    **enc,
+                    do_sample=True,
+                    temperature=temperature,
+                    top_p=top_p,
+                    max_new_tokens=max_new_tokens,
+                    num_return_sequences=k,
+                    pad_token_id=tokenizer.pad_token_id,
+                )
+            decoded = tokenizer.batch_decode(gen[:, enc["input_ids"].shape[1] :], skip_special_tokens=True)
+            out.extend(decoded[i * k : (i + 1) * k] for i in range(len(chunk)))
+        return out
+
+    return generate
+
+
+def build_passrate(args, cache_dir: str, device, seed: int) -> PassRateScorer:
+    """A :class:`PassRateScorer` sampling from ``args.judge`` with transformers (model loaded on first use)."""
+    from s2r_hf.scoring.models import load_causal_lm, load_tokenizer, model_identity, pick_dtype, resolve
+
+    path = resolve(args.judge, cache_dir)
+    settings = {
+        "max_new_tokens": args.passrate_max_new_tokens,
+        "temperature": args.passrate_temperature,
+        "top_p": args.passrate_top_p,
+        "seed": seed,
+    }
+    loaded: dict = {}
+
+    def generate(problems: list[str], k: int) -> list[list[str]]:
+        if not loaded:
+            tokenizer = load_tokenizer(path, args.judge_revision)
+            model = load_causal_lm(
+                path,
+                revision=args.judge_revision,
+                dtype=pick_dtype(args.judge_dtype, device),
+                device=device,
+                attn_implementation=args.attn_implementation,
+            )
+            loaded["fn"] = hf_generate_fn(
+                model,
+                tokenizer,
+                max_new_tokens=args.passrate_max_new_tokens,
+                temperature=args.passrate_temperature,
+                top_p=args.passrate_top_p,
+                seed=seed,
+            )
+        return loaded["fn"](problems, k)
+
+    return PassRateScorer(
+        generate,
+        model=args.judge,
+        identity=model_identity(path, args.judge_revision),
+        samples=args.passrate_samples,
+        settings=settings,
+    )

@@ -1,0 +1,132 @@
+"""Budgets and strategies → the ordered row indices to keep (SPEC §4). Pure numpy: no torch, no I/O.
+
+Every strategy is order-independent: shuffling or sharding the pool never changes which ids are chosen
+nor their order, because ties break by id and the seeded "random" order is a keyed hash of each id.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from s2r_hf.errors import S2RError
+from s2r_hf.rank import joint_rank, order_by, ordinal_rank
+
+STRATEGIES = ("s2r", "difficulty", "length", "random", "stratified", "full")
+NEEDS_DIFFICULTY = frozenset({"s2r", "difficulty"})
+
+
+@dataclass
+class Selection:
+    """The outcome: ``order`` indexes the kept rows, best first; the rank arrays cover the whole pool."""
+
+    order: np.ndarray
+    rank_difficulty: np.ndarray | None
+    rank_length: np.ndarray | None
+    joint: np.ndarray | None
+
+
+def budget_count(n: int, ratio: float | None, count: int | None) -> int:
+    """Rows a ratio or count budget keeps out of ``n``; a ratio rounds half up and keeps at least one row."""
+    if count is not None:
+        return min(count, n)
+    assert ratio is not None
+    return min(n, max(1, math.floor(ratio * n + 0.5)))
+
+
+def hash_keys(ids: np.ndarray, seed: int) -> np.ndarray:
+    """A seeded pseudo-random key per id, independent of row position (used by random/stratified)."""
+    salt = str(seed).encode()
+    return np.fromiter(
+        (
+            int.from_bytes(hashlib.blake2b(str(i).encode(), digest_size=8, salt=salt[:16]).digest(), "big") >> 11
+            for i in ids
+        ),
+        dtype=np.float64,
+        count=len(ids),
+    )
+
+
+def _stratified(ids: np.ndarray, strata: np.ndarray, k: int, seed: int) -> np.ndarray:
+    """Proportional allocation per stratum (largest remainder, ties by name), random within each."""
+    keys = hash_keys(ids, seed)
+    names, inverse = np.unique(strata, return_inverse=True)
+    sizes = np.bincount(inverse, minlength=len(names))
+    exact = sizes * k / len(ids)
+    alloc = np.floor(exact).astype(np.int64)
+    leftover = k - int(alloc.sum())
+    by_remainder = sorted(range(len(names)), key=lambda g: (-(exact[g] - alloc[g]), str(names[g])))
+    for g in by_remainder[:leftover]:
+        alloc[g] += 1
+    kept = []
+    for g in range(len(names)):
+        members = np.flatnonzero(inverse == g)
+        kept.append(members[order_by(keys[members], ids[members])][: alloc[g]])
+    chosen = np.concatenate(kept) if kept else np.empty(0, dtype=np.int64)
+    return chosen[order_by(keys[chosen], ids[chosen])]
+
+
+def _cut_by_tokens(order: np.ndarray, length: np.ndarray, token_budget: int) -> np.ndarray:
+    """Rows in rank order while their summed length stays within the budget."""
+    total = np.cumsum(np.asarray(length, dtype=np.int64)[order])
+    return order[: int(np.searchsorted(total, token_budget, side="right"))]
+
+
+def select(
+    strategy: str,
+    ids: np.ndarray,
+    *,
+    length: np.ndarray,
+    difficulty: np.ndarray | None = None,
+    strata: np.ndarray | None = None,
+    weight: float = 0.25,
+    ratio: float | None = None,
+    count: int | None = None,
+    token_budget: int | None = None,
+    seed: int = 0,
+) -> Selection:
+    """Rank the pool by ``strategy`` and cut it to the budget (exactly one of ratio/count/token_budget)."""
+    if strategy not in STRATEGIES:
+        raise S2RError(f"unknown strategy {strategy!r}; choose one of {', '.join(STRATEGIES)}")
+    if sum(b is not None for b in (ratio, count, token_budget)) != 1:
+        raise S2RError("give exactly one budget: --ratio, --count or --token-budget")
+    ids = np.asarray(ids)
+    n = len(ids)
+    if n == 0:
+        raise S2RError("the pool is empty after filtering; nothing to select (see the drop report above)")
+    if strategy in NEEDS_DIFFICULTY and difficulty is None:
+        raise S2RError(f"strategy {strategy!r} needs difficulty scores, but none were computed")
+    r_len = ordinal_rank(length, ids, descending=True)
+    r_dif = ordinal_rank(difficulty, ids, descending=True) if difficulty is not None else None
+    joint = None
+    if strategy == "s2r":
+        joint = joint_rank(r_dif, r_len, weight)
+        order = order_by(joint, ids)
+    elif strategy == "difficulty":
+        order = order_by(r_dif, ids)
+    elif strategy == "length":
+        order = order_by(r_len, ids)
+    elif strategy == "full":
+        order = order_by(np.zeros(n), ids)
+    elif strategy == "random":
+        order = order_by(hash_keys(ids, seed), ids)
+    else:  # stratified
+        if strata is None:
+            raise S2RError("strategy 'stratified' needs a problem_type column in the pool")
+        k = n if token_budget is not None else budget_count(n, ratio, count)
+        order = _stratified(ids, np.asarray(strata, dtype=object).astype(str), k, seed)
+    if strategy == "full":
+        pass
+    elif token_budget is not None:
+        order = _cut_by_tokens(order, length, token_budget)
+    else:
+        order = order[: budget_count(n, ratio, count)]
+    if len(order) == 0:
+        raise S2RError(
+            f"the budget keeps no rows (token budget {token_budget} is below the first row's length "
+            f"{int(np.asarray(length)[order_by(r_len, ids)][0]) if n else 0}); raise --token-budget"
+        )
+    return Selection(order=order, rank_difficulty=r_dif, rank_length=r_len, joint=joint)

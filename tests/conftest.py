@@ -1,0 +1,54 @@
+"""Test-wide setup: fully offline, private caches, and the tiny model + pool built once per session.
+
+Environment variables are set here, before any test imports huggingface_hub/datasets (they read them at
+import time).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+_SESSION_TMP = Path(tempfile.mkdtemp(prefix="s2r-tests-"))
+os.environ.update(
+    {
+        "HF_HUB_OFFLINE": "1",
+        "HF_DATASETS_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+        "HF_HUB_DISABLE_TELEMETRY": "1",
+        "HF_HOME": str(_SESSION_TMP / "hf_home"),
+        "HF_DATASETS_CACHE": str(_SESSION_TMP / "hf_datasets"),
+        "S2R_HF_CACHE": str(_SESSION_TMP / "s2r_cache"),
+        "TOKENIZERS_PARALLELISM": "false",
+        "MPLBACKEND": "Agg",
+    }
+)
+
+import pytest  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+S2R = [sys.executable, "-m", "s2r_hf.cli"]
+
+
+@pytest.fixture(scope="session")
+def cache_dir() -> Path:
+    """The session's shared S2R cache (tiny judge, synthetic pool, score stores)."""
+    return Path(os.environ["S2R_HF_CACHE"])
+
+
+@pytest.fixture(scope="session")
+def tiny_judge(cache_dir: Path) -> Path:
+    """The built-in tiny Qwen2 judge, built offline once per session."""
+    from s2r_hf.synthetic import ensure_tiny_judge
+
+    return ensure_tiny_judge(cache_dir)
+
+
+@pytest.fixture
+def fresh_cache(tmp_path: Path) -> Path:
+    """An empty score cache for tests that count model calls or resume."""
+    path = tmp_path / "s2r_cache"
+    path.mkdir()
+    return path
