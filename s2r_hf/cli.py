@@ -1,8 +1,9 @@
 """`s2r` — Select2Reason from the command line. The only module that wires the stages together.
 
-    s2r select --config recipes/selection/demo.yaml                     # embedded default, offline
-    s2r select --pool open-r1/OpenR1-Math-220k --pool-config all --judge Qwen/Qwen2.5-1.5B-Instruct \\
-               --length-tokenizer Qwen/Qwen2.5-Math-7B-Instruct --ratio 0.10 --output-dir out/openr1-s2r-10pct
+    s2r select --config recipes/selection/synthetic/config_s2r_10pct.yaml      # embedded default, offline
+    s2r select --pool open-r1/OpenR1-Math-220k --pool-config all \\
+               --judge Qwen/Qwen2.5-1.5B-Instruct --length-tokenizer Qwen/Qwen2.5-Math-7B-Instruct \\
+               --ratio 0.10 --output-dir out/openr1-s2r-10pct
     accelerate launch --num_processes 8 -m s2r_hf.cli select ...        # judge data-parallel over 8 GPUs
     s2r push --output-dir out/openr1-s2r-10pct --repo me/OpenR1-Math-S2R-10pct   # (re)try a push
 
@@ -55,14 +56,42 @@ def make_select_parser():
     return parser
 
 
+BUDGET_KEYS = ("ratio", "count", "token_budget")
+
+
 def parse_select(argv: list[str]) -> tuple:
+    """argv (+ YAML from ``--config``) → the four option dataclasses. Command-line values win over YAML.
+
+    A budget given on the command line replaces the YAML's budget (they are exclusive), so
+    ``--config recipe.yaml --count 500`` works on a recipe that sets ``ratio``.
+    """
+    import yaml
+
+    parser = make_select_parser()
+    args = list(argv)
+    if "--config" in args:
+        at = args.index("--config")
+        if at + 1 >= len(args):
+            raise S2RError("--config needs a YAML file path")
+        path = Path(args[at + 1])
+        del args[at : at + 2]
+        if not path.is_file():
+            raise S2RError(f"config file not found: {path}")
+        config = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        if not isinstance(config, dict):
+            raise S2RError(f"config file {path} must hold a YAML mapping of option: value")
+        given = {a.lstrip("-").split("=")[0].replace("-", "_") for a in args if a.startswith("--")}
+        if given & set(BUDGET_KEYS):
+            config = {k: v for k, v in config.items() if k not in BUDGET_KEYS}
+        unknown = parser.set_defaults_with_config(**config)
+        if unknown:
+            keys = ", ".join(u.lstrip("-") for u in unknown[::2])
+            raise S2RError(f"unknown option(s) in {path}: {keys}; see `s2r select --help` for the valid names")
     try:
-        parsed = make_select_parser().parse_args_and_config(argv)
-        return tuple(parsed[: len(SELECT_CONFIGS)])  # the rest is the Namespace holding --config
-    except FileNotFoundError as err:
-        raise S2RError(f"config file not found: {err.filename}") from None
-    except ValueError as err:  # TrlParser: unknown YAML keys
-        raise S2RError(f"{err}") from None
+        parsed = parser.parse_args_into_dataclasses(args=args)
+    except ValueError as err:  # HfArgumentParser: flags no option takes
+        raise S2RError(f"{err}; see `s2r select --help` for the valid options") from None
+    return tuple(parsed[: len(SELECT_CONFIGS)])  # the rest is the Namespace holding --config
 
 
 def equivalent_command(*configs) -> str:
@@ -107,6 +136,7 @@ def score_difficulty(canon, scorer, store, state, chunk: int) -> dict[str, np.nd
     from s2r_hf.scoring.difficulty import score_in_chunks
 
     done = store.done_keys()
+    state.wait_for_everyone()  # every rank reads the same cache before any rank writes to it
     keys = list(zip(column(canon, "id").tolist(), column(canon, "problem_hash").tolist(), strict=True))
     todo = np.array([i for i, k in enumerate(keys) if k not in done], dtype=np.int64)
     mine = np.array_split(todo, state.num_processes)[state.process_index]
@@ -159,7 +189,7 @@ def select_main(
     import yaml
     from accelerate import PartialState
 
-    from s2r_hf.cards.dataset import build_dataset_card
+    from s2r_hf.cards.dataset import build_dataset_card, split_info
     from s2r_hf.cards.plots import score_figure
     from s2r_hf.decontam import build_index, decontaminate
     from s2r_hf.io import atomic_to_parquet, atomic_write_json, atomic_write_text, prepare_output_dir
@@ -251,7 +281,7 @@ def select_main(
             scored = scored.add_column(name, pa.array(values))
     subset = scored.select(result.order.tolist())
 
-    atomic_to_parquet(subset, out_dir / "data" / "train-00000-of-00001.parquet")
+    data_file = atomic_to_parquet(subset, out_dir / "data" / "train-00000-of-00001.parquet")
     atomic_to_parquet(scored.remove_columns(["problem", "response", "messages"]), out_dir / "scores.parquet")
     dropped = report.dropped + contam_dropped
     atomic_to_parquet(
@@ -303,7 +333,11 @@ def select_main(
         title=f"{pool.pool}: {counts['selected']} of {len(ids)} selected ({sel.strategy})",
     )
     card = build_dataset_card(
-        manifest, command=equivalent_command(pool, scoring, sel, out), columns=columns, selected=selected
+        manifest,
+        command=equivalent_command(pool, scoring, sel, out),
+        columns=columns,
+        selected=selected,
+        dataset_info=split_info(data_file, subset.features),
     )
     atomic_write_text(out_dir / "README.md", str(card))
     atomic_write_json(out_dir / "manifest.json", manifest)  # last: its presence marks a complete output

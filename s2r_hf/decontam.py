@@ -57,7 +57,10 @@ class NgramIndex:
     def add(self, benchmark: str, problem: str) -> None:
         self.problems[benchmark] = self.problems.get(benchmark, 0) + 1
         for gram in ngrams(problem, self.n):
-            self.grams.setdefault(gram, benchmark)
+            # a gram shared by several benchmarks belongs to the first by name (as ``match`` promises)
+            current = self.grams.get(gram)
+            if current is None or benchmark < current:
+                self.grams[gram] = benchmark
             self.sizes.add(min(self.n, len(gram.split())))
 
     def fingerprint(self) -> str:
@@ -87,6 +90,18 @@ def _problem_column(columns: list[str], where: str) -> str:
     )
 
 
+def _one_split(obj):
+    """A Dataset as is; of a DatasetDict (folder of files, saved dict): its test split, else train, else the first."""
+    from datasets import DatasetDict
+
+    if not isinstance(obj, DatasetDict):
+        return obj
+    for split in ("test", "train"):
+        if split in obj:
+            return obj[split]
+    return obj[next(iter(obj))]
+
+
 def load_benchmark(spec: str) -> tuple[str, list[str]]:
     """``spec`` (known name, ``name=path``, local path or Hub id) → (name, problem texts)."""
     from datasets import load_dataset
@@ -101,11 +116,10 @@ def load_benchmark(spec: str) -> tuple[str, list[str]]:
         if path.exists():
             name = name or path.stem
             if path.is_dir():
-                ds = load_dataset(str(path), split="train") if not (path / "dataset_info.json").exists() else None
-                if ds is None:
-                    from datasets import load_from_disk
+                from datasets import load_from_disk
 
-                    ds = load_from_disk(str(path))
+                saved = (path / "dataset_info.json").exists() or (path / "dataset_dict.json").exists()
+                ds = _one_split(load_from_disk(str(path)) if saved else load_dataset(str(path)))
             else:
                 builder = {".parquet": "parquet", ".csv": "csv"}.get(path.suffix.lower(), "json")
                 ds = load_dataset(builder, data_files=str(path), split="train")
@@ -152,10 +166,13 @@ def decontaminate(ds, index: NgramIndex):
     flags = column(marked, "_contaminated").astype(object)
     hit = np.flatnonzero(flags != "")
     counts = {name: int((flags == name).sum()) for name in sorted(index.problems)}
-    ids = marked.select(hit.tolist())["id"] if len(hit) else []
+    hits = marked.select(hit.tolist()) if len(hit) else None
+    ids = hits["id"] if hits is not None else []
+    # report the row's position in the raw pool when the normaliser recorded it
+    rows = hits["pool_row"] if hits is not None and "pool_row" in hits.column_names else hit.tolist()
     dropped = [
-        {"row": int(r), "id": i, "reason": "contaminated", "detail": f"shares a {index.n}-gram with {flags[r]}"}
-        for r, i in zip(hit, ids, strict=True)
+        {"row": int(row), "id": i, "reason": "contaminated", "detail": f"shares a {index.n}-gram with {flags[r]}"}
+        for r, i, row in zip(hit, ids, rows, strict=True)
     ]
     kept = ds.select(np.flatnonzero(flags == "").tolist()) if len(hit) else ds
     logger.info("decontamination dropped %d rows: %s", len(hit), counts)

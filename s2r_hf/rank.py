@@ -20,9 +20,10 @@ def ordinal_rank(values: np.ndarray, ids: np.ndarray, descending: bool = True) -
     ids = np.asarray(ids)
     if values.shape != ids.shape:
         raise ValueError(f"values and ids differ in shape: {values.shape} vs {ids.shape}")
+    missing = np.isnan(values)
     key = -values if descending else values.copy()
-    key[np.isnan(key)] = np.inf
-    order = np.lexsort((ids, key))  # last key is primary: value first, then id
+    key[missing] = 0.0  # placed by ``missing`` below, so ±inf values still rank before NaN
+    order = np.lexsort((ids, key, missing))  # last key is primary: NaN last, then value, then id
     rank = np.empty(len(values), dtype=np.int64)
     rank[order] = np.arange(len(values), dtype=np.int64)
     return rank

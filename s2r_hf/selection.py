@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import math
 from dataclasses import dataclass
+from fractions import Fraction
 
 import numpy as np
 
@@ -34,7 +35,8 @@ def budget_count(n: int, ratio: float | None, count: int | None) -> int:
     if count is not None:
         return min(count, n)
     assert ratio is not None
-    return min(n, max(1, math.floor(ratio * n + 0.5)))
+    # exact decimal arithmetic: 0.35 * 90 is 31.5 (→ 32), not the float 31.499999999999996 (→ 31)
+    return min(n, max(1, math.floor(Fraction(str(ratio)) * n + Fraction(1, 2))))
 
 
 def hash_keys(ids: np.ndarray, seed: int) -> np.ndarray:
@@ -55,10 +57,10 @@ def _stratified(ids: np.ndarray, strata: np.ndarray, k: int, seed: int) -> np.nd
     keys = hash_keys(ids, seed)
     names, inverse = np.unique(strata, return_inverse=True)
     sizes = np.bincount(inverse, minlength=len(names))
-    exact = sizes * k / len(ids)
-    alloc = np.floor(exact).astype(np.int64)
+    share = sizes.astype(np.int64) * k  # stratum g's exact share is share[g] / n: integer maths, no float ties
+    alloc = share // len(ids)
     leftover = k - int(alloc.sum())
-    by_remainder = sorted(range(len(names)), key=lambda g: (-(exact[g] - alloc[g]), str(names[g])))
+    by_remainder = sorted(range(len(names)), key=lambda g: (-int(share[g] % len(ids)), str(names[g])))
     for g in by_remainder[:leftover]:
         alloc[g] += 1
     kept = []
@@ -118,6 +120,7 @@ def select(
             raise S2RError("strategy 'stratified' needs a problem_type column in the pool")
         k = n if token_budget is not None else budget_count(n, ratio, count)
         order = _stratified(ids, np.asarray(strata, dtype=object).astype(str), k, seed)
+    ranked = order
     if strategy == "full":
         pass
     elif token_budget is not None:
@@ -127,6 +130,6 @@ def select(
     if len(order) == 0:
         raise S2RError(
             f"the budget keeps no rows (token budget {token_budget} is below the first row's length "
-            f"{int(np.asarray(length)[order_by(r_len, ids)][0]) if n else 0}); raise --token-budget"
+            f"{int(np.asarray(length)[ranked[0]])}); raise --token-budget"
         )
     return Selection(order=order, rank_difficulty=r_dif, rank_length=r_len, joint=joint)

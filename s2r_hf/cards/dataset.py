@@ -34,8 +34,32 @@ def _mean(values: np.ndarray | None, mask: np.ndarray | None = None) -> str:
     return f"{np.nanmean(v):.4g}" if len(v) else "–"
 
 
+def split_info(parquet_path: str | Path, features) -> dict[str, Any]:
+    """``dataset_info`` card metadata for one parquet train split (from the file's footer; no data read).
+
+    Besides informing the Hub viewer, it makes ``load_dataset(<output folder>)`` safe: datasets 5.2 keys its
+    cache for a folder with a ``configs`` card only on the folder name and this metadata, so without it two
+    selections in folders of the same name (``a/out``, ``b/out``) load as the same cached dataset.
+    """
+    import pyarrow.parquet as pq
+
+    meta = pq.ParquetFile(parquet_path).metadata
+    num_bytes = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+    return {
+        "features": features._to_yaml_list(),
+        "splits": [{"name": "train", "num_bytes": int(num_bytes), "num_examples": int(meta.num_rows)}],
+        "download_size": int(Path(parquet_path).stat().st_size),
+        "dataset_size": int(num_bytes),
+    }
+
+
 def build_dataset_card(
-    manifest: dict[str, Any], *, command: str, columns: dict[str, np.ndarray | None], selected: np.ndarray
+    manifest: dict[str, Any],
+    *,
+    command: str,
+    columns: dict[str, np.ndarray | None],
+    selected: np.ndarray,
+    dataset_info: dict[str, Any] | None = None,
 ):
     """A ``DatasetCard`` with YAML metadata (configs for load_dataset, tags, size) and the recipe body."""
     from huggingface_hub import DatasetCard, DatasetCardData
@@ -53,6 +77,7 @@ def build_dataset_card(
         source_datasets=[pool["pool"]] if "/" in pool["pool"] and not Path(pool["pool"]).exists() else None,
         tags=["select2reason", "data-selection", "long-cot", "reasoning", "math", "sft"],
         configs=[{"config_name": "default", "data_files": [{"split": "train", "path": "data/train-*"}]}],
+        **({"dataset_info": dataset_info} if dataset_info else {}),
     )
     mask = np.asarray(selected, dtype=bool)
     stats = [

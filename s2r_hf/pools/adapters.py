@@ -35,17 +35,18 @@ def _text(row: Row, name: str) -> str | None:
     return None
 
 
-def _describe(row: Row, name: str) -> str:
+def _describe(row: Row, name: str, expected: type = str) -> str:
     value = row.get(name)
     if name not in row or value is None:
         return f"field {name!r} is missing"
-    if isinstance(value, str):
-        return f"field {name!r} is empty"
-    return f"field {name!r} is {type(value).__name__}, not a string"
+    if isinstance(value, expected):
+        return f"field {name!r} is empty" if expected is str else f"field {name!r} is an empty {expected.__name__}"
+    kind = "a string" if expected is str else f"a {expected.__name__}"
+    return f"field {name!r} is {type(value).__name__}, not {kind}"
 
 
-def _bad(row: Row, name: str, row_id: str = "") -> Row:
-    return _out(row_id, "", "", drop=BAD_FIELD, detail=_describe(row, name))
+def _bad(row: Row, name: str, row_id: str = "", expected: type = str) -> Row:
+    return _out(row_id, "", "", drop=BAD_FIELD, detail=_describe(row, name, expected))
 
 
 def _out(
@@ -114,9 +115,7 @@ def openr1(row: Row) -> Row:
             problem,
             "",
             drop=BAD_FIELD,
-            detail=_describe(row, "generations")
-            if not isinstance(gens, list)
-            else "field 'generations' is an empty list",
+            detail=_describe(row, "generations", list),
         )
     chosen, verified_by = -1, ""
     for flag_name, label in (("correctness_math_verify", "math_verify"), ("correctness_llama", "llama")):
@@ -155,7 +154,7 @@ def messages(row: Row) -> Row:
     """Any conversational pool: the first user turn is the problem, the last assistant turn the response."""
     conv = row.get("messages")
     if not isinstance(conv, list) or not conv:
-        return _bad(row, "messages", _opt_text(row, "id"))
+        return _bad(row, "messages", _opt_text(row, "id"), list)
     turns = [m for m in conv if isinstance(m, dict)]
     users = [m.get("content") for m in turns if m.get("role") == "user"]
     assistants = [m.get("content") for m in turns if m.get("role") == "assistant"]

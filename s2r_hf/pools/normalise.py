@@ -20,6 +20,7 @@ logger = logging.getLogger(__name__)
 
 KEEP_COLUMNS = [
     "id",
+    "pool_row",
     "problem",
     "problem_hash",
     "response",
@@ -67,6 +68,7 @@ def _features():
     return Features(
         {
             "id": text,
+            "pool_row": Value("int64"),
             "problem": text,
             "problem_hash": text,
             "response": text,
@@ -82,8 +84,8 @@ def _features():
     )
 
 
-def _apply(row: dict, adapter_name: str) -> dict:
-    return ADAPTERS[adapter_name](row)
+def _apply(row: dict, index: int, adapter_name: str) -> dict:
+    return {**ADAPTERS[adapter_name](row), "pool_row": index}
 
 
 def normalise(raw, pool_format: str = "auto", on_bad_row: str = "skip", desc: str = "normalise"):
@@ -94,6 +96,7 @@ def normalise(raw, pool_format: str = "auto", on_bad_row: str = "skip", desc: st
     logger.info("pool format: %s", name)
     mapped = raw.map(
         _apply,
+        with_indices=True,
         fn_kwargs={"adapter_name": name},
         remove_columns=raw.column_names,
         features=_features(),

@@ -27,6 +27,12 @@ logger = logging.getLogger(__name__)
 
 def single_token_id(tokenizer, text: str, judge: str) -> int:
     ids = tokenizer.encode(text, add_special_tokens=False)
+    unk = getattr(tokenizer, "unk_token_id", None)
+    if len(ids) == 1 and unk is not None and ids[0] == unk:
+        raise S2RError(
+            f"judge {judge!r} has no token for {text!r} (it becomes the unknown token {ids[0]}); the judge score "
+            "needs '0' and '1' to be single tokens. Pick another --judge (Qwen2.5/Llama-3 instruct models work)"
+        )
     if len(ids) != 1:
         raise S2RError(
             f"judge {judge!r} tokenizes {text!r} as {len(ids)} tokens {ids}; the judge score needs '0' and '1' to be "

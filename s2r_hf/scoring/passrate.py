@@ -20,12 +20,32 @@ logger = logging.getLogger(__name__)
 GenerateFn = Callable[[list[str], int], list[list[str]]]
 
 
+def last_boxed(text: str) -> str | None:
+    """The last ``\\boxed{...}`` of ``text`` (braces balanced), or None when there is none or it is unclosed."""
+    start = text.rfind("\\boxed{")
+    if start < 0:
+        return None
+    depth = 0
+    for end in range(start + len("\\boxed"), len(text)):
+        depth += {"{": 1, "}": -1}.get(text[end], 0)
+        if depth == 0:
+            return text[start : end + 1]
+    return None
+
+
 def is_correct(completion: str, answer: str) -> bool:
-    """math-verify: does the completion's final answer equal the reference?"""
+    """math-verify: does the completion's last ``\\boxed{}`` equal the reference? No box: wrong.
+
+    Only the box is parsed: math-verify on the whole text would also take a trailing number or ``$x$``
+    of an unfinished or unformatted completion as its answer.
+    """
     from math_verify import parse, verify
 
+    boxed = last_boxed(completion)
+    if boxed is None:
+        return False
     gold_text = answer if ("$" in answer or "\\boxed" in answer) else f"${answer}$"
-    gold, pred = parse(gold_text), parse(completion)
+    gold, pred = parse(gold_text), parse(boxed)
     return bool(gold) and bool(pred) and bool(verify(gold, pred))
 
 

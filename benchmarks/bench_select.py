@@ -1,0 +1,1112 @@
+#!/usr/bin/env python
+"""Performance benchmark of `s2r select`, always as ratios to a naive baseline timed in the same process.
+
+Sections (``--sections``, default all):
+
+judge   The difficulty judge engine (``JudgeScorer.score``: length-sorted batches under a token budget,
+        LM head on each row's last position only) against a NAIVE loop calling
+        ``model.generate(max_new_tokens=1, output_scores=True, return_dict_in_generate=True)`` one row at a
+        time, same model, same rows, same process. The model is a RANDOMLY INITIALISED Qwen2 with
+        Qwen2.5-0.5B/1.5B-Instruct's shapes (built from ``Qwen2Config``; nothing is downloaded) or the
+        built-in tiny judge; the tokenizer is the tiny judge's (the model's vocab covers its ids). Reports
+        rows/s, prompt tokens/s, engine/naive ratio, max |dp| engine vs naive (fp32), model FLOP utilisation
+        against a matmul peak measured here, the bf16 engine, and a batch-token budget sweep.
+length  Trace-length scoring (``add_length_columns``: batched ``Dataset.map`` over the backend tokenizer)
+        with num_proc 1 and 2 against a per-row Python loop over the ``PreTrainedTokenizerFast``. Every
+        measurement reads a fresh copy of the pool, so the datasets map cache cannot hide work.
+e2e     ``python -m s2r_hf.cli select`` on a large synthetic pool with the tiny judge (the data path): wall
+        time and peak RSS (kernel ``ru_maxrss`` of the CLI process, plus sampled RssAnon/RssFile), against
+        the on-disk size of the pool's Arrow files; then a re-rank with another ``--weight`` (scores from
+        the cache, no model call).
+gpu     FLOP arithmetic for a GPU run (no GPU here): Qwen2.5-1.5B-Instruct judging the OpenR1 questions at
+        the mean judge-prompt length measured on the synthetic pool; time on one H100 and on N GPUs at an
+        assumed MFU.
+
+Absolute numbers move a lot between hosts and with background load (two cores; another process halves
+them); read the ratios. Every timed block records the process's CPU share and the load average.
+
+    python benchmarks/bench_select.py --quick                  # < 2 min, tiny judge, small sizes
+    python benchmarks/bench_select.py --out benchmarks/results.json
+    python benchmarks/bench_select.py --sections judge --judge-size 1.5b --judge-rows 16
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import copy
+import gc
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SECTIONS = ("judge", "length", "e2e", "gpu")
+SWEEP_DEFAULT = (256, 512, 1024, 2048, 4096)
+
+# Qwen2.5-Instruct shapes (config.json of the Hub models); "tiny" = the built-in tiny judge.
+JUDGE_SHAPES = {
+    "0.5b": {
+        "hidden_size": 896,
+        "num_hidden_layers": 24,
+        "num_attention_heads": 14,
+        "num_key_value_heads": 2,
+        "intermediate_size": 4864,
+        "vocab_size": 151936,
+        "tie_word_embeddings": True,
+    },
+    "1.5b": {
+        "hidden_size": 1536,
+        "num_hidden_layers": 28,
+        "num_attention_heads": 12,
+        "num_key_value_heads": 2,
+        "intermediate_size": 8960,
+        "vocab_size": 151936,
+        "tie_word_embeddings": True,
+    },
+}
+
+# Sizes: (full default, --quick). An option given explicitly always wins.
+PROFILES = {
+    "judge_size": ("0.5b", "tiny"),
+    "judge_rows": (32, 64),
+    "bf16_rows": (4, 16),
+    "sweep_rows": (32, 64),
+    "length_rows": (2000, 200),
+    "max_think_words": (6000, 3000),
+    "length_repeats": (2, 1),
+    "e2e_rows": (220000, 2000),
+}
+
+# Runs in a fresh interpreter between the benchmark and the CLI: the CLI is forked from this small process,
+# so its ru_maxrss is its own (a child forked straight from the benchmark would start with the benchmark's
+# RSS, since Linux carries the high-water mark across fork + exec).
+RSS_WRAPPER = r"""
+import json, resource, subprocess, sys, time
+out, log, cmd = sys.argv[1], sys.argv[2], sys.argv[3:]
+peak = {"VmHWM": 0, "VmRSS": 0, "RssAnon": 0, "RssFile": 0}
+t0 = time.perf_counter()
+with open(log, "w") as fh:
+    proc = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT)
+    while proc.poll() is None:
+        try:
+            with open(f"/proc/{proc.pid}/status") as st:
+                for line in st:
+                    key, _, rest = line.partition(":")
+                    if key in peak:
+                        peak[key] = max(peak[key], int(rest.split()[0]))
+        except (OSError, ValueError):
+            pass
+        time.sleep(0.2)
+wall = time.perf_counter() - t0
+ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+res = {"rc": proc.returncode, "wall_s": wall, "ru_maxrss_kb": ru.ru_maxrss, "user_s": ru.ru_utime,
+       "sys_s": ru.ru_stime}
+res.update({"sampled_max_" + k + "_kb": v for k, v in peak.items()})
+with open(out, "w") as fh:
+    json.dump(res, fh)
+"""
+
+
+# --------------------------------------------------------------------------------------------------
+# Small helpers
+# --------------------------------------------------------------------------------------------------
+
+
+def loadavg() -> float:
+    try:
+        return float(Path("/proc/loadavg").read_text().split()[0])
+    except OSError:
+        return float("nan")
+
+
+class Timer:
+    """Wall time, process CPU time and the CPU share (CPU time / wall / threads) of one block."""
+
+    def __init__(self, threads: int = 1):
+        self.threads = threads
+
+    def __enter__(self):
+        self.load0 = loadavg()
+        self.w0, self.c0 = time.perf_counter(), time.process_time()
+        return self
+
+    def __exit__(self, *exc):
+        self.wall = time.perf_counter() - self.w0
+        self.cpu = time.process_time() - self.c0
+        self.cpu_share = self.cpu / max(self.wall, 1e-9) / max(self.threads, 1)
+        self.load = max(self.load0, loadavg())
+        return False
+
+
+def host_info() -> dict:
+    import torch
+
+    info = {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpu_count": os.cpu_count(),
+        "torch_threads": torch.get_num_threads(),
+    }
+    try:
+        cpuinfo = Path("/proc/cpuinfo").read_text()
+        model = next((ln.split(":", 1)[1].strip() for ln in cpuinfo.splitlines() if ln.startswith("model name")), "")
+        flags = next((ln.split(":", 1)[1].split() for ln in cpuinfo.splitlines() if ln.startswith("flags")), [])
+        info["cpu_model"] = model
+        info["cpu_flags"] = sorted(
+            f for f in flags if f in ("avx2", "fma", "avx512f", "avx512_bf16", "amx_bf16", "amx_tile", "avx512_vnni")
+        )
+    except OSError:
+        pass
+    try:
+        mem = Path("/proc/meminfo").read_text().split("\n", 1)[0].split()[1]
+        info["mem_total_gib"] = round(int(mem) / 2**20, 1)
+    except (OSError, IndexError, ValueError):
+        pass
+    try:
+        info["mkldnn_bf16_supported"] = bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    except (AttributeError, RuntimeError):
+        info["mkldnn_bf16_supported"] = None
+    versions = {}
+    for name in ("torch", "transformers", "datasets", "tokenizers", "numpy", "pyarrow"):
+        with contextlib.suppress(Exception):
+            versions[name] = __import__(name).__version__
+    info["versions"] = versions
+    return info
+
+
+def matmul_peak(hidden: int, intermediate: int, dtype, reps: int = 5, iters: int = 6) -> float:
+    """Best F.linear GFLOP/s of a [1024, hidden] x [intermediate, hidden]^T product."""
+    import torch
+    import torch.nn.functional as F
+
+    torch.manual_seed(0)
+    x = torch.randn(1024, hidden, dtype=dtype)
+    w = torch.randn(intermediate, hidden, dtype=dtype) * 0.02
+    for _ in range(2):
+        F.linear(x, w)
+    best = 0.0
+    flops = 2.0 * 1024 * hidden * intermediate * iters
+    for _ in range(reps):
+        t = time.perf_counter()
+        for _ in range(iters):
+            F.linear(x, w)
+        best = max(best, flops / (time.perf_counter() - t) / 1e9)
+    return best
+
+
+def non_embedding_params(model) -> int:
+    """Parameters outside the token embedding and LM head (a tied head is the embedding)."""
+    emb = model.get_input_embeddings().weight
+    head = model.get_output_embeddings().weight
+    total = sum(p.numel() for p in model.parameters())
+    return total - emb.numel() - (0 if head is emb else head.numel())
+
+
+def qwen2_config(size: str, tiny_path: Path):
+    from transformers import Qwen2Config
+
+    if size == "tiny":
+        return Qwen2Config.from_pretrained(tiny_path)
+    return Qwen2Config(
+        **JUDGE_SHAPES[size],
+        max_position_embeddings=32768,
+        rms_norm_eps=1e-6,
+        rope_theta=1000000.0,
+        use_sliding_window=False,
+        bos_token_id=151643,
+        eos_token_id=151645,
+    )
+
+
+def meta_non_embedding_params(size: str) -> tuple[int, object]:
+    """Non-embedding params of a Qwen2.5 shape without allocating it (meta device)."""
+    import torch
+    from transformers import Qwen2Config, Qwen2ForCausalLM
+
+    config = Qwen2Config(**JUDGE_SHAPES[size])
+    with torch.device("meta"):
+        model = Qwen2ForCausalLM(config)
+    return non_embedding_params(model), config
+
+
+def fmt(x, digits: int = 3) -> str:
+    if x is None:
+        return "-"
+    if isinstance(x, float):
+        if x != x:
+            return "nan"
+        if abs(x) >= 1000:
+            return f"{x:,.0f}"
+        return f"{x:.{digits}g}"
+    return str(x)
+
+
+def print_table(title: str, header: list[str], rows: list[list]) -> None:
+    cells = [[fmt(c) for c in r] for r in rows]
+    widths = [max(len(h), *(len(r[i]) for r in cells)) if cells else len(h) for i, h in enumerate(header)]
+    print(f"\n== {title}")
+    print("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
+    print("  ".join("-" * w for w in widths))
+    for r in cells:
+        print("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)))
+
+
+# --------------------------------------------------------------------------------------------------
+# (a) judge
+# --------------------------------------------------------------------------------------------------
+
+
+def naive_judge(model, tokenizer, problems: list[str], one_id: int, zero_id: int, system_prompt: str):
+    """The obvious loop: chat template, ``generate`` one new token per row, softmax of its scores."""
+    import torch
+
+    from s2r_hf.prompts import judge_messages
+
+    out, ids_all = [], []
+    for problem in problems:
+        text = tokenizer.apply_chat_template(
+            judge_messages(problem, system_prompt), tokenize=False, add_generation_prompt=True
+        )
+        ids = tokenizer(text, add_special_tokens=False, return_tensors="pt")["input_ids"]
+        with torch.inference_mode():
+            gen = model.generate(
+                ids,
+                attention_mask=torch.ones_like(ids),
+                max_new_tokens=1,
+                output_scores=True,
+                return_dict_in_generate=True,
+                do_sample=False,
+            )
+        probs = torch.softmax(gen.scores[0][0].float(), dim=-1)
+        p1, p0 = float(probs[one_id]), float(probs[zero_id])
+        out.append(p1 / (p1 + p0))
+        ids_all.append(ids[0].tolist())
+    return out, ids_all
+
+
+def make_scorer(tokenizer, model, dtype, budget: int, system_prompt: str):
+    from s2r_hf.scoring.difficulty import JudgeScorer
+
+    return JudgeScorer(
+        tokenizer,
+        lambda: model,
+        judge="bench-random-qwen2",
+        identity="random",
+        dtype=dtype,
+        system_prompt=system_prompt,
+        batch_tokens=budget,
+        max_batch_rows=512,
+    )
+
+
+def padded_tokens(lengths, budget: int) -> tuple[int, int]:
+    from s2r_hf.scoring.difficulty import plan_batches
+
+    batches = plan_batches(lengths, budget, 512)
+    return sum(len(b) * int(lengths[b].max()) for b in batches), len(batches)
+
+
+def bench_judge(args, work: Path, results: dict) -> None:
+    import numpy as np
+    import torch
+    from transformers import AutoTokenizer, Qwen2ForCausalLM
+
+    from s2r_hf.prompts import JUDGE_SYSTEM_PROMPT
+    from s2r_hf.synthetic import build_tiny_judge, openr1_rows
+
+    tiny_path = build_tiny_judge(work / "tiny-judge")
+    tokenizer = AutoTokenizer.from_pretrained(tiny_path)
+    size = args.judge_size
+    config = qwen2_config(size, tiny_path)
+    assert config.vocab_size >= len(tokenizer), "model vocab must cover the tokenizer's ids"
+
+    n_rows = max(args.judge_rows, args.sweep_rows, args.bf16_rows)
+    problems = [r["problem"] for r in openr1_rows(n_rows, seed=args.seed)]
+    rows = problems[: args.judge_rows]
+
+    shape = JUDGE_SHAPES["0.5b"] if size == "tiny" else JUDGE_SHAPES[size]
+    peak_shape = (shape["hidden_size"], shape["intermediate_size"])
+    threads = torch.get_num_threads()
+    print(f"[judge] matmul peak, F.linear 1024x{peak_shape[0]}x{peak_shape[1]}, {threads} threads ...", flush=True)
+    peak32 = matmul_peak(*peak_shape, torch.float32)
+    peak16 = matmul_peak(*peak_shape, torch.bfloat16, reps=3, iters=3)
+    print(f"[judge] peak fp32 {peak32:.1f} GFLOP/s, bf16 {peak16:.1f} GFLOP/s", flush=True)
+
+    t = time.perf_counter()
+    torch.manual_seed(args.seed)
+    model = Qwen2ForCausalLM(config).eval()
+    model.generation_config.pad_token_id = tokenizer.pad_token_id
+    model.generation_config.eos_token_id = tokenizer.eos_token_id
+    model.generation_config.bos_token_id = None
+    init_s = time.perf_counter() - t
+    n_params = sum(p.numel() for p in model.parameters())
+    n_nonemb = non_embedding_params(model)
+    print(f"[judge] random Qwen2 {size}: {n_params / 1e6:.1f}M params ({n_nonemb / 1e6:.1f}M non-embedding), "
+          f"init {init_s:.1f}s", flush=True)  # fmt: skip
+
+    engine = make_scorer(tokenizer, model, torch.float32, args.batch_tokens, JUDGE_SYSTEM_PROMPT)
+    one_id, zero_id = engine.one_id, engine.zero_id
+    # Warm-up (oneDNN/MKL primitive creation, first-call allocations): untimed.
+    engine.score(rows[:2])
+    naive_judge(model, tokenizer, rows[:1], one_id, zero_id, JUDGE_SYSTEM_PROMPT)
+
+    def flop_rate(tokens: int, seconds: float) -> float:
+        return 2.0 * n_nonemb * tokens / seconds / 1e9
+
+    # Engine and naive interleaved in blocks (order alternating) so background load hits both alike.
+    blocks = np.array_split(np.arange(len(rows)), max(1, min(args.rounds, len(rows))))
+    eng = {"wall": 0.0, "cpu": 0.0, "tokens": 0, "p": np.empty(len(rows)), "load": 0.0}
+    nai = {"wall": 0.0, "cpu": 0.0, "tokens": 0, "p": np.empty(len(rows)), "load": 0.0}
+    same_ids = True
+    for k, block in enumerate(blocks):
+        part = [rows[i] for i in block]
+        order = ("engine", "naive") if k % 2 == 0 else ("naive", "engine")
+        for which in order:
+            print(f"[judge] block {k + 1}/{len(blocks)}: {which} fp32 on {len(part)} rows ...", flush=True)
+            with Timer(threads) as tm:
+                if which == "engine":
+                    got = engine.score(part)
+                else:
+                    p_naive, naive_ids = naive_judge(model, tokenizer, part, one_id, zero_id, JUDGE_SYSTEM_PROMPT)
+            acc = eng if which == "engine" else nai
+            acc["wall"] += tm.wall
+            acc["cpu"] += tm.cpu
+            acc["load"] = max(acc["load"], tm.load)
+            if which == "engine":
+                acc["p"][block] = got["difficulty"]
+                acc["tokens"] += int(sum(got["prompt_tokens"]))
+                eng_ids = engine.encode(part)
+            else:
+                acc["p"][block] = p_naive
+                acc["tokens"] += sum(len(x) for x in naive_ids)
+        same_ids = same_ids and eng_ids == naive_ids
+    lengths = np.array([len(x) for x in engine.encode(rows)])
+    pad_tokens, n_batches = padded_tokens(lengths, args.batch_tokens)
+    max_dp = float(np.max(np.abs(eng["p"] - nai["p"])))
+
+    def entry(name, acc, n, dtype_peak, peak_name):
+        rate = flop_rate(acc["tokens"], acc["wall"])
+        return {
+            "name": name,
+            "rows": n,
+            "prompt_tokens": acc["tokens"],
+            "seconds": acc["wall"],
+            "rows_per_s": n / acc["wall"],
+            "tokens_per_s": acc["tokens"] / acc["wall"],
+            "gflop_per_s": rate,
+            "mfu_vs_measured_fp32_peak": rate / peak32,
+            f"mfu_vs_measured_{peak_name}_peak": rate / dtype_peak,
+            "cpu_share": acc["cpu"] / acc["wall"] / threads,
+            "max_loadavg": acc["load"],
+        }
+
+    res_engine = entry("engine fp32", eng, len(rows), peak32, "fp32")
+    res_naive = entry("naive generate fp32", nai, len(rows), peak32, "fp32")
+    res_engine["padding_waste"] = 1 - lengths.sum() / pad_tokens
+    res_engine["batches"] = n_batches
+
+    # bf16 engine on the first bf16_rows rows, next to fp32 engine on the same rows.
+    bf_rows = problems[: args.bf16_rows]
+    res_bf16 = res_fp32_same = res_1thread = None
+    if args.bf16_rows > 0:
+        model16 = copy.deepcopy(model).to(torch.bfloat16).eval()
+        engine16 = make_scorer(tokenizer, model16, torch.bfloat16, args.batch_tokens, JUDGE_SYSTEM_PROMPT)
+        engine16.score(bf_rows[:1])  # warm-up
+        print(f"[judge] fp32 engine then bf16 engine on {len(bf_rows)} rows (bf16 is slow without AVX512-BF16/AMX)",
+              flush=True)  # fmt: skip
+        with Timer(threads) as t32:
+            got32 = engine.score(bf_rows)
+        with Timer(threads) as t16:
+            got16 = engine16.score(bf_rows)
+        toks = int(sum(got16["prompt_tokens"]))
+        acc32 = {"wall": t32.wall, "cpu": t32.cpu, "tokens": toks, "load": t32.load}
+        acc16 = {"wall": t16.wall, "cpu": t16.cpu, "tokens": toks, "load": t16.load}
+        res_fp32_same = entry("engine fp32 (bf16 rows)", acc32, len(bf_rows), peak32, "fp32")
+        res_bf16 = entry("engine bf16", acc16, len(bf_rows), peak16, "bf16")
+        res_bf16["bf16_over_fp32_speed"] = t32.wall / t16.wall
+        res_bf16["max_abs_dp_vs_fp32_engine"] = float(
+            np.max(np.abs(np.array(got16["difficulty"]) - np.array(got32["difficulty"])))
+        )
+        if threads > 1:  # the same fp32 engine on one thread: how much do torch's intra-op threads give here?
+            torch.set_num_threads(1)
+            try:
+                with Timer(1) as t1:
+                    engine.score(bf_rows)
+            finally:
+                torch.set_num_threads(threads)
+            acc1 = {"wall": t1.wall, "cpu": t1.cpu * threads, "tokens": toks, "load": t1.load}
+            res_1thread = entry("engine fp32, 1 thread (bf16 rows)", acc1, len(bf_rows), peak32, "fp32")
+            res_1thread["cpu_share"] = t1.cpu_share
+        del model16, engine16
+        gc.collect()
+
+    # Token-budget sweep of the fp32 engine.
+    sweep_rows = problems[: args.sweep_rows]
+    sweep_lengths = np.array([len(x) for x in engine.encode(sweep_rows)])
+    sweep = []
+    for budget in args.sweep_budgets:
+        scorer = make_scorer(tokenizer, model, torch.float32, budget, JUDGE_SYSTEM_PROMPT)
+        print(f"[judge] sweep: budget {budget} on {len(sweep_rows)} rows ...", flush=True)
+        with Timer(threads) as tm:
+            got = scorer.score(sweep_rows)
+        toks = int(sum(got["prompt_tokens"]))
+        pad, nb = padded_tokens(sweep_lengths, budget)
+        tps = toks / tm.wall
+        sweep.append(
+            {
+                "batch_tokens": budget,
+                "rows": len(sweep_rows),
+                "batches": nb,
+                "mean_rows_per_batch": len(sweep_rows) / nb,
+                "padding_waste": 1 - sweep_lengths.sum() / pad,
+                "seconds": tm.wall,
+                "rows_per_s": len(sweep_rows) / tm.wall,
+                "tokens_per_s": tps,
+                "over_naive_tokens_per_s": tps / res_naive["tokens_per_s"],
+                "mfu_vs_measured_fp32_peak": flop_rate(toks, tm.wall) / peak32,
+                "cpu_share": tm.cpu_share,
+                "max_loadavg": tm.load,
+            }
+        )
+
+    peak32_after = matmul_peak(*peak_shape, torch.float32)
+    torch.set_num_threads(1)
+    try:
+        peak32_1t = matmul_peak(*peak_shape, torch.float32)
+    finally:
+        torch.set_num_threads(threads)
+    results["judge"] = {
+        "model": f"random Qwen2 with {'the tiny judge' if size == 'tiny' else 'Qwen2.5-' + size.upper()}'s shapes",
+        "judge_size": size,
+        "config": {k: getattr(config, k) for k in JUDGE_SHAPES["0.5b"]},
+        "params": n_params,
+        "non_embedding_params": n_nonemb,
+        "tokenizer": f"tiny judge BPE (vocab {len(tokenizer)})",
+        "torch_threads": threads,
+        "batch_tokens": args.batch_tokens,
+        "matmul_peak_shape": [1024, *peak_shape],
+        "matmul_peak_gflops_fp32": peak32,
+        "matmul_peak_gflops_bf16": peak16,
+        "matmul_peak_gflops_fp32_after": peak32_after,
+        "matmul_peak_gflops_fp32_1thread": peak32_1t,
+        "bf16_over_fp32_matmul": peak16 / peak32,
+        "mean_prompt_tokens": float(lengths.mean()),
+        "engine_fp32": res_engine,
+        "naive_fp32": res_naive,
+        "engine_over_naive_rows_per_s": res_engine["rows_per_s"] / res_naive["rows_per_s"],
+        "max_abs_dp_engine_vs_naive_fp32": max_dp,
+        "same_token_ids": same_ids,
+        "engine_fp32_on_bf16_rows": res_fp32_same,
+        "engine_bf16": res_bf16,
+        "engine_fp32_1thread_on_bf16_rows": res_1thread,
+        "budget_sweep_fp32": sweep,
+    }
+    del model, engine
+    gc.collect()
+
+
+def print_judge(r: dict) -> None:
+    rows = []
+    keys = ("engine_fp32", "naive_fp32", "engine_fp32_on_bf16_rows", "engine_bf16", "engine_fp32_1thread_on_bf16_rows")
+    for key in keys:
+        e = r.get(key)
+        if not e:
+            continue
+        ratio = e["tokens_per_s"] / r["naive_fp32"]["tokens_per_s"]
+        rows.append(
+            [
+                e["name"],
+                e["rows"],
+                e["prompt_tokens"],
+                e["seconds"],
+                e["rows_per_s"],
+                e["tokens_per_s"],
+                ratio,
+                e["gflop_per_s"],
+                f"{100 * e['mfu_vs_measured_fp32_peak']:.1f}%",
+                f"{100 * e['cpu_share']:.0f}%",
+                e["max_loadavg"],
+            ]
+        )
+    print_table(
+        f"(a) judge: {r['model']}, {r['non_embedding_params'] / 1e6:.0f}M non-emb params, "
+        f"{r['torch_threads']} threads, budget {r['batch_tokens']} tokens, tokenizer {r['tokenizer']}",
+        ["run", "rows", "tokens", "s", "rows/s", "tok/s", "x naive (tok/s)", "GFLOP/s", "MFU fp32pk", "cpu", "load"],
+        rows,
+    )
+    print(
+        f"  engine/naive rows/s = {r['engine_over_naive_rows_per_s']:.2f}x; max |dp| engine vs naive (fp32) = "
+        f"{r['max_abs_dp_engine_vs_naive_fp32']:.2e}; same token ids: {r['same_token_ids']}; "
+        f"padding waste {100 * r['engine_fp32']['padding_waste']:.2f}% in {r['engine_fp32']['batches']} batches"
+    )
+    print(
+        f"  matmul peak (F.linear {'x'.join(map(str, r['matmul_peak_shape']))}): fp32 "
+        f"{r['matmul_peak_gflops_fp32']:.1f} GFLOP/s (after: {r['matmul_peak_gflops_fp32_after']:.1f}; 1 thread: "
+        f"{r['matmul_peak_gflops_fp32_1thread']:.1f}), "
+        f"bf16 {r['matmul_peak_gflops_bf16']:.1f} GFLOP/s = {r['bf16_over_fp32_matmul']:.2f}x fp32"
+    )
+    if r.get("engine_bf16"):
+        b = r["engine_bf16"]
+        print(
+            f"  bf16 engine = {b['bf16_over_fp32_speed']:.2f}x the fp32 engine's speed on the same rows"
+            f" (max |dp| vs fp32 {b['max_abs_dp_vs_fp32_engine']:.1e}); "
+            + (
+                "bf16 is SLOWER here: no native bf16 on this CPU, judge_dtype=auto picks float32"
+                if b["bf16_over_fp32_speed"] < 1
+                else "bf16 is faster here"
+            )
+        )
+    rows = [
+        [
+            s["batch_tokens"],
+            s["rows"],
+            s["batches"],
+            s["mean_rows_per_batch"],
+            f"{100 * s['padding_waste']:.2f}%",
+            s["seconds"],
+            s["rows_per_s"],
+            s["tokens_per_s"],
+            s["over_naive_tokens_per_s"],
+            f"{100 * s['mfu_vs_measured_fp32_peak']:.1f}%",
+            f"{100 * s['cpu_share']:.0f}%",
+            s["max_loadavg"],
+        ]
+        for s in r["budget_sweep_fp32"]
+    ]
+    print_table(
+        "(a) judge fp32 engine: batch-token budget sweep",
+        ["budget", "rows", "batches", "rows/batch", "pad", "s", "rows/s", "tok/s", "x naive", "MFU", "cpu", "load"],
+        rows,
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# (b) length
+# --------------------------------------------------------------------------------------------------
+
+
+def bench_length(args, work: Path, results: dict) -> None:
+    import datasets
+    import numpy as np
+    from transformers import AutoTokenizer
+
+    from s2r_hf.configs import DEFAULT_RETHINK_MARKERS
+    from s2r_hf.io import column
+    from s2r_hf.pools import normalise
+    from s2r_hf.scoring.length import add_length_columns, load_length_tokenizer
+    from s2r_hf.synthetic import build_tiny_judge, openr1_dataset
+
+    tiny_path = build_tiny_judge(work / "tiny-judge")
+    root = work / "length"
+    print(f"[length] building a {args.length_rows}-row pool (max_think_words={args.max_think_words}) ...", flush=True)
+    raw = openr1_dataset(
+        args.length_rows, seed=args.seed, cache_dir=str(root / "gen"), max_think_words=args.max_think_words
+    )
+    canon, _ = normalise(raw)
+    base = root / "base"
+    canon.save_to_disk(str(base))
+    del raw, canon
+    backend = load_length_tokenizer(str(tiny_path))  # what the CLI uses: the fast backend
+    fast = AutoTokenizer.from_pretrained(tiny_path)  # a PreTrainedTokenizerFast (TokenizersBackend)
+
+    def fresh(tag: str):
+        target = root / f"run-{tag}"
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(base, target)
+        return datasets.load_from_disk(str(target)), target
+
+    def naive(ds):
+        return [len(fast(text)["input_ids"]) for text in ds["response"]]
+
+    def engine(ds, num_proc):
+        out = add_length_columns(
+            ds, unit="tokens", markers=list(DEFAULT_RETHINK_MARKERS), tokenizer=backend, num_proc=num_proc
+        )
+        return column(out, "length")
+
+    methods = [("naive loop (PreTrainedTokenizerFast per row)", None), ("map num_proc=1", 1), ("map num_proc=2", 2)]
+    best: dict[str, dict] = {}
+    totals: dict[str, int] = {}
+    runs = 0
+    for rep in range(args.length_repeats):
+        for name, num_proc in methods if rep % 2 == 0 else methods[::-1]:
+            ds, target = fresh(f"{runs}")
+            runs += 1
+            print(f"[length] {name}, repeat {rep + 1}/{args.length_repeats} ...", flush=True)
+            before = {p.name for p in target.glob("cache-*.arrow")}
+            with Timer(2 if num_proc else 1) as tm:
+                lengths = naive(ds) if num_proc is None else engine(ds, num_proc)
+            wrote = sorted({p.name for p in target.glob("cache-*.arrow")} - before)
+            total = int(np.sum(lengths))
+            totals[name] = total
+            row = {
+                "name": name,
+                "num_proc": num_proc,
+                "rows": len(ds),
+                "tokens": total,
+                "seconds": tm.wall,
+                "rows_per_s": len(ds) / tm.wall,
+                "tokens_per_s": total / tm.wall,
+                "cpu_share_of_2_cores": tm.cpu / tm.wall / 2,
+                "max_loadavg": tm.load,
+                "map_cache_files_written": len(wrote),
+            }
+            if name not in best or row["seconds"] < best[name]["seconds"]:
+                best[name] = row
+            del ds
+            shutil.rmtree(target, ignore_errors=True)
+    base_rate = best[methods[0][0]]["rows_per_s"]
+    for row in best.values():
+        row["over_naive"] = row["rows_per_s"] / base_rate
+    chars = datasets.load_from_disk(str(base)).with_format("arrow")["response"]
+    mean_chars = float(np.mean([len(s) for s in chars.to_pylist()]))
+    n = best[methods[0][0]]["rows"]
+    results["length"] = {
+        "rows": n,
+        "max_think_words": args.max_think_words,
+        "tokenizer": f"tiny judge BPE (vocab {len(fast)}); its tiny vocab gives more tokens per row than Qwen's",
+        "mean_tokens_per_row": totals[methods[0][0]] / n,
+        "mean_chars_per_row": mean_chars,
+        "token_counts_agree": len(set(totals.values())) == 1,
+        "repeats": args.length_repeats,
+        "TOKENIZERS_PARALLELISM": os.environ.get("TOKENIZERS_PARALLELISM"),
+        "runs_best_of_repeats": list(best.values()),
+    }
+
+
+def print_length(r: dict) -> None:
+    rows = [
+        [
+            x["name"],
+            x["rows"],
+            x["seconds"],
+            x["rows_per_s"],
+            x["tokens_per_s"],
+            x["over_naive"],
+            f"{100 * x['cpu_share_of_2_cores']:.0f}%",
+            x["max_loadavg"],
+            x["map_cache_files_written"],
+        ]
+        for x in r["runs_best_of_repeats"]
+    ]
+    print_table(
+        f"(b) length scoring: {r['rows']} traces, mean {r['mean_tokens_per_row']:.0f} tokens "
+        f"({r['mean_chars_per_row']:.0f} chars) per row, best of {r['repeats']}",
+        ["method", "rows", "s", "rows/s", "tok/s", "x naive", "cpu (this proc)", "load", "cache files"],
+        rows,
+    )
+    print(f"  token counts agree across methods: {r['token_counts_agree']}; tokenizer: {r['tokenizer']}")
+
+
+# --------------------------------------------------------------------------------------------------
+# (c) end to end
+# --------------------------------------------------------------------------------------------------
+
+
+def run_measured(cmd: list[str], env: dict, log: Path, tag: str) -> dict:
+    out = log.with_suffix(".json")
+    subprocess.run([sys.executable, "-c", RSS_WRAPPER, str(out), str(log), *cmd], env=env, check=True, cwd=REPO)
+    res = json.loads(out.read_text())
+    if res["rc"] != 0:
+        tail = log.read_text(errors="replace")[-3000:]
+        raise SystemExit(f"[e2e] {tag} failed (rc {res['rc']}); log {log}:\n{tail}")
+    return res
+
+
+def dir_bytes(path: Path, pattern: str = "*") -> int:
+    return sum(p.stat().st_size for p in path.rglob(pattern) if p.is_file())
+
+
+def bench_e2e(args, work: Path, results: dict) -> None:
+    root = work / "e2e"
+    cache, hf_cache = root / "cache", root / "hf-datasets-cache"
+    root.mkdir(parents=True, exist_ok=True)
+    env = {
+        **os.environ,
+        "HF_HUB_OFFLINE": "1",
+        "HF_DATASETS_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+        "HF_DATASETS_CACHE": str(hf_cache),
+        "TQDM_MININTERVAL": "10",
+        "PYTHONPATH": str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""),
+    }
+    if args.e2e_threads:
+        env["OMP_NUM_THREADS"] = env["MKL_NUM_THREADS"] = str(args.e2e_threads)
+    n = args.e2e_rows
+    # 1) Build the synthetic pool once, exactly as load_pool does (same cache folder and generator
+    # arguments, so the CLI finds it): a real pool is downloaded once too; this is not part of `select`.
+    build = (
+        "import sys; from s2r_hf.synthetic import openr1_dataset; "
+        f"ds = openr1_dataset({n}, seed=0, cache_dir={str(cache / 'datasets')!r}); print(len(ds))"
+    )
+    print(f"[e2e] building the {n}-row synthetic pool (one-off, not part of select) ...", flush=True)
+    pool_build = run_measured([sys.executable, "-c", build], env, root / "pool-build.log", "pool build")
+    pool_arrow = dir_bytes(cache / "datasets", "generator-*.arrow")
+
+    base = [
+        sys.executable,
+        "-m",
+        "s2r_hf.cli",
+        "select",
+        "--pool",
+        "s2r:synthetic-openr1",
+        "--synthetic-rows",
+        str(n),
+        "--judge",
+        "s2r:tiny-judge",
+        "--decontam-benchmarks",
+        "s2r:synthetic-benchmark",
+        "--cache-dir",
+        str(cache),
+        *args.e2e_extra_args,
+    ]
+    runs = {}
+    for tag, extra in (("first", []), ("rerank", ["--weight", str(args.rerank_weight)])):
+        out_dir = root / f"out-{tag}"
+        cmd = [*base, "--output-dir", str(out_dir), *extra]
+        what = "scores everything" if tag == "first" else f"--weight {args.rerank_weight}, scores from the cache"
+        print(f"[e2e] s2r select, {tag} run ({what}) ...", flush=True)
+        res = run_measured(cmd, env, root / f"select-{tag}.log", tag)
+        manifest = json.loads((out_dir / "manifest.json").read_text())
+        res["stage_timings_s"] = manifest.get("timings_s")
+        res["counts"] = {k: manifest["counts"].get(k) for k in ("pool_rows", "scored", "selected")}
+        res["command"] = " ".join(cmd[1:])
+        log_text = (root / f"select-{tag}.log").read_text(errors="replace")
+        res["pool_regenerated"] = "Generating train split" in log_text
+        runs[tag] = res
+    derived = dir_bytes(cache / "datasets", "cache-*.arrow")
+    peak = runs["first"]["ru_maxrss_kb"] * 1024
+    results["e2e"] = {
+        "rows": n,
+        "omp_num_threads": env.get("OMP_NUM_THREADS"),
+        "pool_arrow_bytes": pool_arrow,
+        "derived_map_cache_arrow_bytes": derived,
+        "score_cache_bytes": dir_bytes(cache / "scores"),
+        "pool_build": pool_build,
+        "first": runs["first"],
+        "rerank": runs["rerank"],
+        "peak_rss_over_pool_arrow": peak / max(pool_arrow, 1),
+        "rerank_over_first_wall": runs["rerank"]["wall_s"] / runs["first"]["wall_s"],
+    }
+
+
+def print_e2e(r: dict) -> None:
+    gib = 2**30
+    rows = []
+    for tag in ("first", "rerank"):
+        x = r[tag]
+        st = x.get("stage_timings_s") or {}
+        rows.append(
+            [
+                tag,
+                x["wall_s"],
+                st.get("load_normalise_decontaminate"),
+                st.get("difficulty"),
+                st.get("length"),
+                st.get("total"),
+                x["ru_maxrss_kb"] / 2**20,
+                x["sampled_max_RssAnon_kb"] / 2**20,
+                x["sampled_max_RssFile_kb"] / 2**20,
+                x["counts"]["scored"],
+                x["counts"]["selected"],
+            ]
+        )
+    print_table(
+        f"(c) end to end: s2r select on {r['rows']} synthetic rows, tiny judge (wall includes interpreter start)",
+        [
+            "run",
+            "wall s",
+            "load+norm+decontam s",
+            "difficulty s",
+            "length s",
+            "in-CLI total s",
+            "peak RSS GiB",
+            "RssAnon GiB",
+            "RssFile GiB",
+            "scored",
+            "selected",
+        ],
+        rows,
+    )
+    pb = r["pool_build"]
+    print(
+        f"  pool Arrow on disk {r['pool_arrow_bytes'] / gib:.2f} GiB (+ {r['derived_map_cache_arrow_bytes'] / gib:.2f}"
+        f" GiB of map caches); peak RSS of the first run = {100 * r['peak_rss_over_pool_arrow']:.0f}% of the pool;"
+        f" re-rank wall = {100 * r['rerank_over_first_wall']:.1f}% of the first run"
+    )
+    print(
+        f"  one-off pool build (synthetic generation): {pb['wall_s']:.0f}s, peak RSS {pb['ru_maxrss_kb'] / 2**20:.2f}"
+        f" GiB; pool regenerated by select: first={r['first']['pool_regenerated']}, "
+        f"rerank={r['rerank']['pool_regenerated']}"
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# (d) GPU arithmetic
+# --------------------------------------------------------------------------------------------------
+
+
+def bench_gpu(args, work: Path, results: dict) -> None:
+    import numpy as np
+    from transformers import AutoTokenizer
+
+    from s2r_hf.prompts import JUDGE_SYSTEM_PROMPT
+    from s2r_hf.synthetic import build_tiny_judge, openr1_rows
+
+    if args.gpu_prompt_tokens:
+        mean_tokens, source = float(args.gpu_prompt_tokens), "given (--gpu-prompt-tokens)"
+    else:
+        tiny_path = build_tiny_judge(work / "tiny-judge")
+        tokenizer = AutoTokenizer.from_pretrained(tiny_path)
+        scorer = make_scorer(tokenizer, None, None, 1024, JUDGE_SYSTEM_PROMPT)
+        problems = [r["problem"] for r in openr1_rows(args.gpu_sample_rows, seed=args.seed)]
+        mean_tokens = float(np.mean([len(x) for x in scorer.encode(problems)]))
+        source = (
+            f"measured: judge chat prompt of {args.gpu_sample_rows} synthetic problems, tiny-judge tokenizer "
+            "(vocab 512: more tokens per word than Qwen's; real OpenR1 problems are longer: pass "
+            "--gpu-prompt-tokens to override)"
+        )
+    nonemb, config = meta_non_embedding_params(args.gpu_model)
+    q = args.gpu_questions
+    tokens = q * mean_tokens
+    body = 2.0 * nonemb * tokens
+    head = 2.0 * config.hidden_size * config.vocab_size * q
+    # causal attention scores + values: 2 matmuls x 2 FLOP x L x T^2/2 x (heads x head_dim = hidden), per row
+    attn = 2.0 * config.num_hidden_layers * mean_tokens**2 * config.hidden_size * q
+    total = body + head
+    rate = args.gpu_peak_tflops * 1e12 * args.gpu_mfu
+    out = {
+        "model": f"Qwen2.5-{args.gpu_model.upper()}-Instruct",
+        "non_embedding_params": nonemb,
+        "questions": q,
+        "mean_prompt_tokens": mean_tokens,
+        "prompt_tokens_source": source,
+        "prompt_tokens_total": tokens,
+        "flops_non_embedding": body,
+        "flops_lm_head_last_position": head,
+        "flops_total": total,
+        "flops_attention_extra_not_in_total": attn,
+        "gpu_name": args.gpu_name,
+        "gpu_peak_tflops_dense_bf16": args.gpu_peak_tflops,
+        "assumed_mfu": args.gpu_mfu,
+        "seconds_1_gpu": total / rate,
+        "gpus": args.gpu_count,
+        f"seconds_{args.gpu_count}_gpus": total / rate / args.gpu_count,
+    }
+    judge = results.get("judge")
+    if judge and judge["judge_size"] != "tiny":  # a 64-wide model's FLOP rate says nothing about a 1.5B one
+        achieved = judge["engine_fp32"]["gflop_per_s"] * 1e9
+        out["cpu_this_host_seconds_at_measured_engine_rate"] = total / achieved
+        out["cpu_rate_source"] = (
+            f"fp32 engine, {judge['engine_fp32']['gflop_per_s']:.1f} GFLOP/s measured on the "
+            f"{judge['judge_size']} shape"
+        )
+    results["gpu"] = out
+
+
+def print_gpu(r: dict) -> None:
+    n, peak = r["gpus"], r["gpu_peak_tflops_dense_bf16"]
+    rows = [
+        ["mean judge prompt tokens", f"{r['mean_prompt_tokens']:.1f}"],
+        ["non-embedding params", f"{r['non_embedding_params'] / 1e9:.3f} B"],
+        ["prefill FLOPs 2*N*tokens", f"{r['flops_non_embedding']:.3e}"],
+        ["LM head, one position/row", f"{r['flops_lm_head_last_position']:.3e}"],
+        ["total FLOPs", f"{r['flops_total']:.3e}"],
+        ["(attention, not in total)", f"{r['flops_attention_extra_not_in_total']:.3e}"],
+        [f"1 {r['gpu_name']} @ {peak:.0f} TF x {100 * r['assumed_mfu']:.0f}% MFU", _dur(r["seconds_1_gpu"])],
+        [f"{n} {r['gpu_name']}s", _dur(r[f"seconds_{n}_gpus"])],
+    ]
+    if "cpu_this_host_seconds_at_measured_engine_rate" in r:
+        rows.append(["this CPU at the measured engine rate", _dur(r["cpu_this_host_seconds_at_measured_engine_rate"])])
+    print_table(f"(d) GPU arithmetic: {r['model']} judging {r['questions']:,} questions", ["quantity", "value"], rows)
+    print(f"  prompt length: {r['prompt_tokens_source']}")
+
+
+def _dur(s: float) -> str:
+    if s < 120:
+        return f"{s:.1f} s"
+    if s < 7200:
+        return f"{s / 60:.1f} min"
+    if s < 3 * 86400:
+        return f"{s / 3600:.1f} h"
+    return f"{s / 86400:.1f} days"
+
+
+# --------------------------------------------------------------------------------------------------
+# main
+# --------------------------------------------------------------------------------------------------
+
+
+class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Shows a default only where there is one (sizes show [full | --quick] in their help instead)."""
+
+    def _get_help_string(self, action):
+        text = action.help or ""
+        if action.default not in (None, False, [], argparse.SUPPRESS) and "%(default)" not in text:
+            text += " (default: %(default)s)"
+        return text
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(
+        prog="bench_select.py",
+        description=__doc__.split("\n\n")[0]
+        + " Sections: judge (engine vs per-row generate), length (batched map vs per-row loop), e2e (the CLI on a "
+        "large pool: wall time, peak RSS, re-rank), gpu (FLOP arithmetic). Sizes in [full default | --quick].",
+        formatter_class=HelpFormatter,
+    )
+    p.add_argument("--quick", action="store_true", help="Small sizes (< 2 min): tiny judge, few rows, 2000-row e2e.")
+    p.add_argument("--out", default="benchmarks/results.json", help="Write the results (and host info) here as JSON.")
+    p.add_argument(
+        "--sections",
+        default=",".join(SECTIONS),
+        help=f"Comma-separated subset of {', '.join(SECTIONS)}.",
+    )
+    p.add_argument(
+        "--work-dir",
+        default=None,
+        help="Scratch folder for pools, caches and logs (default: a new temp folder, removed at the end).",
+    )
+    p.add_argument("--keep-work-dir", action="store_true", help="Keep the scratch folder (logs, outputs).")
+    p.add_argument("--seed", type=int, default=0, help="Seed of the synthetic rows and the random model.")
+    p.add_argument("--threads", type=int, default=None, help="torch intra-op threads (default: torch's, = cores here).")
+    g = p.add_argument_group("judge (a)")
+    g.add_argument(
+        "--judge-size",
+        choices=("tiny", "0.5b", "1.5b"),
+        default=None,
+        help="Random Qwen2 shape: Qwen2.5-0.5B (hidden 896, 24 layers), 1.5B (1536, 28) or the tiny judge. "
+        "[0.5b | tiny]",
+    )
+    g.add_argument("--judge-rows", type=int, default=None, help="Rows for fp32 engine vs naive. [32 | 64]")
+    g.add_argument("--bf16-rows", type=int, default=None, help="Rows for the bf16 engine (0: skip). [4 | 16]")
+    g.add_argument("--sweep-rows", type=int, default=None, help="Rows per budget in the sweep. [32 | 64]")
+    g.add_argument(
+        "--sweep-budgets",
+        default=",".join(map(str, SWEEP_DEFAULT)),
+        help="Comma-separated judge batch-token budgets to sweep.",
+    )
+    g.add_argument("--batch-tokens", type=int, default=1024, help="Engine budget for engine-vs-naive (CPU default).")
+    g.add_argument("--rounds", type=int, default=2, help="Blocks that interleave engine and naive (alternating order).")
+    g = p.add_argument_group("length (b)")
+    g.add_argument("--length-rows", type=int, default=None, help="Traces to score. [2000 | 200]")
+    g.add_argument(
+        "--max-think-words", type=int, default=None, help="openr1_dataset trace length cap, words. [6000 | 3000]"
+    )
+    g.add_argument("--length-repeats", type=int, default=None, help="Repeats per method; best is kept. [2 | 1]")
+    g = p.add_argument_group("end to end (c)")
+    g.add_argument("--e2e-rows", type=int, default=None, help="Synthetic pool rows for `s2r select`. [220000 | 2000]")
+    g.add_argument(
+        "--e2e-threads",
+        type=int,
+        default=1,
+        help="OMP_NUM_THREADS/MKL_NUM_THREADS for the CLI runs; 0 leaves them unset (torch then uses every core). "
+        "1 by default: the tiny judge's 64-wide ops gain nothing from threads and, on a loaded 2-core host, "
+        "2 threads made it 10-28x slower (OpenMP barriers), which would bury the data path this section measures.",
+    )
+    g.add_argument("--rerank-weight", type=float, default=0.5, help="--weight of the second (re-rank) run.")
+    g.add_argument(
+        "--e2e-extra-args",
+        nargs=argparse.REMAINDER,
+        default=[],
+        help="Everything after this goes to both `s2r select` runs (must come last).",
+    )
+    g = p.add_argument_group("GPU arithmetic (d)")
+    g.add_argument("--gpu-model", choices=("0.5b", "1.5b"), default="1.5b", help="Qwen2.5-Instruct judge size.")
+    g.add_argument("--gpu-questions", type=int, default=196000, help="Questions to judge (OpenR1-Math).")
+    g.add_argument(
+        "--gpu-prompt-tokens",
+        type=float,
+        default=None,
+        help="Mean judge prompt tokens (default: measured on the synthetic pool with the tiny tokenizer).",
+    )
+    g.add_argument("--gpu-sample-rows", type=int, default=5000, help="Problems to measure the prompt length on.")
+    g.add_argument("--gpu-name", default="H100", help="Label of the GPU whose peak --gpu-peak-tflops is.")
+    g.add_argument("--gpu-peak-tflops", type=float, default=989.0, help="Dense bf16 peak of one GPU (H100 SXM).")
+    g.add_argument("--gpu-mfu", type=float, default=0.40, help="Assumed model FLOP utilisation on the GPU.")
+    g.add_argument("--gpu-count", type=int, default=8, help="GPUs for the data-parallel figure.")
+    args = p.parse_args(argv)
+    for name, (full, quick) in PROFILES.items():
+        if getattr(args, name) is None:
+            setattr(args, name, quick if args.quick else full)
+    args.sections = [s.strip() for s in args.sections.split(",") if s.strip()]
+    bad = [s for s in args.sections if s not in SECTIONS]
+    if bad:
+        p.error(f"unknown section(s) {bad}; choose from {', '.join(SECTIONS)}")
+    args.sweep_budgets = [int(x) for x in args.sweep_budgets.split(",") if x.strip()]
+    for name in ("judge_rows", "sweep_rows", "length_rows", "e2e_rows", "length_repeats", "rounds"):
+        if getattr(args, name) < 1:
+            p.error(f"--{name.replace('_', '-')} must be >= 1")
+    return args
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    work = Path(args.work_dir) if args.work_dir else Path(tempfile.mkdtemp(prefix="s2r-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    # Offline, and every datasets cache inside the scratch folder (never the user's ~/.cache).
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ["HF_DATASETS_CACHE"] = str(work / "hf-datasets-cache")
+    sys.path.insert(0, str(REPO))
+    import datasets
+    import torch
+    import transformers
+
+    datasets.logging.set_verbosity_error()
+    datasets.disable_progress_bars()
+    transformers.logging.set_verbosity_error()
+    if args.threads:
+        torch.set_num_threads(args.threads)
+
+    results: dict = {
+        "host": host_info(),
+        "options": {k: v for k, v in vars(args).items()},
+        "loadavg_start": loadavg(),
+        "started": time.strftime("%Y-%m-%d %H:%M:%S"),
+    }
+    h = results["host"]
+    print(
+        f"host: {h.get('cpu_model')} ({h['cpu_count']} cores, flags {' '.join(h.get('cpu_flags', []))}), "
+        f"torch {h['versions'].get('torch')} {h['torch_threads']} threads, native bf16: {h['mkldnn_bf16_supported']}; "
+        f"load average {results['loadavg_start']}",
+        flush=True,
+    )
+    t0 = time.perf_counter()
+    out = Path(args.out)
+    steps = {"judge": bench_judge, "length": bench_length, "e2e": bench_e2e, "gpu": bench_gpu}
+    try:
+        for section in SECTIONS:
+            if section in args.sections:
+                ts = time.perf_counter()
+                steps[section](args, work, results)
+                results.setdefault("section_seconds", {})[section] = time.perf_counter() - ts
+                out.parent.mkdir(parents=True, exist_ok=True)
+                out.write_text(json.dumps(results, indent=2, default=str) + "\n")  # partial results survive
+    finally:
+        if not args.keep_work_dir and not args.work_dir:
+            shutil.rmtree(work, ignore_errors=True)
+    results["total_seconds"] = time.perf_counter() - t0
+    results["loadavg_end"] = loadavg()
+    out.write_text(json.dumps(results, indent=2, default=str) + "\n")
+
+    printers = {"judge": print_judge, "length": print_length, "e2e": print_e2e, "gpu": print_gpu}
+    for section in SECTIONS:
+        if section in results:
+            printers[section](results[section])
+    load = f"{results['loadavg_start']} -> {results['loadavg_end']}"
+    print(f"\ntotal {results['total_seconds']:.0f}s; load average {load}")
+    print(f"results: {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

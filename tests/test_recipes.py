@@ -1,0 +1,46 @@
+"""Every recipe is parsed by the real parser; a moved folder or a stale key fails here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from s2r_hf.cli import parse_select
+from tests.conftest import ROOT
+
+SELECTION = sorted((ROOT / "recipes" / "selection").rglob("config_*.yaml"))
+
+
+def test_recipes_are_collected():
+    assert len(SELECTION) >= 10
+
+
+@pytest.mark.parametrize("path", SELECTION, ids=lambda p: str(p.relative_to(ROOT)))
+def test_selection_recipe_parses(path: Path):
+    pool, scoring, sel, out = parse_select(["--config", str(path)])
+    text = path.read_text()
+    assert text.startswith("#") and "s2r select --config " + str(path.relative_to(ROOT)) in text
+    assert out.output_dir
+    if "openr1" in path.parts:
+        assert pool.pool == "open-r1/OpenR1-Math-220k" and pool.pool_config == "all"
+        assert scoring.judge == "Qwen/Qwen2.5-1.5B-Instruct"
+        strategy, budget = path.stem.removeprefix("config_").split("_", 1)
+        assert sel.strategy == strategy
+        if budget.endswith("pct"):
+            assert sel.ratio == pytest.approx(int(budget.removesuffix("pct")) / 100)
+        assert sel.decontaminate
+
+
+def test_workflows_are_valid():
+    """GitHub workflow files validate against the vendored schema (offline)."""
+    import shutil
+    import subprocess
+
+    exe = shutil.which("check-jsonschema") or str(Path(__import__("sys").executable).parent / "check-jsonschema")
+    files = sorted(str(p) for p in (ROOT / ".github" / "workflows").glob("*.yml"))
+    assert files
+    proc = subprocess.run([exe, "--builtin-schema", "vendor.github-workflows", *files], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    ci = (ROOT / ".github" / "workflows" / "ci.yml").read_text()
+    assert "bash .ci/run" in ci

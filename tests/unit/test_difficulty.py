@@ -1,0 +1,657 @@
+"""The difficulty judge (SPEC §2): exact p("1")/(p("1")+p("0")), batching, dtypes, token checks, score cache.
+
+Every number is checked against an independent reference: one row at a time, the full ``model(ids).logits``,
+``torch.softmax`` over the whole vocabulary in float64, token ids looked up by the tokenizer. Offline, CPU.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+import torch
+
+from s2r_hf.configs import ScoringArguments
+from s2r_hf.errors import S2RError
+from s2r_hf.prompts import JUDGE_SYSTEM_PROMPT
+from s2r_hf.scoring.cache import ScoreStore
+from s2r_hf.scoring.difficulty import JudgeScorer, build_judge, plan_batches, score_in_chunks
+from s2r_hf.scoring.models import pick_dtype
+from s2r_hf.synthetic import CHATML_TEMPLATE, openr1_rows
+
+CPU = torch.device("cpu")
+
+PROBLEMS = [
+    "1 + 1?",
+    "x",
+    "Zoë has 3 apples and Łukasz gives her $\\frac{2}{3}$ of his 9 apples. How many apples does Zoë have?",
+    "李雷有 12 个苹果，韩梅梅拿走了 $\\frac{1}{4}$。还剩多少个？",
+    "Compute $\\sum_{k=1}^{n} k^2$ in closed form and show $\\sqrt{2} \\notin \\mathbb{Q}$: ∑ √2 ∞ ≤ ≥ 🙂",
+    "Let $f(x) = \\dfrac{x^2 - 1}{x - 1}$.\n\nFind $\\lim_{x \\to 1} f(x)$.\n\t(Put it in \\boxed{}.)",
+    " ".join(["Prove that for every positive integer $n$, the number $n^3 - n$ is divisible by $6$."] * 10),
+    *(row["problem"] for row in openr1_rows(5, seed=7)),
+]
+
+
+def scoring_args(judge: Path | str, **overrides) -> ScoringArguments:
+    return ScoringArguments(judge=str(judge), judge_dtype=overrides.pop("judge_dtype", "float32"), **overrides)
+
+
+def make_judge(judge: Path, cache_dir: Path, **overrides) -> JudgeScorer:
+    return build_judge(scoring_args(judge, **overrides), str(cache_dir), CPU)
+
+
+def reference(judge: Path, problems: list[str], system_prompt: str = JUDGE_SYSTEM_PROMPT) -> dict[str, np.ndarray]:
+    """p1/(p1+p0) the slow, obvious way: per row, full logits, full-vocab softmax in float64."""
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    tok = AutoTokenizer.from_pretrained(judge)
+    model = AutoModelForCausalLM.from_pretrained(judge, dtype=torch.float32).eval()
+    one, zero = tok.convert_tokens_to_ids("1"), tok.convert_tokens_to_ids("0")
+    assert tok.convert_ids_to_tokens([one, zero]) == ["1", "0"]
+    difficulty, mass, tokens, outside_top2 = [], [], [], []
+    for problem in problems:
+        messages = [{"role": "system", "content": system_prompt}, {"role": "user", "content": problem}]
+        enc = tok.apply_chat_template(messages, add_generation_prompt=True, return_dict=True, return_tensors="pt")
+        ids = enc["input_ids"]
+        with torch.no_grad():
+            logits = model(ids).logits[0, -1].double()
+        p = torch.softmax(logits, dim=-1)
+        difficulty.append((p[one] / (p[one] + p[zero])).item())
+        mass.append((p[one] + p[zero]).item())
+        tokens.append(ids.shape[1])
+        top2 = set(torch.topk(logits, 2).indices.tolist())
+        outside_top2.append(not {one, zero} <= top2)
+    return {
+        "difficulty": np.array(difficulty),
+        "judge_mass": np.array(mass),
+        "prompt_tokens": np.array(tokens),
+        "outside_top2": np.array(outside_top2),
+    }
+
+
+@pytest.fixture(scope="module")
+def sharp_judge(tiny_judge: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tiny judge with a peaked next-token distribution: lm_head × 8, the rows of "1" and "0" × 60.
+
+    The built-in judge is near-uniform over its 512 tokens (p1 + p0 ≈ 2/512, scores 0.49–0.51). This copy
+    spreads the scores over ≈ 0.1–0.7, and "1" or "0" falls outside the top two tokens on some rows, so a
+    top-2 renormalisation (the reference code's defect), a wrong position or a wrong token id all fail.
+    """
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    path = tmp_path_factory.mktemp("judges") / "sharp"
+    shutil.copytree(tiny_judge, path)
+    tok = AutoTokenizer.from_pretrained(path)
+    model = AutoModelForCausalLM.from_pretrained(path, dtype=torch.float32)
+    assert not model.config.tie_word_embeddings
+    digits = tok.convert_tokens_to_ids(["1", "0"])
+    with torch.no_grad():
+        weight = model.lm_head.weight
+        original = weight.clone()
+        weight.mul_(8.0)
+        weight[digits] = original[digits] * 60.0
+    model.save_pretrained(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def sharp_reference(sharp_judge: Path) -> dict[str, np.ndarray]:
+    return reference(sharp_judge, PROBLEMS)
+
+
+# --------------------------------------------------------------------------------------------------
+# Exactness
+# --------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("which", ["tiny", "sharp"])
+def test_score_equals_full_softmax_reference(which, tiny_judge, sharp_judge, sharp_reference, cache_dir):
+    judge = tiny_judge if which == "tiny" else sharp_judge
+    ref = sharp_reference if which == "sharp" else reference(tiny_judge, PROBLEMS)
+    got = make_judge(judge, cache_dir).score(PROBLEMS)
+
+    assert set(got) == {"difficulty", "judge_mass", "prompt_tokens"}
+    assert got["prompt_tokens"] == ref["prompt_tokens"].tolist()
+    np.testing.assert_allclose(got["difficulty"], ref["difficulty"], rtol=0, atol=1e-5)
+    np.testing.assert_allclose(got["judge_mass"], ref["judge_mass"], rtol=0, atol=1e-5)
+    # Not vacuous: the scores differ between rows, and the prompt lengths span padding and batching.
+    assert np.ptp(ref["difficulty"]) > 1e-4
+    assert ref["prompt_tokens"].max() > 4 * ref["prompt_tokens"].min()
+    if which == "sharp":
+        assert np.ptp(ref["difficulty"]) > 0.3
+        assert np.median(ref["judge_mass"]) < 0.5  # p1 + p0 is mostly far from 1: the renormalisation matters
+        assert ref["outside_top2"].any()  # a top-2 renormalisation would give another number here
+        assert np.max(np.abs(ref["difficulty"] - ref["judge_mass"])) > 0.1  # d ≠ p1 + p0
+
+
+def test_judge_reads_the_papers_prompt(tiny_judge, cache_dir):
+    scorer = make_judge(tiny_judge, cache_dir)
+    ids = scorer.encode(["What is 2 + 3?"])[0]
+    text = scorer.tokenizer.decode(ids)
+    assert text == (
+        f"<|im_start|>system\n{JUDGE_SYSTEM_PROMPT}<|im_end|>\n"
+        "<|im_start|>user\nWhat is 2 + 3?<|im_end|>\n<|im_start|>assistant\n"
+    )
+    assert (
+        JUDGE_SYSTEM_PROMPT == "Please judge the difficulty of this instruction and return 1 if difficult or 0 if not."
+    )
+
+
+def test_custom_system_prompt_is_used(sharp_judge, cache_dir):
+    prompt = "Rate this question: answer 1 if hard, 0 if easy."
+    got = make_judge(sharp_judge, cache_dir, judge_system_prompt=prompt).score(PROBLEMS[:4])
+    ref = reference(sharp_judge, PROBLEMS[:4], system_prompt=prompt)
+    np.testing.assert_allclose(got["difficulty"], ref["difficulty"], rtol=0, atol=1e-5)
+    default = reference(sharp_judge, PROBLEMS[:4])
+    assert np.max(np.abs(ref["difficulty"] - default["difficulty"])) > 1e-3
+
+
+def test_model_is_loaded_on_first_score_only(tiny_judge, cache_dir):
+    loads = []
+    scorer = make_judge(tiny_judge, cache_dir)
+    original = scorer._load_model
+    scorer._load_model = lambda: loads.append(1) or original()
+    scorer.key()
+    scorer.encode(PROBLEMS)
+    assert loads == []
+    scorer.score(PROBLEMS[:3])
+    scorer.score(PROBLEMS[3:5])
+    assert loads == [1]
+
+
+# --------------------------------------------------------------------------------------------------
+# Batching
+# --------------------------------------------------------------------------------------------------
+
+
+def test_scores_do_not_depend_on_batching(sharp_judge, sharp_reference, cache_dir):
+    results, shapes = {}, {}
+    for tokens, rows in [(64, 512), (1024, 512), (100000, 512), (100000, 1)]:
+        scorer = make_judge(sharp_judge, cache_dir, judge_batch_tokens=tokens, judge_max_batch_rows=rows)
+        seen: list[tuple[int, int]] = []
+        forward = scorer.forward
+        scorer.forward = lambda batch, forward=forward, seen=seen: (
+            seen.append((len(batch), max(map(len, batch)))) or forward(batch)
+        )
+        results[tokens, rows] = scorer.score(PROBLEMS)
+        shapes[tokens, rows] = seen
+        np.testing.assert_allclose(results[tokens, rows]["difficulty"], sharp_reference["difficulty"], atol=1e-5)
+        np.testing.assert_allclose(results[tokens, rows]["judge_mass"], sharp_reference["judge_mass"], atol=1e-5)
+    base = results[1024, 512]
+    for config, result in results.items():
+        for name in ("difficulty", "judge_mass"):
+            np.testing.assert_allclose(result[name], base[name], rtol=0, atol=1e-5, err_msg=str(config))
+        assert result["prompt_tokens"] == base["prompt_tokens"]
+    # The configurations really batched differently (and padded: rows of unequal length share a batch).
+    assert shapes[100000, 512] == [(len(PROBLEMS), max(sharp_reference["prompt_tokens"]))]
+    assert [n for n, _ in shapes[100000, 1]] == [1] * len(PROBLEMS)
+    assert all(n == 1 or n * longest <= 64 for n, longest in shapes[64, 512])
+    assert all(n * longest <= 1024 or n == 1 for n, longest in shapes[1024, 512])
+    assert 1 < len(shapes[1024, 512]) < len(PROBLEMS)
+
+
+PLAN_CASES = [
+    # lengths, token budget, max rows, expected batches (indices)
+    ([], 100, 10, []),
+    ([5], 100, 10, [[0]]),
+    ([5, 3, 8, 1], 16, 10, [[2, 0], [1, 3]]),
+    ([4, 4, 4, 4], 8, 10, [[0, 1], [2, 3]]),  # ties keep index order
+    ([4, 4, 4, 4], 12, 10, [[0, 1, 2], [3]]),
+    ([100, 2, 2], 10, 10, [[0], [1, 2]]),  # over-long row: a batch of its own
+    ([7, 9], 5, 10, [[1], [0]]),  # every row over budget
+    ([1, 1, 1, 1, 1], 100, 2, [[0, 1], [2, 3], [4]]),  # max rows binds
+    ([3, 10, 3, 10, 3], 20, 10, [[1, 3], [0, 2, 4]]),
+    ([6, 5, 4, 3, 2, 1], 12, 10, [[0, 1], [2, 3, 4], [5]]),
+]
+
+
+@pytest.mark.parametrize(("lengths", "budget", "max_rows", "expected"), PLAN_CASES)
+def test_plan_batches_cases(lengths, budget, max_rows, expected):
+    batches = plan_batches(np.array(lengths, dtype=np.int64), budget, max_rows)
+    assert [b.tolist() for b in batches] == expected
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_plan_batches_invariants(seed):
+    rng = np.random.default_rng(seed)
+    lengths = rng.integers(1, 400, size=int(rng.integers(1, 300)))
+    budget, max_rows = int(rng.integers(1, 2000)), int(rng.integers(1, 40))
+    batches = plan_batches(lengths, budget, max_rows)
+    flat = np.concatenate(batches)
+    assert sorted(flat.tolist()) == list(range(len(lengths)))  # every index exactly once
+    longest = [int(lengths[b].max()) for b in batches]
+    assert longest == sorted(longest, reverse=True)  # longest batches first
+    assert list(lengths[flat]) == sorted(lengths, reverse=True)  # globally length-sorted
+    for b, top in zip(batches, longest, strict=True):
+        assert 1 <= len(b) <= max_rows
+        assert len(b) * top <= budget or len(b) == 1  # only a lone row may exceed the budget
+        assert lengths[b[0]] == top
+
+
+# --------------------------------------------------------------------------------------------------
+# Judges the scorer must refuse
+# --------------------------------------------------------------------------------------------------
+
+
+def _save_judge(path: Path, backend, model_type: str) -> Path:
+    """A judge folder: ``backend`` (a ``tokenizers.Tokenizer``) with the ChatML template + a tiny random model."""
+    from transformers import MistralConfig, MistralForCausalLM, PreTrainedTokenizerFast, Qwen2Config, Qwen2ForCausalLM
+
+    specials = [t for t in ("<unk>", "<|endoftext|>") if backend.token_to_id(t) is not None]
+    tok = PreTrainedTokenizerFast(
+        tokenizer_object=backend,
+        unk_token=specials[0],
+        pad_token=specials[0],
+        eos_token="<|im_end|>",
+        additional_special_tokens=["<|im_start|>", "<|im_end|>"],
+    )
+    tok.chat_template = CHATML_TEMPLATE
+    tok.save_pretrained(path)
+    config_cls, model_cls = {"qwen2": (Qwen2Config, Qwen2ForCausalLM), "mistral": (MistralConfig, MistralForCausalLM)}[
+        model_type
+    ]
+    config = config_cls(
+        vocab_size=len(tok),
+        hidden_size=16,
+        intermediate_size=32,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        num_key_value_heads=1,
+    )
+    torch.manual_seed(0)
+    model_cls(config).save_pretrained(path)
+    return path
+
+
+def _metaspace_bpe():
+    """Llama-2 style: a "▁" is prepended to each word and there is no "▁1" token, so "1" → ["▁", "1"]."""
+    import string
+
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers
+
+    vocab = ["<unk>", "<|im_start|>", "<|im_end|>", "▁", *string.ascii_letters, *string.digits, *string.punctuation]
+    tok = Tokenizer(models.BPE(vocab={t: i for i, t in enumerate(vocab)}, merges=[], unk_token="<unk>"))
+    tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always")
+    tok.decoder = decoders.Metaspace(replacement="▁", prepend_scheme="always")
+    return tok
+
+
+def _byte_level_without_digits():
+    """Byte-level BPE whose vocabulary lacks "0" and "1" (it has "10" and "01")."""
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers
+
+    alphabet = sorted(c for c in pre_tokenizers.ByteLevel.alphabet() if c not in "01")
+    vocab = ["<|endoftext|>", "<|im_start|>", "<|im_end|>", *alphabet, "10", "01"]
+    tok = Tokenizer(models.BPE(vocab={t: i for i, t in enumerate(vocab)}, merges=[], unk_token="<|endoftext|>"))
+    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    tok.decoder = decoders.ByteLevel()
+    return tok
+
+
+def _word_level_with_unk():
+    """Whole words only: "1" and "0" are unknown and both become the single token <unk>."""
+    from tokenizers import Tokenizer, models, pre_tokenizers
+
+    vocab = ["<unk>", "<|im_start|>", "<|im_end|>", "system", "user", "assistant", "10", "01", "hello"]
+    tok = Tokenizer(models.WordLevel(vocab={t: i for i, t in enumerate(vocab)}, unk_token="<unk>"))
+    tok.pre_tokenizer = pre_tokenizers.Whitespace()
+    return tok
+
+
+# transformers 5 loads a qwen2 folder's tokenizer as Qwen2Tokenizer, which rebuilds the pipeline with
+# Qwen2's regex (every digit isolated): there a digit is one token or none. A mistral folder keeps
+# tokenizer.json as saved (TokenizersBackend), which is how a Llama-2/Mistral-style judge behaves.
+BAD_TOKENIZERS = [
+    pytest.param(_metaspace_bpe, "mistral", r"as 2 tokens", id="1-is-two-tokens"),
+    pytest.param(_byte_level_without_digits, "qwen2", r"as 0 tokens", id="1-is-no-token"),
+    pytest.param(_word_level_with_unk, "mistral", r"no token for '1'", id="1-is-unk"),
+]
+
+
+@pytest.mark.parametrize(("make_backend", "model_type", "detail"), BAD_TOKENIZERS)
+def test_judge_without_single_digit_tokens_is_refused(make_backend, model_type, detail, tmp_path, cache_dir):
+    judge = _save_judge(tmp_path / "bad-judge", make_backend(), model_type)
+    with pytest.raises(S2RError, match="single tokens") as err:
+        make_judge(judge, cache_dir)
+    assert str(judge) in str(err.value)
+    assert err.match(detail)
+
+
+def test_judge_without_chat_template_is_refused(tiny_judge, tmp_path, cache_dir):
+    judge = tmp_path / "no-template"
+    shutil.copytree(tiny_judge, judge)
+    (judge / "chat_template.jinja").unlink(missing_ok=True)
+    config = json.loads((judge / "tokenizer_config.json").read_text())
+    config.pop("chat_template", None)
+    (judge / "tokenizer_config.json").write_text(json.dumps(config))
+    with pytest.raises(S2RError, match="chat template") as err:
+        make_judge(judge, cache_dir)
+    assert str(judge) in str(err.value)
+
+
+# --------------------------------------------------------------------------------------------------
+# dtype
+# --------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["float32", "bfloat16", "float16"])
+def test_pick_dtype_named(name):
+    assert pick_dtype(name, CPU) is getattr(torch, name)
+
+
+def test_pick_dtype_auto_on_this_cpu():
+    try:
+        native = bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    except (AttributeError, RuntimeError):
+        native = False
+    assert pick_dtype("auto", CPU) is (torch.bfloat16 if native else torch.float32)
+
+
+def _raise_runtime_error():
+    raise RuntimeError("no mkldnn")
+
+
+@pytest.mark.parametrize(
+    ("probe", "expected"),
+    [(lambda: True, torch.bfloat16), (lambda: False, torch.float32), (_raise_runtime_error, torch.float32)],
+    ids=["native-bf16", "no-bf16", "probe-fails"],
+)
+def test_pick_dtype_auto_follows_the_cpu_probe(probe, expected, monkeypatch):
+    monkeypatch.setattr(torch.ops.mkldnn, "_is_mkldnn_bf16_supported", probe)
+    assert pick_dtype("auto", CPU) is expected
+
+
+@pytest.mark.parametrize(("bf16", "expected"), [(True, torch.bfloat16), (False, torch.float16)])
+def test_pick_dtype_auto_on_cuda(bf16, expected, monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda *a, **k: bf16)
+    assert pick_dtype("auto", SimpleNamespace(type="cuda")) is expected
+
+
+def test_bf16_scores_are_close_to_fp32(tiny_judge, cache_dir):
+    # The built-in judge: measured max |dp| ≈ 5e-4 here. (The sharpened copy reaches ≈ 1.6e-2: its "1"/"0"
+    # logits are × 60, which amplifies bf16 rounding of the hidden state; too close to the bound to assert.)
+    fp32 = make_judge(tiny_judge, cache_dir, judge_dtype="float32")
+    bf16 = make_judge(tiny_judge, cache_dir, judge_dtype="bfloat16")
+    d32, d16 = fp32.score(PROBLEMS), bf16.score(PROBLEMS)
+    assert bf16.model.dtype == torch.bfloat16 and fp32.model.dtype == torch.float32
+    delta = np.abs(np.array(d16["difficulty"]) - np.array(d32["difficulty"]))
+    assert 0 < delta.max() < 2e-2, f"bf16 vs fp32 |dp| max {delta.max():.2e}"  # > 0: it really ran in bf16
+    assert np.all((np.array(d16["difficulty"]) >= 0) & (np.array(d16["difficulty"]) <= 1))
+    assert fp32.key()["dtype"] != bf16.key()["dtype"]
+
+
+# --------------------------------------------------------------------------------------------------
+# Score cache: resume, corrupt parts, keys
+# --------------------------------------------------------------------------------------------------
+
+N_ROWS, CHUNK = 23, 5
+
+
+@pytest.fixture(scope="module")
+def canon():
+    """Canonical rows as `s2r select` hands them to the scorer (id, problem, problem_hash, answer)."""
+    from datasets import Dataset
+
+    rows = list(openr1_rows(N_ROWS, seed=11))
+    problems = [r["problem"] for r in rows]
+    return Dataset.from_dict(
+        {
+            "id": [r["uuid"] for r in rows],
+            "problem": problems,
+            "problem_hash": [hashlib.sha256(p.encode()).hexdigest()[:16] for p in problems],
+            "answer": [r["answer"] for r in rows],
+        }
+    )
+
+
+def one_process() -> SimpleNamespace:
+    return SimpleNamespace(
+        num_processes=1,
+        process_index=0,
+        is_main_process=True,
+        is_local_main_process=False,
+        wait_for_everyone=lambda: None,
+    )
+
+
+class CrashAfter:
+    """A scorer that dies (like a killed job) when asked for chunk number ``chunks + 1``."""
+
+    def __init__(self, scorer, chunks: int):
+        self.scorer, self.left, self.name = scorer, chunks, scorer.name
+
+    def score(self, problems, answers=None, progress=None):
+        if self.left == 0:
+            raise RuntimeError("killed")
+        self.left -= 1
+        return self.scorer.score(problems, answers, progress)
+
+
+@pytest.fixture
+def model_calls(monkeypatch) -> dict[str, list]:
+    """Record every problem scored and every row that reaches the model's forward pass."""
+    calls: dict[str, list] = {"problems": [], "forward_rows": [], "loads": []}
+    score, forward, model = JudgeScorer.score, JudgeScorer.forward, JudgeScorer.model.fget
+
+    def counting_score(self, problems, answers=None, progress=None):
+        calls["problems"].extend(problems)
+        return score(self, problems, answers, progress)
+
+    def counting_forward(self, batch):
+        calls["forward_rows"].append(len(batch))
+        return forward(self, batch)
+
+    def counting_model(self):
+        if self._model is None:
+            calls["loads"].append(1)
+        return model(self)
+
+    monkeypatch.setattr(JudgeScorer, "score", counting_score)
+    monkeypatch.setattr(JudgeScorer, "forward", counting_forward)
+    monkeypatch.setattr(JudgeScorer, "model", property(counting_model))
+    return calls
+
+
+def test_resume_after_crash_scores_only_missing_rows(canon, tiny_judge, cache_dir, tmp_path, model_calls):
+    from s2r_hf.cli import score_difficulty
+
+    scorer = make_judge(tiny_judge, cache_dir)
+    full = score_difficulty(canon, scorer, ScoreStore(tmp_path / "a", scorer.key()), one_process(), CHUNK)
+    assert len(model_calls["problems"]) == N_ROWS
+
+    # A run killed after two chunks: two complete parts, nothing else.
+    store = ScoreStore(tmp_path / "b", make_judge(tiny_judge, cache_dir).key())
+    rows = canon.select_columns(["id", "problem", "problem_hash", "answer"]).iter(batch_size=CHUNK)
+    with pytest.raises(RuntimeError, match="killed"):
+        score_in_chunks(CrashAfter(make_judge(tiny_judge, cache_dir), 2), rows, store, total=N_ROWS, chunk=CHUNK)
+    assert len(store.parts()) == 2
+    assert store.load().num_rows == 2 * CHUNK
+    ids, hashes, problems = list(canon["id"]), list(canon["problem_hash"]), list(canon["problem"])
+    assert store.done_keys() == set(zip(ids[: 2 * CHUNK], hashes[: 2 * CHUNK], strict=True))
+
+    # The same command again scores only the rest.
+    for name in model_calls:
+        model_calls[name].clear()
+    resumed = score_difficulty(canon, make_judge(tiny_judge, cache_dir), store, one_process(), CHUNK)
+    assert model_calls["problems"] == problems[2 * CHUNK :]
+    assert sum(model_calls["forward_rows"]) == N_ROWS - 2 * CHUNK
+    assert model_calls["loads"] == [1]
+    assert len(store.parts()) == 2 + -(-(N_ROWS - 2 * CHUNK) // CHUNK)
+    assert set(resumed) == set(full) == {"difficulty", "judge_mass", "prompt_tokens"}
+    for name in full:
+        np.testing.assert_allclose(resumed[name], full[name], rtol=0, atol=1e-6)
+
+    # And once more: everything is cached, the model is never loaded.
+    for name in model_calls:
+        model_calls[name].clear()
+    again = score_difficulty(canon, make_judge(tiny_judge, cache_dir), store, one_process(), CHUNK)
+    assert model_calls == {"problems": [], "forward_rows": [], "loads": []}
+    np.testing.assert_array_equal(again["difficulty"], resumed["difficulty"])
+
+
+def test_stray_temp_and_corrupt_parts(canon, tiny_judge, cache_dir, tmp_path, model_calls, caplog):
+    import pyarrow.parquet as pq
+
+    from s2r_hf.cli import score_difficulty
+
+    scorer = make_judge(tiny_judge, cache_dir)
+    store = ScoreStore(tmp_path, scorer.key())
+    full = score_difficulty(canon, scorer, store, one_process(), CHUNK)
+    parts = store.parts()
+    assert len(parts) == -(-N_ROWS // CHUNK)
+
+    # A write killed before its os.replace leaves a temp file: ignored.
+    (store.dir / f".tmp-{parts[0].name}").write_bytes(b"PAR1 half a parquet file")
+    (store.dir / ".tmp-123-key.json").write_text("{")
+    assert store.load().num_rows == N_ROWS
+
+    # A damaged part: load() warns and skips it; exactly its rows are scored again.
+    lost = pq.read_table(parts[1]).column("id").to_pylist()
+    parts[1].write_bytes(parts[1].read_bytes()[:100])
+    with caplog.at_level("WARNING", logger="s2r_hf.scoring.cache"):
+        table = store.load()
+    assert table.num_rows == N_ROWS - len(lost)
+    assert parts[1].name in caplog.text
+    assert {k[0] for k in store.done_keys()} == set(canon["id"]) - set(lost)
+
+    for name in model_calls:
+        model_calls[name].clear()
+    repaired = score_difficulty(canon, make_judge(tiny_judge, cache_dir), store, one_process(), CHUNK)
+    scored = dict(zip(list(canon["problem"]), list(canon["id"]), strict=True))
+    assert [scored[p] for p in model_calls["problems"]] == lost
+    assert sum(model_calls["forward_rows"]) == len(lost)
+    for name in full:
+        np.testing.assert_allclose(repaired[name], full[name], rtol=0, atol=1e-6)
+
+
+def test_a_late_rank_still_gets_a_consistent_share(canon, tiny_judge, cache_dir, tmp_path):
+    """Two ranks as threads with a real barrier; rank 1 starts once rank 0 has written a part or waits."""
+    import threading
+
+    from s2r_hf.cli import score_difficulty
+
+    scorers = [make_judge(tiny_judge, cache_dir) for _ in range(2)]
+    for scorer in scorers:
+        scorer.model  # noqa: B018 - load in this thread (transformers' lazy imports are not thread-safe)
+    barrier, rank0_busy = threading.Barrier(2, timeout=60), threading.Event()
+    results, errors = {}, {}
+
+    def rank(i: int) -> None:
+        store = ScoreStore(tmp_path, scorers[i].key())
+        if i == 0:
+            write = store.write
+            store.write = lambda *a, **k: (write(*a, **k), rank0_busy.set())[0]
+        else:
+            assert rank0_busy.wait(timeout=60)  # the slower rank (e.g. still loading the pool) arrives
+
+        def wait_for_everyone() -> None:
+            rank0_busy.set()
+            barrier.wait()
+
+        state = SimpleNamespace(
+            num_processes=2,
+            process_index=i,
+            is_main_process=i == 0,
+            is_local_main_process=False,
+            wait_for_everyone=wait_for_everyone if i == 0 else barrier.wait,
+        )
+        try:
+            results[i] = score_difficulty(canon, scorers[i], store, state, CHUNK)
+        except Exception as err:
+            errors[i] = err
+            barrier.abort()
+
+    threads = [threading.Thread(target=rank, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    if 0 in errors:
+        raise errors[0]
+    assert not errors, errors
+    assert results[1] is None and len(results[0]["difficulty"]) == N_ROWS
+    stored = ScoreStore(tmp_path, scorers[0].key()).load()
+    assert sorted(stored.column("id").to_pylist()) == sorted(canon["id"])  # each row scored once
+
+
+def test_store_key_follows_what_scores_depend_on(tiny_judge, sharp_judge, cache_dir, tmp_path):
+    def folder(judge=tiny_judge, **overrides) -> Path:
+        return ScoreStore(tmp_path, make_judge(judge, cache_dir, **overrides).key()).dir
+
+    base = folder()
+    assert folder() == base  # stable
+    assert folder(judge_dtype="bfloat16") != base
+    assert folder(judge_system_prompt="Is this hard? Say 1 or 0.") != base
+    assert folder(sharp_judge) != base  # other weights
+    # Batching changes nothing but ~1e-6 in fp32: the cache is shared.
+    assert folder(judge_batch_tokens=64, judge_max_batch_rows=3) == base
+    key = json.loads((base / "key.json").read_text())
+    assert key == make_judge(tiny_judge, cache_dir).key()
+    assert key["dtype"] == "torch.float32" and key["judge"] == str(tiny_judge)
+
+
+# --------------------------------------------------------------------------------------------------
+# Through the CLI: a second selection with another weight/budget makes no model call
+# --------------------------------------------------------------------------------------------------
+
+
+def test_cli_reselect_uses_cached_scores(tiny_judge, fresh_cache, tmp_path, monkeypatch):
+    import pyarrow.parquet as pq
+
+    from s2r_hf import cli
+    from s2r_hf.scoring import models
+
+    shutil.copytree(tiny_judge, fresh_cache / "builtin" / "tiny-qwen2-judge")  # skip the 7 s rebuild
+
+    def select(out: Path, *extra: str) -> tuple[dict, object]:
+        argv = [
+            "select",
+            "--pool",
+            "s2r:synthetic-openr1",
+            "--synthetic-rows",
+            "300",
+            "--judge",
+            "s2r:tiny-judge",
+            "--decontam-benchmarks",
+            "s2r:synthetic-benchmark",
+            "--cache-dir",
+            str(fresh_cache),
+            "--output-dir",
+            str(out),
+            *extra,
+        ]
+        assert cli.main(argv) == 0
+        return json.loads((out / "manifest.json").read_text()), pq.read_table(out / "scores.parquet")
+
+    loads = []
+    load = models.load_causal_lm
+    monkeypatch.setattr(models, "load_causal_lm", lambda *a, **k: loads.append(1) or load(*a, **k))
+    first, scores1 = select(tmp_path / "first", "--weight", "0.25", "--ratio", "0.1")
+    assert loads == [1]
+    parts = sorted(p.name for p in (fresh_cache / "scores").rglob("part-*.parquet"))
+    assert parts
+
+    def no_model(*args, **kwargs):
+        raise AssertionError("the second selection loaded the judge")
+
+    monkeypatch.setattr(models, "load_causal_lm", no_model)
+    second, scores2 = select(tmp_path / "second", "--weight", "1.0", "--ratio", "0.2")
+
+    assert sorted(p.name for p in (fresh_cache / "scores").rglob("part-*.parquet")) == parts
+    assert second["scorer"] == first["scorer"]
+    n = scores1.num_rows
+    assert abs(len(first["selected_ids"]) - 0.1 * n) <= 1 and abs(len(second["selected_ids"]) - 0.2 * n) <= 1
+    assert second["selected_ids"][: len(first["selected_ids"])] != first["selected_ids"]
+    assert scores2.column("id").to_pylist() == scores1.column("id").to_pylist()
+    np.testing.assert_array_equal(scores2.column("difficulty").to_numpy(), scores1.column("difficulty").to_numpy())
+    # weight 1.0 ranks by difficulty alone: the kept rows are the hardest ones.
+    difficulty = dict(zip(scores2.column("id").to_pylist(), scores2.column("difficulty").to_numpy(), strict=True))
+    kept = [difficulty[i] for i in second["selected_ids"]]
+    rest = [d for i, d in difficulty.items() if i not in set(second["selected_ids"])]
+    assert kept == sorted(kept, reverse=True) and min(kept) >= max(rest)

@@ -1,0 +1,553 @@
+"""Pool adapters, the normaliser's drop accounting, and local/Hub loading (s2r_hf.pools, SPEC §1).
+
+Rows are written in the real public schemas (OpenR1-Math-220k, Chinese-DeepSeek-R1-Distill-data-110k,
+conversational ``messages``, Alpaca); every file is built in ``tmp_path``; nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import datasets
+import pytest
+
+from s2r_hf.configs import SYNTHETIC_POOL, PoolArguments
+from s2r_hf.errors import S2RError
+from s2r_hf.pools import ADAPTERS, DropReport, detect_format, load_pool, normalise
+from s2r_hf.pools.adapters import alpaca, chinese_r1, messages, openr1, problem_id
+from s2r_hf.pools.normalise import KEEP_COLUMNS
+from s2r_hf.synthetic import OPENR1_COLUMNS, openr1_features
+
+CHINESE_COLUMNS = (
+    "input",
+    "content",
+    "reasoning_content",
+    "repo_name",
+    "prompt_tokens_len",
+    "content_tokens_len",
+    "reasoning_content_tokens_len",
+    "score",
+)
+UNICODE_PROBLEM = "设 $x^2 + \\frac{1}{x} = 3$，求 $\\sqrt[3]{x}$ 的值。 Ünïcödé — ∑_{k=1}^{n} k² ≤ ∞ 🚀\n\t(see §2)"
+UNICODE_TRACE = (
+    "<think>\nWait — 令 $y = x^{1/3}$ … \\begin{align} a &= b \\\\ c \\end{align}\n</think>\n\n"
+    "$\\boxed{\\dfrac{\\pi}{2}}$"
+)
+
+
+def trace(i: int, j: int) -> str:
+    return f"<think>\nProblem {i}, trace {j}: 2 + {i} = {2 + i}. Wait, let me check.\n</think>\n\n$\\boxed{{{2 + i}}}$"
+
+
+def openr1_row(i: int, **overrides) -> dict:
+    """One row with every OpenR1-Math-220k column; two traces, the first math-verify-correct and complete."""
+    problem = f"Compute $2 + {i}$."
+    gens = [trace(i, 0), trace(i, 1)]
+    row = {
+        "problem": problem,
+        "solution": f"$2 + {i} = {2 + i}$.",
+        "answer": str(2 + i),
+        "problem_type": "Algebra",
+        "question_type": "math-word-problem",
+        "source": "olympiads",
+        "uuid": f"uuid-{i}",
+        "is_reasoning_complete": [True, True],
+        "generations": gens,
+        "correctness_math_verify": [True, False],
+        "correctness_llama": [True, True],
+        "finish_reasons": ["stop", "stop"],
+        "correctness_count": 1,
+        "messages": [{"role": "user", "content": problem}, {"role": "assistant", "content": gens[0]}],
+    }
+    row.update(overrides)
+    return row
+
+
+def openr1_ds(rows: list[dict]) -> datasets.Dataset:
+    return datasets.Dataset.from_list(rows, features=openr1_features())
+
+
+def chinese_row(i: int, **overrides) -> dict:
+    row = {
+        "input": f"求 {i} 的平方。",
+        "content": f"答案是 $\\boxed{{{i * i}}}$。",
+        "reasoning_content": f"嗯，{i} 乘以 {i} 等于 {i * i}。",
+        "repo_name": "EduChat-Math",
+        "prompt_tokens_len": 12,
+        "content_tokens_len": 20,
+        "reasoning_content_tokens_len": 40,
+        "score": 10,
+    }
+    row.update(overrides)
+    return row
+
+
+def test_row_builders_use_the_real_column_sets():
+    assert tuple(openr1_row(0)) == OPENR1_COLUMNS
+    assert set(openr1_features()) == set(OPENR1_COLUMNS)
+    assert tuple(chinese_row(0)) == CHINESE_COLUMNS
+
+
+# ---------------------------------------------------------------------------------------- OpenR1 trace choice
+
+
+@pytest.mark.parametrize(
+    ("flags", "trace_index", "verified_by", "drop"),
+    [
+        # first math-verify-true trace, even when llama marks an earlier one correct
+        (
+            {"correctness_math_verify": [False, True, True], "correctness_llama": [True, True, True]},
+            1,
+            "math_verify",
+            "",
+        ),
+        ({"correctness_math_verify": [True, True, False]}, 0, "math_verify", ""),
+        # no math-verify hit → first llama-true trace
+        ({"correctness_math_verify": [False, False, False], "correctness_llama": [False, False, True]}, 2, "llama", ""),
+        ({"correctness_math_verify": None, "correctness_llama": [False, True, False]}, 1, "llama", ""),
+        # neither → dropped
+        ({"correctness_math_verify": [False, False, False], "correctness_llama": [False, False, False]}, -1, "", "no"),
+        ({"correctness_math_verify": [False, False, False], "correctness_llama": None}, -1, "", "no"),
+        ({"correctness_math_verify": None, "correctness_llama": None}, -1, "", "no"),
+        # the chosen trace is incomplete → dropped, even though a later verified trace is complete
+        (
+            {"correctness_math_verify": [True, True, False], "is_reasoning_complete": [False, True, True]},
+            -1,
+            "",
+            "incomplete",
+        ),
+        (
+            {
+                "correctness_math_verify": [False, False, False],
+                "correctness_llama": [False, True, True],
+                "is_reasoning_complete": [True, False, True],
+            },
+            -1,
+            "",
+            "incomplete",
+        ),
+        # an incomplete trace that is NOT chosen does not matter
+        ({"correctness_math_verify": [False, True, False], "is_reasoning_complete": [False, True, False]}, 1, "", ""),
+    ],
+)
+def test_openr1_trace_choice(flags, trace_index, verified_by, drop):
+    gens = [trace(7, j) for j in range(3)]
+    base = {
+        "generations": gens,
+        "is_reasoning_complete": [True, True, True],
+        "correctness_math_verify": [False, False, False],
+        "correctness_llama": [False, False, False],
+        "finish_reasons": ["stop"] * 3,
+    }
+    out = openr1(openr1_row(7, **{**base, **flags}))
+    if drop == "no":
+        assert out["_drop"] == "no_verified_trace"
+    elif drop == "incomplete":
+        assert out["_drop"] == "incomplete_reasoning"
+        assert "is_reasoning_complete=false" in out["_detail"]
+    else:
+        assert out["_drop"] == ""
+        assert out["trace_index"] == trace_index
+        if verified_by:
+            assert out["verified_by"] == verified_by
+        assert out["response"] == gens[trace_index]
+    if drop:
+        assert out["response"] == "" and out["messages"] == []
+        assert out["id"] == "uuid-7"  # the drop report can still name the row
+
+
+def test_openr1_canonical_row():
+    row = openr1_row(3, correctness_math_verify=[False, True])
+    out = openr1(row)
+    assert out["id"] == "uuid-3"
+    assert out["problem"] == "Compute $2 + 3$."
+    assert out["response"] == trace(3, 1)
+    assert out["answer"] == "5"
+    assert out["problem_type"] == "Algebra"
+    assert out["source"] == "olympiads"
+    assert out["messages"] == [
+        {"role": "user", "content": "Compute $2 + 3$."},
+        {"role": "assistant", "content": trace(3, 1)},
+    ]
+    assert out["problem_hash"] == hashlib.sha1(b"Compute $2 + 3$.").hexdigest()[:16]
+    assert (out["trace_index"], out["verified_by"], out["_drop"], out["_detail"]) == (1, "math_verify", "", "")
+
+
+def test_openr1_without_uuid_gets_a_problem_hash_id():
+    out = openr1(openr1_row(4, uuid=None))
+    assert out["id"] == problem_id("Compute $2 + 4$.") == "sha1-" + hashlib.sha1(b"Compute $2 + 4$.").hexdigest()[:20]
+
+
+# ---------------------------------------------------------------------------------------- bad fields (adapter)
+
+
+def _without(row: dict, key: str) -> dict:
+    return {k: v for k, v in row.items() if k != key}
+
+
+@pytest.mark.parametrize(
+    ("row", "detail"),
+    [
+        (openr1_row(0, problem=None), "field 'problem' is missing"),
+        (_without(openr1_row(0), "problem"), "field 'problem' is missing"),
+        (openr1_row(0, problem=""), "field 'problem' is empty"),
+        (openr1_row(0, problem="   \n"), "field 'problem' is empty"),
+        (openr1_row(0, problem=123), "field 'problem' is int, not a string"),
+        (openr1_row(0, problem=["Compute"]), "field 'problem' is list, not a string"),
+        (openr1_row(0, generations=None), "field 'generations' is missing"),
+        (_without(openr1_row(0), "generations"), "field 'generations' is missing"),
+        (openr1_row(0, generations=[]), "field 'generations' is an empty list"),
+        (openr1_row(0, generations="<think>one trace</think>"), "field 'generations' is str, not a list"),
+        (openr1_row(0, generations=5), "field 'generations' is int, not a list"),
+        (openr1_row(0, generations=[None, "x"]), "generations[0] is empty or not a string"),
+        (openr1_row(0, generations=["  ", "x"]), "generations[0] is empty or not a string"),
+    ],
+)
+def test_openr1_bad_fields(row, detail):
+    out = openr1(row)
+    assert out["_drop"] == "bad_field"
+    assert out["_detail"] == detail
+
+
+@pytest.mark.parametrize(
+    ("adapter", "row", "detail"),
+    [
+        (chinese_r1, chinese_row(0, input=None), "field 'input' is missing"),
+        (chinese_r1, chinese_row(0, input=42), "field 'input' is int, not a string"),
+        (chinese_r1, chinese_row(0, reasoning_content=""), "field 'reasoning_content' is empty"),
+        (chinese_r1, _without(chinese_row(0), "content"), "field 'content' is missing"),
+        (alpaca, {"instruction": None, "input": "", "output": "x"}, "field 'instruction' is missing"),
+        (alpaca, {"instruction": "Add.", "input": "", "output": 3.5}, "field 'output' is float, not a string"),
+        (messages, {"messages": None}, "field 'messages' is missing"),
+        (messages, {"messages": []}, "field 'messages' is an empty list"),
+        (messages, {"messages": "user: hi"}, "field 'messages' is str, not a list"),
+        (messages, {"messages": [{"role": "assistant", "content": "x"}]}, "messages has no non-empty user turn"),
+        (messages, {"messages": [{"role": "user", "content": "q"}]}, "messages has no non-empty assistant turn"),
+        (
+            messages,
+            {"messages": [{"role": "user", "content": "q"}, {"role": "assistant", "content": None}]},
+            "messages has no non-empty assistant turn",
+        ),
+    ],
+)
+def test_other_adapters_bad_fields(adapter, row, detail):
+    out = adapter(row)
+    assert out["_drop"] == "bad_field"
+    assert out["_detail"] == detail
+
+
+# ----------------------------------------------------------------------------------------- other adapters
+
+
+def test_messages_adapter_first_user_last_assistant():
+    row = {
+        "id": "conv-1",
+        "messages": [
+            {"role": "system", "content": "You are helpful."},
+            {"role": "user", "content": "What is 1+1?"},
+            {"role": "assistant", "content": "3"},
+            {"role": "user", "content": "Are you sure?"},
+            {"role": "assistant", "content": "<think>\nWait.\n</think>\n\n2"},
+        ],
+        "source": "chat",
+    }
+    out = messages(row)
+    assert (out["id"], out["problem"], out["response"], out["source"]) == (
+        "conv-1",
+        "What is 1+1?",
+        "<think>\nWait.\n</think>\n\n2",
+        "chat",
+    )
+    assert out["messages"] == [
+        {"role": "user", "content": "What is 1+1?"},
+        {"role": "assistant", "content": "<think>\nWait.\n</think>\n\n2"},
+    ]
+    assert messages({"messages": row["messages"]})["id"] == problem_id("What is 1+1?")
+
+
+@pytest.mark.parametrize(
+    ("row", "problem"),
+    [
+        ({"instruction": "Add the numbers.", "input": "2 and 3", "output": "5"}, "Add the numbers.\n\n2 and 3"),
+        ({"instruction": "Add 2 and 3.", "input": "", "output": "5"}, "Add 2 and 3."),
+        ({"instruction": "Add 2 and 3.", "output": "5"}, "Add 2 and 3."),
+    ],
+)
+def test_alpaca_adapter(row, problem):
+    out = alpaca(row)
+    assert out["_drop"] == ""
+    assert (out["problem"], out["response"], out["id"]) == (problem, "5", problem_id(problem))
+
+
+def test_chinese_r1_adapter():
+    row = chinese_row(3, reasoning_content="  嗯，3 乘以 3 等于 9。\n", content="\n答案是 $\\boxed{9}$。 ")
+    out = chinese_r1(row)
+    assert out["_drop"] == ""
+    assert out["problem"] == "求 3 的平方。"
+    assert out["response"] == "<think>\n嗯，3 乘以 3 等于 9。\n</think>\n\n答案是 $\\boxed{9}$。"
+    assert out["problem_type"] == "EduChat-Math"
+    assert out["id"] == problem_id("求 3 的平方。")
+
+
+# ------------------------------------------------------------------------------------------------ detect_format
+
+
+@pytest.mark.parametrize(
+    ("columns", "name"),
+    [
+        (list(OPENR1_COLUMNS), "openr1"),  # has `messages` too, but OpenR1 wins
+        (list(CHINESE_COLUMNS), "chinese_r1"),
+        (["instruction", "input", "output"], "alpaca"),
+        (["instruction", "output", "messages"], "alpaca"),
+        (["messages"], "messages"),
+        (["id", "messages", "source"], "messages"),
+        (["problem", "generations"], "openr1"),
+    ],
+)
+def test_detect_format(columns, name):
+    assert detect_format(columns) == name
+
+
+@pytest.mark.parametrize("columns", [["prompt", "completion"], ["problem", "solution"], []])
+def test_detect_format_error_lists_the_formats(columns):
+    with pytest.raises(S2RError) as err:
+        detect_format(columns)
+    msg = str(err.value)
+    assert "--pool-format" in msg
+    for name in ADAPTERS:
+        assert name in msg
+    assert "openr1: generations, problem" in msg and "alpaca: instruction, output" in msg
+
+
+# -------------------------------------------------------------------------------------------------- normalise
+
+
+def mixed_openr1_rows() -> list[dict]:
+    return [
+        openr1_row(0),  # 0 kept (math_verify, trace 0)
+        openr1_row(1, correctness_math_verify=[False, False], correctness_llama=[False, True]),  # 1 kept (llama)
+        openr1_row(2, correctness_math_verify=[False, False], correctness_llama=[False, False]),  # 2 no verified
+        openr1_row(3, is_reasoning_complete=[False, True]),  # 3 incomplete
+        openr1_row(4, problem=None),  # 4 bad: missing
+        openr1_row(5, problem=""),  # 5 bad: empty
+        openr1_row(6, generations=None),  # 6 bad: generations missing
+        openr1_row(7, problem="Another problem", uuid="uuid-0"),  # 7 duplicate of row 0's id
+        openr1_row(8, generations=[]),  # 8 bad: empty list
+    ]
+
+
+def test_normalise_counts_every_drop():
+    out, report = normalise(openr1_ds(mixed_openr1_rows()))
+    assert isinstance(report, DropReport)
+    assert out.column_names == KEEP_COLUMNS
+    assert out["id"] == ["uuid-0", "uuid-1"]
+    assert out["verified_by"] == ["math_verify", "llama"]
+    assert out["trace_index"] == [0, 1]
+    assert out["pool_row"] == [0, 1]
+    assert out["response"] == [trace(0, 0), trace(1, 1)]
+    assert (report.rows_in, report.rows_kept) == (9, 2)
+    assert report.counts == {"bad_field": 4, "incomplete_reasoning": 1, "no_verified_trace": 1, "duplicate_id": 1}
+    by_row = {d["row"]: d for d in report.dropped}
+    assert sorted(by_row) == [2, 3, 4, 5, 6, 7, 8]
+    assert (by_row[2]["id"], by_row[2]["reason"]) == ("uuid-2", "no_verified_trace")
+    assert (by_row[3]["id"], by_row[3]["reason"]) == ("uuid-3", "incomplete_reasoning")
+    assert by_row[4] == {"row": 4, "id": "uuid-4", "reason": "bad_field", "detail": "field 'problem' is missing"}
+    assert by_row[5]["detail"] == "field 'problem' is empty"
+    assert (by_row[6]["id"], by_row[6]["detail"]) == ("uuid-6", "field 'generations' is missing")
+    assert (by_row[7]["id"], by_row[7]["reason"]) == ("uuid-0", "duplicate_id")
+    assert by_row[8]["detail"] == "field 'generations' is an empty list"
+    assert sum(report.counts.values()) == report.rows_in - report.rows_kept
+
+
+def test_on_bad_row_error_names_the_row_and_field():
+    with pytest.raises(S2RError, match=r"pool row 4 \(id uuid-4\): field 'problem' is missing.*--on-bad-row skip"):
+        normalise(openr1_ds(mixed_openr1_rows()), on_bad_row="error")
+
+
+def test_on_bad_row_error_ignores_rows_that_are_dropped_by_design():
+    rows = [openr1_row(0), openr1_row(1, correctness_math_verify=[False, False], correctness_llama=[False, False])]
+    out, report = normalise(openr1_ds(rows), on_bad_row="error")
+    assert out["id"] == ["uuid-0"]
+    assert report.counts == {"no_verified_trace": 1}
+
+
+def test_non_string_problem_column():
+    rows = [openr1_row(0, problem=123), openr1_row(1, problem=456)]
+    ds = datasets.Dataset.from_list(rows)  # problem is an int64 column
+    with pytest.raises(S2RError, match=r"pool row 0 \(id uuid-0\): field 'problem' is int, not a string"):
+        normalise(ds, pool_format="openr1", on_bad_row="error")
+    with pytest.raises(S2RError, match=r"empty after normalising .*'bad_field': 2.*--pool-format"):
+        normalise(ds, pool_format="openr1", on_bad_row="skip")
+
+
+def test_missing_column_with_explicit_format():
+    ds = datasets.Dataset.from_list([_without(openr1_row(i), "generations") for i in range(2)])
+    with pytest.raises(S2RError, match=r"pool row 0 \(id uuid-0\): field 'generations' is missing"):
+        normalise(ds, pool_format="openr1", on_bad_row="error")
+
+
+def test_duplicate_ids_keep_the_first_valid_row():
+    rows = [
+        openr1_row(0, correctness_math_verify=[False, False], correctness_llama=[False, False]),  # dropped: no trace
+        openr1_row(1, uuid="uuid-0", problem="Second"),  # first valid "uuid-0": kept
+        openr1_row(2, uuid="uuid-0", problem="Third"),  # duplicate
+        openr1_row(3),
+        openr1_row(4, uuid="uuid-3", problem="Fifth"),  # duplicate
+    ]
+    out, report = normalise(openr1_ds(rows))
+    assert list(zip(out["id"], out["problem"], strict=True)) == [("uuid-0", "Second"), ("uuid-3", "Compute $2 + 3$.")]
+    assert out["pool_row"] == [1, 3]  # positions in the raw pool
+    assert report.counts["duplicate_id"] == 2
+    assert sorted(d["row"] for d in report.dropped if d["reason"] == "duplicate_id") == [2, 4]
+
+
+def test_duplicate_problems_without_ids_share_a_hash_id():
+    rows = [{"instruction": "Same.", "output": "a"}, {"instruction": "Same.", "output": "b"}]
+    out, report = normalise(datasets.Dataset.from_list(rows))
+    assert out["response"] == ["a"]
+    assert report.counts == {"duplicate_id": 1}
+
+
+def test_unicode_and_latex_survive_unchanged(tmp_path: Path):
+    rows = [openr1_row(0, problem=UNICODE_PROBLEM, generations=[UNICODE_TRACE, "x"])]
+    path = tmp_path / "pool.jsonl"
+    openr1_ds(rows).to_json(str(path), force_ascii=False)
+    out, _ = normalise(load_pool(PoolArguments(pool=str(path)), tmp_path / "cache"))
+    assert out["problem"] == [UNICODE_PROBLEM]
+    assert out["response"] == [UNICODE_TRACE]
+    assert out["messages"][0] == [
+        {"role": "user", "content": UNICODE_PROBLEM},
+        {"role": "assistant", "content": UNICODE_TRACE},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("rows", "fmt", "expected_problems"),
+    [
+        ([chinese_row(1), chinese_row(2, input=None)], "auto", ["求 1 的平方。"]),
+        (
+            [
+                {"messages": [{"role": "user", "content": "Q1"}, {"role": "assistant", "content": "A1"}], "id": "m1"},
+                {"messages": [{"role": "user", "content": "Q2"}], "id": "m2"},
+            ],
+            "auto",
+            ["Q1"],
+        ),
+        (
+            [{"instruction": "I1", "input": "", "output": "O1"}, {"instruction": "", "input": "", "output": "O2"}],
+            "alpaca",
+            ["I1"],
+        ),
+    ],
+)
+def test_normalise_other_formats(rows, fmt, expected_problems):
+    out, report = normalise(datasets.Dataset.from_list(rows), pool_format=fmt)
+    assert out["problem"] == expected_problems
+    assert report.counts == {"bad_field": 1}
+    assert report.dropped[0]["row"] == 1
+
+
+def test_unknown_pool_format():
+    with pytest.raises(S2RError, match=r"unknown --pool-format 'sharegpt'.*openr1, messages, alpaca, chinese_r1"):
+        normalise(openr1_ds([openr1_row(0)]), pool_format="sharegpt")
+
+
+def test_wrong_explicit_format_empties_the_pool():
+    with pytest.raises(S2RError, match=r"empty after normalising.*check --pool-format"):
+        normalise(openr1_ds([openr1_row(0)]), pool_format="alpaca")
+
+
+# ---------------------------------------------------------------------------------------------------- loading
+
+
+@pytest.fixture
+def pool_rows() -> list[dict]:
+    return [openr1_row(i) for i in range(6)]
+
+
+def _load(pool: str | Path, tmp_path: Path, **kw) -> datasets.Dataset:
+    return load_pool(PoolArguments(pool=str(pool), **kw), tmp_path / "cache")
+
+
+def test_load_pool_jsonl_file(tmp_path, pool_rows):
+    path = tmp_path / "pool.jsonl"
+    openr1_ds(pool_rows).to_json(str(path))
+    ds = _load(path, tmp_path)
+    assert ds["uuid"] == [f"uuid-{i}" for i in range(6)]
+    assert set(ds.column_names) == set(OPENR1_COLUMNS)
+
+
+def test_load_pool_parquet_file(tmp_path, pool_rows):
+    path = tmp_path / "pool.parquet"
+    openr1_ds(pool_rows).to_parquet(str(path))
+    ds = _load(path, tmp_path)
+    assert ds["uuid"] == [f"uuid-{i}" for i in range(6)]
+    assert ds.features["generations"] == openr1_features()["generations"]
+
+
+def test_load_pool_folder_of_jsonl_files(tmp_path, pool_rows):
+    folder = tmp_path / "pool"
+    folder.mkdir()
+    openr1_ds(pool_rows[:4]).to_json(str(folder / "part-0.jsonl"))
+    openr1_ds(pool_rows[4:]).to_json(str(folder / "part-1.jsonl"))
+    ds = _load(folder, tmp_path)
+    assert sorted(ds["uuid"]) == [f"uuid-{i}" for i in range(6)]
+    out, report = normalise(ds)
+    assert report.rows_kept == 6 and len(out) == 6
+
+
+def test_load_pool_save_to_disk_folder(tmp_path, pool_rows):
+    openr1_ds(pool_rows).save_to_disk(str(tmp_path / "saved"))
+    assert _load(tmp_path / "saved", tmp_path)["uuid"] == [f"uuid-{i}" for i in range(6)]
+
+
+def test_load_pool_save_to_disk_dataset_dict(tmp_path, pool_rows):
+    dd = datasets.DatasetDict({"train": openr1_ds(pool_rows), "extended": openr1_ds(pool_rows[:2])})
+    dd.save_to_disk(str(tmp_path / "dict"))
+    assert len(_load(tmp_path / "dict", tmp_path)) == 6
+    assert len(_load(tmp_path / "dict", tmp_path, pool_split="extended")) == 2
+    with pytest.raises(S2RError, match=r"no split 'default'; choose --pool-split from train, extended"):
+        _load(tmp_path / "dict", tmp_path, pool_split="default")
+
+
+@pytest.mark.parametrize(("max_rows", "expected"), [(1, 1), (4, 4), (6, 6), (100, 6)])
+def test_load_pool_max_rows(tmp_path, pool_rows, max_rows, expected):
+    path = tmp_path / "pool.parquet"
+    openr1_ds(pool_rows).to_parquet(str(path))
+    ds = _load(path, tmp_path, max_rows=max_rows)
+    assert ds["uuid"] == [f"uuid-{i}" for i in range(expected)]  # the FIRST rows
+
+
+def test_load_pool_unknown_file_type(tmp_path):
+    path = tmp_path / "pool.txt"
+    path.write_text("hello")
+    with pytest.raises(S2RError, match=r"unknown type.*\.parquet"):
+        _load(path, tmp_path)
+
+
+def test_load_pool_folder_without_data(tmp_path):
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / "notes.md").write_text("nothing here")
+    with pytest.raises(S2RError, match="holds no"):
+        _load(tmp_path / "empty", tmp_path)
+
+
+def test_load_pool_synthetic(tmp_path):
+    ds = _load(SYNTHETIC_POOL, tmp_path, synthetic_rows=12)
+    assert len(ds) == 12 and set(ds.column_names) == set(OPENR1_COLUMNS)
+
+
+def test_load_pool_unknown_builtin(tmp_path):
+    with pytest.raises(S2RError, match=rf"unknown built-in pool 's2r:nope'.*{SYNTHETIC_POOL}"):
+        _load("s2r:nope", tmp_path)
+
+
+@pytest.mark.parametrize("pool", ["open-r1/OpenR1-Math-220k", "no-such-user/no-such-pool"])
+def test_load_pool_hub_offline_is_a_clear_error(tmp_path, pool):
+    with pytest.raises(S2RError) as err:
+        _load(pool, tmp_path)
+    msg = str(err.value)
+    assert f"could not load pool {pool!r}" in msg
+    assert "local path" in msg
+    assert "\n" not in msg  # one line for the CLI

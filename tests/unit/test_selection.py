@@ -1,0 +1,297 @@
+"""Strategies and budgets (s2r_hf.selection, SPEC §4): hand-computed tables, determinism, clear errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from s2r_hf.errors import S2RError
+from s2r_hf.selection import STRATEGIES, budget_count, hash_keys, select
+
+# Same five rows as tests/unit/test_rank.py:
+#   id   difficulty  length   r_d  r_l   joint (w = 0.25)
+#   a    0.9         300      0    3     2.25
+#   b    0.2         900      3    0     0.75
+#   c    0.8         500      1    2     1.75
+#   d    0.1         700      4    1     1.75
+#   e    0.5         100      2    4     3.50
+IDS = np.array(["a", "b", "c", "d", "e"])
+DIFFICULTY = np.array([0.9, 0.2, 0.8, 0.1, 0.5])
+LENGTH = np.array([300, 900, 500, 700, 100])
+
+
+def chosen(strategy: str, ids=IDS, difficulty=DIFFICULTY, length=LENGTH, **kw) -> list[str]:
+    sel = select(strategy, ids, length=length, difficulty=difficulty, **kw)
+    return np.asarray(ids)[sel.order].tolist()
+
+
+# -------------------------------------------------------------------------------------------------- budgets
+
+
+@pytest.mark.parametrize(
+    ("n", "ratio", "count", "expected"),
+    [
+        (10, 0.25, None, 3),  # 2.5 → half up → 3
+        (10, 0.1, None, 1),  # 1.0
+        (10, 0.01, None, 1),  # 0.1 → 0, but at least one row
+        (10, 1.0, None, 10),  # everything
+        (7, 0.5, None, 4),  # 3.5 → 4
+        (7, 0.3, None, 2),  # 2.1 → 2
+        (90, 0.35, None, 32),  # exactly 31.5 → 32 (the float product is 31.499999999999996)
+        (100, 0.145, None, 15),  # exactly 14.5 → 15 (float: 14.499999999999998)
+        (225_129, 0.10, None, 22_513),  # OpenR1 "all": 22512.9 → 22513
+        (225_129, 0.05, None, 11_256),  # 11256.45 → 11256
+        (225_129, 0.02, None, 4_503),  # 4502.58 → 4503
+        (10, None, 3, 3),
+        (10, None, 10, 10),
+        (10, None, 50, 10),  # a count is capped at the pool size
+        (1, 0.1, None, 1),
+    ],
+)
+def test_budget_count_table(n, ratio, count, expected):
+    assert budget_count(n, ratio, count) == expected
+
+
+@pytest.mark.parametrize(
+    ("strategy", "token_budget", "expected"),
+    [
+        # s2r order b, c, d, a, e; lengths 900, 500, 700, 300, 100; cumulative 900, 1400, 2100, 2400, 2500
+        ("s2r", 2100, ["b", "c", "d"]),  # ≤ budget, equality included
+        ("s2r", 2099, ["b", "c"]),
+        ("s2r", 900, ["b"]),
+        ("s2r", 2500, ["b", "c", "d", "a", "e"]),
+        ("s2r", 10**9, ["b", "c", "d", "a", "e"]),
+        # length order b, d, c, a, e: cumulative 900, 1600, 2100, 2400, 2500
+        ("length", 1600, ["b", "d"]),
+        # difficulty order a, c, e, b, d: cumulative 300, 800, 900, 1800, 2500
+        ("difficulty", 900, ["a", "c", "e"]),
+        ("difficulty", 1799, ["a", "c", "e"]),
+        ("difficulty", 1800, ["a", "c", "e", "b"]),
+    ],
+)
+def test_token_budget_table(strategy, token_budget, expected):
+    assert chosen(strategy, token_budget=token_budget) == expected
+
+
+def test_token_budget_stops_at_the_first_row_that_does_not_fit():
+    # s2r order b (900), c (500), d (700), a (300), e (100): budget 1500 keeps b, c (1400); d would make 2100.
+    # Rows after d (a, e) would still fit in what is left, but the cut is a prefix of the rank order.
+    assert chosen("s2r", token_budget=1500) == ["b", "c"]
+
+
+@pytest.mark.parametrize(
+    ("strategy", "budget", "first_length"),
+    [
+        ("s2r", 899, 900),  # first row b has 900
+        ("difficulty", 299, 300),  # first row a has 300, although the longest row has 900
+    ],
+)
+def test_token_budget_below_first_row_is_an_error(strategy, budget, first_length):
+    with pytest.raises(S2RError, match=rf"token budget {budget} .*first row's length {first_length}\b.*--token-budget"):
+        select(strategy, IDS, length=LENGTH, difficulty=DIFFICULTY, token_budget=budget)
+
+
+# ----------------------------------------------------------------------------------------------- strategies
+
+
+@pytest.mark.parametrize(
+    ("strategy", "kw", "expected"),
+    [
+        ("s2r", {"weight": 0.25, "count": 5}, ["b", "c", "d", "a", "e"]),
+        ("s2r", {"weight": 0.25, "count": 2}, ["b", "c"]),
+        ("s2r", {"weight": 0.25, "ratio": 0.5}, ["b", "c", "d"]),  # 2.5 → 3
+        ("s2r", {"weight": 0.0, "count": 3}, ["b", "d", "c"]),  # = length
+        ("s2r", {"weight": 1.0, "count": 3}, ["a", "c", "e"]),  # = difficulty
+        ("s2r", {"weight": 0.5, "count": 4}, ["a", "b", "c", "d"]),  # joint 1.5, 1.5, 1.5, 2.5, 3.0
+        ("difficulty", {"count": 5}, ["a", "c", "e", "b", "d"]),
+        ("length", {"count": 5}, ["b", "d", "c", "a", "e"]),
+        ("full", {"count": 1}, ["a", "b", "c", "d", "e"]),  # full ignores the budget; id order
+        ("full", {"ratio": 0.1}, ["a", "b", "c", "d", "e"]),
+    ],
+)
+def test_strategy_table(strategy, kw, expected):
+    assert chosen(strategy, **kw) == expected
+
+
+def test_selection_ranks_cover_the_whole_pool():
+    sel = select("s2r", IDS, length=LENGTH, difficulty=DIFFICULTY, weight=0.25, count=2)
+    assert sel.rank_difficulty.tolist() == [0, 3, 1, 4, 2]
+    assert sel.rank_length.tolist() == [3, 0, 2, 1, 4]
+    np.testing.assert_allclose(sel.joint, [2.25, 0.75, 1.75, 1.75, 3.5])
+    assert sel.order.tolist() == [1, 2]
+
+
+def test_strategies_without_difficulty():
+    for strategy in ("length", "random", "full"):
+        sel = select(strategy, IDS, length=LENGTH, count=2, seed=0)
+        assert sel.rank_difficulty is None and sel.joint is None
+        assert len(sel.order) == (5 if strategy == "full" else 2)
+
+
+def test_nan_difficulty_is_selected_last():
+    diff = DIFFICULTY.copy()
+    diff[0] = np.nan  # a was the hardest; now unknown → last by difficulty
+    assert chosen("difficulty", difficulty=diff, count=5) == ["c", "e", "b", "d", "a"]
+
+
+@pytest.mark.parametrize("strategy", STRATEGIES)
+@pytest.mark.parametrize("budget", [{"count": 7}, {"ratio": 0.3}, {"token_budget": 20_000}])
+def test_every_strategy_is_invariant_to_row_order(strategy, budget):
+    rng = np.random.default_rng(3)
+    n = 40
+    ids = np.array([f"q{i:03d}" for i in range(n)])
+    diff = rng.integers(0, 5, n) / 4.0  # ties on purpose
+    length = rng.integers(50, 1000, n)
+    strata = np.array(["Algebra", "Geometry", "Other", "Number Theory"])[rng.integers(0, 4, n)]
+    kw = dict(length=length, difficulty=diff, seed=11, **budget)
+    reference = ids[select(strategy, ids, strata=strata, **kw).order].tolist()
+    for _ in range(3):
+        perm = rng.permutation(n)
+        kw_p = dict(length=length[perm], difficulty=diff[perm], seed=11, **budget)
+        again = ids[perm][select(strategy, ids[perm], strata=strata[perm], **kw_p).order].tolist()
+        assert again == reference
+
+
+# ------------------------------------------------------------------------------------------ random, seeded
+
+POOL_IDS = np.array([f"id-{i:03d}" for i in range(60)])
+POOL_LEN = np.arange(60) + 10
+
+
+def test_random_is_seeded_and_deterministic():
+    a = chosen("random", ids=POOL_IDS, difficulty=None, length=POOL_LEN, count=10, seed=5)
+    b = chosen("random", ids=POOL_IDS, difficulty=None, length=POOL_LEN, count=10, seed=5)
+    assert a == b and len(set(a)) == 10
+
+
+def test_random_differs_across_seeds():
+    picks = {
+        tuple(chosen("random", ids=POOL_IDS, difficulty=None, length=POOL_LEN, count=10, seed=s)) for s in range(5)
+    }
+    assert len(picks) == 5
+
+
+def test_random_is_not_the_id_order_nor_a_signal_order():
+    got = chosen("random", ids=POOL_IDS, difficulty=None, length=POOL_LEN, count=60, seed=0)
+    assert sorted(got) == POOL_IDS.tolist()  # a permutation of the pool
+    assert got != POOL_IDS.tolist()
+    assert got != POOL_IDS[::-1].tolist()  # not the length order either (length increases with id)
+
+
+def test_random_order_follows_the_hash_keys():
+    keys = hash_keys(POOL_IDS, 9)
+    expected = POOL_IDS[np.lexsort((POOL_IDS, keys))][:8].tolist()
+    assert chosen("random", ids=POOL_IDS, difficulty=None, length=POOL_LEN, count=8, seed=9) == expected
+
+
+def test_hash_keys_depend_on_id_and_seed_only():
+    keys = hash_keys(np.array(["x", "y", "x"]), 1)
+    assert keys[0] == keys[2] != keys[1]
+    assert hash_keys(np.array(["x"]), 1)[0] != hash_keys(np.array(["x"]), 2)[0]
+    assert np.all(keys >= 0) and np.all(keys < 2**53)  # exact in float64
+
+
+# ------------------------------------------------------------------------------------------------ stratified
+
+# 10 rows: 6 Algebra, 3 Geometry, 1 Other.
+STRAT_IDS = np.array([f"s{i}" for i in range(10)])
+STRATA = np.array(["Algebra"] * 6 + ["Geometry"] * 3 + ["Other"])
+STRAT_LEN = np.full(10, 100)
+
+
+@pytest.mark.parametrize(
+    ("budget", "counts"),
+    [
+        # k = 5: exact shares 6·5/10 = 3.0, 3·5/10 = 1.5, 1·5/10 = 0.5 → floors 3, 1, 0, one left over;
+        # remainders Geometry .5 = Other .5, tie by name → Geometry. → 3, 2, 0
+        ({"count": 5}, {"Algebra": 3, "Geometry": 2, "Other": 0}),
+        ({"ratio": 0.5}, {"Algebra": 3, "Geometry": 2, "Other": 0}),
+        # k = 4: shares 2.4, 1.2, 0.4 → floors 2, 1, 0, one left; remainders .4, .2, .4: Algebra = Other, by name
+        # → Algebra. → 3, 1, 0
+        ({"count": 4}, {"Algebra": 3, "Geometry": 1, "Other": 0}),
+        # k = 7: shares 4.2, 2.1, 0.7 → floors 4, 2, 0, one left; largest remainder .7 → Other. → 4, 2, 1
+        ({"count": 7}, {"Algebra": 4, "Geometry": 2, "Other": 1}),
+        # k = 1: shares .6, .3, .1 → floors 0, 0, 0; the one row goes to Algebra (.6)
+        ({"count": 1}, {"Algebra": 1, "Geometry": 0, "Other": 0}),
+        # k = 10: everything
+        ({"count": 10}, {"Algebra": 6, "Geometry": 3, "Other": 1}),
+    ],
+)
+def test_stratified_allocates_proportionally(budget, counts):
+    sel = select("stratified", STRAT_IDS, length=STRAT_LEN, strata=STRATA, seed=0, **budget)
+    got = {name: int((STRATA[sel.order] == name).sum()) for name in ("Algebra", "Geometry", "Other")}
+    assert got == counts
+    assert len(set(sel.order.tolist())) == len(sel.order)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_stratified_is_random_within_each_stratum(seed):
+    sel = select("stratified", STRAT_IDS, length=STRAT_LEN, strata=STRATA, count=5, seed=seed)
+    # the random strategy's order with the same seed, restricted to each stratum, gives the picks
+    full_random = select("random", STRAT_IDS, length=STRAT_LEN, count=10, seed=seed).order
+    expected = []
+    for name, k in (("Algebra", 3), ("Geometry", 2)):
+        expected += [i for i in full_random if STRATA[i] == name][:k]
+    assert sorted(sel.order.tolist()) == sorted(expected)
+    # and the kept rows come out in the random order
+    assert sel.order.tolist() == [i for i in full_random if i in set(expected)]
+
+
+def test_stratified_differs_across_seeds_and_repeats_within_one():
+    ids = np.array([f"p{i:03d}" for i in range(80)])
+    strata = np.array(["A", "B", "C", "D"])[np.arange(80) % 4]
+    runs = {
+        seed: tuple(select("stratified", ids, length=np.ones(80), strata=strata, count=8, seed=seed).order.tolist())
+        for seed in range(4)
+    }
+    assert len(set(runs.values())) == 4
+    again = select("stratified", ids, length=np.ones(80), strata=strata, count=8, seed=2).order.tolist()
+    assert tuple(again) == runs[2]
+    # 20 rows per stratum, k = 8 → 2 each
+    assert sorted(np.unique(strata[list(runs[0])], return_counts=True)[1].tolist()) == [2, 2, 2, 2]
+
+
+def test_stratified_with_token_budget_keeps_a_prefix_of_its_order():
+    sel = select("stratified", STRAT_IDS, length=STRAT_LEN, strata=STRATA, token_budget=350, seed=0)
+    assert len(sel.order) == 3  # 100 + 100 + 100 ≤ 350 < 400
+
+
+def test_stratified_needs_strata():
+    with pytest.raises(S2RError, match="problem_type"):
+        select("stratified", STRAT_IDS, length=STRAT_LEN, count=3)
+
+
+# ---------------------------------------------------------------------------------------------------- errors
+
+
+def test_unknown_strategy_names_the_choices():
+    with pytest.raises(S2RError, match=r"unknown strategy 'best'.*s2r, difficulty, length, random, stratified, full"):
+        select("best", IDS, length=LENGTH, difficulty=DIFFICULTY, count=1)
+
+
+@pytest.mark.parametrize(
+    "budget",
+    [
+        {"ratio": 0.1, "count": 3},
+        {"ratio": 0.1, "token_budget": 100},
+        {"count": 3, "token_budget": 100},
+        {"ratio": 0.1, "count": 3, "token_budget": 100},
+        {},
+    ],
+)
+def test_exactly_one_budget(budget):
+    with pytest.raises(S2RError, match=r"--ratio, --count or --token-budget"):
+        select("s2r", IDS, length=LENGTH, difficulty=DIFFICULTY, **budget)
+
+
+@pytest.mark.parametrize("strategy", STRATEGIES)
+def test_empty_pool(strategy):
+    empty = np.array([], dtype=str)
+    with pytest.raises(S2RError, match="pool is empty"):
+        select(strategy, empty, length=np.array([]), difficulty=np.array([]), strata=empty, count=1)
+
+
+@pytest.mark.parametrize("strategy", ["s2r", "difficulty"])
+def test_missing_difficulty(strategy):
+    with pytest.raises(S2RError, match=rf"strategy '{strategy}' needs difficulty scores"):
+        select(strategy, IDS, length=LENGTH, difficulty=None, count=1)
