@@ -57,7 +57,16 @@ def load_pool(args: PoolArguments, cache_dir: str | Path):
     elif args.pool.startswith("s2r:"):
         raise S2RError(f"unknown built-in pool {args.pool!r}; the built-in pool is {SYNTHETIC_POOL!r}")
     elif Path(args.pool).expanduser().exists():
-        ds = _load_local(Path(args.pool).expanduser(), args.pool_split)
+        path = Path(args.pool).expanduser()
+        try:
+            ds = _load_local(path, args.pool_split)
+        except S2RError:
+            raise
+        except Exception as err:  # malformed files become one actionable line
+            raise S2RError(
+                f"could not read pool {path}: {type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}. "
+                "Check that it is valid parquet / JSON lines and that each column holds one type in every row"
+            ) from err
     else:
         try:
             ds = load_dataset(args.pool, args.pool_config, split=args.pool_split, revision=args.pool_revision)
