@@ -25,7 +25,10 @@ gpu     FLOP arithmetic for a GPU run (no GPU here): Qwen2.5-1.5B-Instruct judgi
 Absolute numbers move a lot between hosts and with background load (two cores; another process halves
 them); read the ratios. Every timed block records the process's CPU share and the load average.
 
-    python benchmarks/bench_select.py --quick                  # < 2 min, tiny judge, small sizes
+Run time on the 2-core reference host: --quick ~1.5 min idle (~3 min under load); the full default ~35 min,
+of which the 220k-row end-to-end section is ~25 min (pass --e2e-rows 20000 for a ~15 min run).
+
+    python benchmarks/bench_select.py --quick                  # tiny judge, small sizes
     python benchmarks/bench_select.py --out benchmarks/results.json
     python benchmarks/bench_select.py --sections judge --judge-size 1.5b --judge-rows 16
 """
@@ -78,6 +81,7 @@ PROFILES = {
     "judge_rows": (32, 64),
     "bf16_rows": (4, 16),
     "sweep_rows": (32, 64),
+    "sweep_rounds": (2, 1),
     "length_rows": (2000, 200),
     "max_think_words": (6000, 3000),
     "length_repeats": (2, 1),
@@ -327,17 +331,23 @@ def bench_judge(args, work: Path, results: dict) -> None:
     config = qwen2_config(size, tiny_path)
     assert config.vocab_size >= len(tokenizer), "model vocab must cover the tokenizer's ids"
 
-    n_rows = max(args.judge_rows, args.sweep_rows, args.bf16_rows)
-    problems = [r["problem"] for r in openr1_rows(n_rows, seed=args.seed)]
+    n_rows = max(args.judge_rows, args.bf16_rows)
+    sample = [r["problem"] for r in openr1_rows(max(n_rows, args.sweep_rows, args.pool_sample_rows), seed=args.seed)]
+    problems = sample[:n_rows]
     rows = problems[: args.judge_rows]
 
     shape = JUDGE_SHAPES["0.5b"] if size == "tiny" else JUDGE_SHAPES[size]
     peak_shape = (shape["hidden_size"], shape["intermediate_size"])
     threads = torch.get_num_threads()
+    peak_samples: list[float] = []  # fp32 peak, sampled before every timed block: the max is the least disturbed
+
+    def sample_peak() -> None:
+        peak_samples.append(matmul_peak(*peak_shape, torch.float32, reps=2, iters=4))
+
     print(f"[judge] matmul peak, F.linear 1024x{peak_shape[0]}x{peak_shape[1]}, {threads} threads ...", flush=True)
-    peak32 = matmul_peak(*peak_shape, torch.float32)
+    peak_samples.append(matmul_peak(*peak_shape, torch.float32))
     peak16 = matmul_peak(*peak_shape, torch.bfloat16, reps=3, iters=3)
-    print(f"[judge] peak fp32 {peak32:.1f} GFLOP/s, bf16 {peak16:.1f} GFLOP/s", flush=True)
+    print(f"[judge] peak fp32 {peak_samples[0]:.1f} GFLOP/s, bf16 {peak16:.1f} GFLOP/s", flush=True)
 
     t = time.perf_counter()
     torch.manual_seed(args.seed)
@@ -353,6 +363,9 @@ def bench_judge(args, work: Path, results: dict) -> None:
 
     engine = make_scorer(tokenizer, model, torch.float32, args.batch_tokens, JUDGE_SYSTEM_PROMPT)
     one_id, zero_id = engine.one_id, engine.zero_id
+    # Padding at pool scale: a large pool sorted by length gives near-equal lengths in every batch.
+    sample_lengths = np.array([len(x) for x in engine.encode(sample)])
+    pad_pool, nb_pool = padded_tokens(sample_lengths, args.batch_tokens)
     # Warm-up (oneDNN/MKL primitive creation, first-call allocations): untimed.
     engine.score(rows[:2])
     naive_judge(model, tokenizer, rows[:1], one_id, zero_id, JUDGE_SYSTEM_PROMPT)
@@ -369,6 +382,7 @@ def bench_judge(args, work: Path, results: dict) -> None:
         part = [rows[i] for i in block]
         order = ("engine", "naive") if k % 2 == 0 else ("naive", "engine")
         for which in order:
+            sample_peak()
             print(f"[judge] block {k + 1}/{len(blocks)}: {which} fp32 on {len(part)} rows ...", flush=True)
             with Timer(threads) as tm:
                 if which == "engine":
@@ -388,11 +402,11 @@ def bench_judge(args, work: Path, results: dict) -> None:
                 acc["tokens"] += sum(len(x) for x in naive_ids)
         same_ids = same_ids and eng_ids == naive_ids
     lengths = np.array([len(x) for x in engine.encode(rows)])
-    pad_tokens, n_batches = padded_tokens(lengths, args.batch_tokens)
+    pad_tokens = sum(padded_tokens(lengths[b], args.batch_tokens)[0] for b in blocks)
+    n_batches = sum(padded_tokens(lengths[b], args.batch_tokens)[1] for b in blocks)
     max_dp = float(np.max(np.abs(eng["p"] - nai["p"])))
 
-    def entry(name, acc, n, dtype_peak, peak_name):
-        rate = flop_rate(acc["tokens"], acc["wall"])
+    def entry(name, acc, n):
         return {
             "name": name,
             "rows": n,
@@ -400,19 +414,17 @@ def bench_judge(args, work: Path, results: dict) -> None:
             "seconds": acc["wall"],
             "rows_per_s": n / acc["wall"],
             "tokens_per_s": acc["tokens"] / acc["wall"],
-            "gflop_per_s": rate,
-            "mfu_vs_measured_fp32_peak": rate / peak32,
-            f"mfu_vs_measured_{peak_name}_peak": rate / dtype_peak,
+            "gflop_per_s": flop_rate(acc["tokens"], acc["wall"]),
             "cpu_share": acc["cpu"] / acc["wall"] / threads,
             "max_loadavg": acc["load"],
         }
 
-    res_engine = entry("engine fp32", eng, len(rows), peak32, "fp32")
-    res_naive = entry("naive generate fp32", nai, len(rows), peak32, "fp32")
+    res_engine = entry("engine fp32", eng, len(rows))
+    res_naive = entry("naive generate fp32", nai, len(rows))
     res_engine["padding_waste"] = 1 - lengths.sum() / pad_tokens
     res_engine["batches"] = n_batches
 
-    # bf16 engine on the first bf16_rows rows, next to fp32 engine on the same rows.
+    # bf16 engine on the first bf16_rows rows, next to the fp32 engine on the same rows.
     bf_rows = problems[: args.bf16_rows]
     res_bf16 = res_fp32_same = res_1thread = None
     if args.bf16_rows > 0:
@@ -421,6 +433,7 @@ def bench_judge(args, work: Path, results: dict) -> None:
         engine16.score(bf_rows[:1])  # warm-up
         print(f"[judge] fp32 engine then bf16 engine on {len(bf_rows)} rows (bf16 is slow without AVX512-BF16/AMX)",
               flush=True)  # fmt: skip
+        sample_peak()
         with Timer(threads) as t32:
             got32 = engine.score(bf_rows)
         with Timer(threads) as t16:
@@ -428,13 +441,14 @@ def bench_judge(args, work: Path, results: dict) -> None:
         toks = int(sum(got16["prompt_tokens"]))
         acc32 = {"wall": t32.wall, "cpu": t32.cpu, "tokens": toks, "load": t32.load}
         acc16 = {"wall": t16.wall, "cpu": t16.cpu, "tokens": toks, "load": t16.load}
-        res_fp32_same = entry("engine fp32 (bf16 rows)", acc32, len(bf_rows), peak32, "fp32")
-        res_bf16 = entry("engine bf16", acc16, len(bf_rows), peak16, "bf16")
+        res_fp32_same = entry("engine fp32 (bf16 rows)", acc32, len(bf_rows))
+        res_bf16 = entry("engine bf16", acc16, len(bf_rows))
+        res_bf16["mfu_vs_measured_bf16_peak"] = res_bf16["gflop_per_s"] / peak16
         res_bf16["bf16_over_fp32_speed"] = t32.wall / t16.wall
         res_bf16["max_abs_dp_vs_fp32_engine"] = float(
             np.max(np.abs(np.array(got16["difficulty"]) - np.array(got32["difficulty"])))
         )
-        if threads > 1:  # the same fp32 engine on one thread: how much do torch's intra-op threads give here?
+        if threads > 1:  # the same fp32 engine on one thread: what do torch's intra-op threads give here?
             torch.set_num_threads(1)
             try:
                 with Timer(1) as t1:
@@ -442,46 +456,58 @@ def bench_judge(args, work: Path, results: dict) -> None:
             finally:
                 torch.set_num_threads(threads)
             acc1 = {"wall": t1.wall, "cpu": t1.cpu * threads, "tokens": toks, "load": t1.load}
-            res_1thread = entry("engine fp32, 1 thread (bf16 rows)", acc1, len(bf_rows), peak32, "fp32")
+            res_1thread = entry("engine fp32, 1 thread (bf16 rows)", acc1, len(bf_rows))
             res_1thread["cpu_share"] = t1.cpu_share
         del model16, engine16
         gc.collect()
 
-    # Token-budget sweep of the fp32 engine.
-    sweep_rows = problems[: args.sweep_rows]
-    sweep_lengths = np.array([len(x) for x in engine.encode(sweep_rows)])
-    sweep = []
-    for budget in args.sweep_budgets:
-        scorer = make_scorer(tokenizer, model, torch.float32, budget, JUDGE_SYSTEM_PROMPT)
-        print(f"[judge] sweep: budget {budget} on {len(sweep_rows)} rows ...", flush=True)
-        with Timer(threads) as tm:
-            got = scorer.score(sweep_rows)
-        toks = int(sum(got["prompt_tokens"]))
-        pad, nb = padded_tokens(sweep_lengths, budget)
-        tps = toks / tm.wall
-        sweep.append(
-            {
+    # Token-budget sweep of the fp32 engine on rows of near-median length: in a large pool sorted by length,
+    # every batch holds near-equal lengths, so padding does not confound the budget. Best of --sweep-rounds.
+    order = np.argsort(sample_lengths, kind="stable")
+    lo = max(0, len(order) // 2 - args.sweep_rows // 2)
+    window = order[lo : lo + args.sweep_rows]
+    sweep_rows = [sample[i] for i in window]
+    sweep_lengths = sample_lengths[window]
+    best: dict[int, dict] = {}
+    for rnd in range(args.sweep_rounds):
+        for budget in args.sweep_budgets if rnd % 2 == 0 else args.sweep_budgets[::-1]:
+            scorer = make_scorer(tokenizer, model, torch.float32, budget, JUDGE_SYSTEM_PROMPT)
+            sample_peak()
+            print(f"[judge] sweep round {rnd + 1}/{args.sweep_rounds}: budget {budget} on {len(sweep_rows)} rows ...",
+                  flush=True)  # fmt: skip
+            with Timer(threads) as tm:
+                got = scorer.score(sweep_rows)
+            toks = int(sum(got["prompt_tokens"]))
+            pad, nb = padded_tokens(sweep_lengths, budget)
+            point = {
                 "batch_tokens": budget,
                 "rows": len(sweep_rows),
+                "mean_prompt_tokens": float(sweep_lengths.mean()),
                 "batches": nb,
                 "mean_rows_per_batch": len(sweep_rows) / nb,
                 "padding_waste": 1 - sweep_lengths.sum() / pad,
                 "seconds": tm.wall,
                 "rows_per_s": len(sweep_rows) / tm.wall,
-                "tokens_per_s": tps,
-                "over_naive_tokens_per_s": tps / res_naive["tokens_per_s"],
-                "mfu_vs_measured_fp32_peak": flop_rate(toks, tm.wall) / peak32,
+                "tokens_per_s": toks / tm.wall,
+                "gflop_per_s": flop_rate(toks, tm.wall),
+                "over_naive_tokens_per_s": toks / tm.wall / res_naive["tokens_per_s"],
                 "cpu_share": tm.cpu_share,
                 "max_loadavg": tm.load,
             }
-        )
+            if budget not in best or point["seconds"] < best[budget]["seconds"]:
+                best[budget] = point
+    sweep = [best[b] for b in args.sweep_budgets]
 
-    peak32_after = matmul_peak(*peak_shape, torch.float32)
+    sample_peak()
     torch.set_num_threads(1)
     try:
         peak32_1t = matmul_peak(*peak_shape, torch.float32)
     finally:
         torch.set_num_threads(threads)
+    peak32 = max(peak_samples)
+    for item in (res_engine, res_naive, res_fp32_same, res_bf16, res_1thread, *sweep):
+        if item is not None:
+            item["mfu_vs_measured_fp32_peak"] = item["gflop_per_s"] / peak32
     results["judge"] = {
         "model": f"random Qwen2 with {'the tiny judge' if size == 'tiny' else 'Qwen2.5-' + size.upper()}'s shapes",
         "judge_size": size,
@@ -493,11 +519,17 @@ def bench_judge(args, work: Path, results: dict) -> None:
         "batch_tokens": args.batch_tokens,
         "matmul_peak_shape": [1024, *peak_shape],
         "matmul_peak_gflops_fp32": peak32,
-        "matmul_peak_gflops_bf16": peak16,
-        "matmul_peak_gflops_fp32_after": peak32_after,
+        "matmul_peak_gflops_fp32_samples": peak_samples,
         "matmul_peak_gflops_fp32_1thread": peak32_1t,
+        "matmul_peak_gflops_bf16": peak16,
         "bf16_over_fp32_matmul": peak16 / peak32,
         "mean_prompt_tokens": float(lengths.mean()),
+        "padding_waste_at_pool_scale": {
+            "rows": len(sample_lengths),
+            "batch_tokens": args.batch_tokens,
+            "batches": nb_pool,
+            "padding_waste": 1 - sample_lengths.sum() / pad_pool,
+        },
         "engine_fp32": res_engine,
         "naive_fp32": res_naive,
         "engine_over_naive_rows_per_s": res_engine["rows_per_s"] / res_naive["rows_per_s"],
@@ -506,6 +538,7 @@ def bench_judge(args, work: Path, results: dict) -> None:
         "engine_fp32_on_bf16_rows": res_fp32_same,
         "engine_bf16": res_bf16,
         "engine_fp32_1thread_on_bf16_rows": res_1thread,
+        "sweep_rounds": args.sweep_rounds,
         "budget_sweep_fp32": sweep,
     }
     del model, engine
@@ -546,10 +579,15 @@ def print_judge(r: dict) -> None:
         f"{r['max_abs_dp_engine_vs_naive_fp32']:.2e}; same token ids: {r['same_token_ids']}; "
         f"padding waste {100 * r['engine_fp32']['padding_waste']:.2f}% in {r['engine_fp32']['batches']} batches"
     )
+    pp = r["padding_waste_at_pool_scale"]
+    print(
+        f"  padding at pool scale: {100 * pp['padding_waste']:.2f}% over {pp['rows']} problems in {pp['batches']} "
+        f"batches of <= {pp['batch_tokens']} tokens ({r['engine_fp32']['rows']} rows are too few to sort well)"
+    )
     print(
         f"  matmul peak (F.linear {'x'.join(map(str, r['matmul_peak_shape']))}): fp32 "
-        f"{r['matmul_peak_gflops_fp32']:.1f} GFLOP/s (after: {r['matmul_peak_gflops_fp32_after']:.1f}; 1 thread: "
-        f"{r['matmul_peak_gflops_fp32_1thread']:.1f}), "
+        f"{r['matmul_peak_gflops_fp32']:.1f} GFLOP/s (max of {len(r['matmul_peak_gflops_fp32_samples'])} samples, "
+        f"min {min(r['matmul_peak_gflops_fp32_samples']):.1f}; 1 thread: {r['matmul_peak_gflops_fp32_1thread']:.1f}), "
         f"bf16 {r['matmul_peak_gflops_bf16']:.1f} GFLOP/s = {r['bf16_over_fp32_matmul']:.2f}x fp32"
     )
     if r.get("engine_bf16"):
@@ -581,7 +619,8 @@ def print_judge(r: dict) -> None:
         for s in r["budget_sweep_fp32"]
     ]
     print_table(
-        "(a) judge fp32 engine: batch-token budget sweep",
+        f"(a) judge fp32 engine: batch-token budget sweep, {r['budget_sweep_fp32'][0]['rows']} rows of near-median "
+        f"length ({r['budget_sweep_fp32'][0]['mean_prompt_tokens']:.0f} tokens), best of {r['sweep_rounds']} round(s)",
         ["budget", "rows", "batches", "rows/batch", "pad", "s", "rows/s", "tok/s", "x naive", "MFU", "cpu", "load"],
         rows,
     )
@@ -776,7 +815,11 @@ def bench_e2e(args, work: Path, results: dict) -> None:
         res = run_measured(cmd, env, root / f"select-{tag}.log", tag)
         manifest = json.loads((out_dir / "manifest.json").read_text())
         res["stage_timings_s"] = manifest.get("timings_s")
-        res["counts"] = {k: manifest["counts"].get(k) for k in ("pool_rows", "scored", "selected")}
+        res["counts"] = {k: manifest["counts"].get(k) for k in ("pool_rows", "scored", "selected", "pool_length_sum")}
+        stages, scored = res["stage_timings_s"] or {}, res["counts"]["scored"]
+        for stage in ("difficulty", "length"):
+            if stages.get(stage):
+                res[f"{stage}_rows_per_s"] = scored / stages[stage]
         res["command"] = " ".join(cmd[1:])
         log_text = (root / f"select-{tag}.log").read_text(errors="replace")
         res["pool_regenerated"] = "Generating train split" in log_text
@@ -792,7 +835,9 @@ def bench_e2e(args, work: Path, results: dict) -> None:
         "pool_build": pool_build,
         "first": runs["first"],
         "rerank": runs["rerank"],
+        "mean_length_tokens_per_row": runs["first"]["counts"]["pool_length_sum"] / runs["first"]["counts"]["scored"],
         "peak_rss_over_pool_arrow": peak / max(pool_arrow, 1),
+        "peak_rss_anon_over_pool_arrow": runs["first"]["sampled_max_RssAnon_kb"] * 1024 / max(pool_arrow, 1),
         "rerank_over_first_wall": runs["rerank"]["wall_s"] / runs["first"]["wall_s"],
     }
 
@@ -838,8 +883,16 @@ def print_e2e(r: dict) -> None:
     pb = r["pool_build"]
     print(
         f"  pool Arrow on disk {r['pool_arrow_bytes'] / gib:.2f} GiB (+ {r['derived_map_cache_arrow_bytes'] / gib:.2f}"
-        f" GiB of map caches); peak RSS of the first run = {100 * r['peak_rss_over_pool_arrow']:.0f}% of the pool;"
-        f" re-rank wall = {100 * r['rerank_over_first_wall']:.1f}% of the first run"
+        f" GiB of map caches); first run: peak RSS = {100 * r['peak_rss_over_pool_arrow']:.0f}% of the pool, of which"
+        f" anonymous memory = {100 * r['peak_rss_anon_over_pool_arrow']:.0f}% (the rest is memory-mapped Arrow pages,"
+        " page cache the kernel can drop)"
+    )
+    f = r["first"]
+    print(
+        f"  first run: judge {f.get('difficulty_rows_per_s', 0):.0f} rows/s (tiny judge, OMP_NUM_THREADS="
+        f"{r['omp_num_threads']}), length {f.get('length_rows_per_s', 0):.0f} rows/s at "
+        f"{r['mean_length_tokens_per_row']:.0f} tokens/row; re-rank wall = {100 * r['rerank_over_first_wall']:.1f}%"
+        " of the first run"
     )
     print(
         f"  one-off pool build (synthetic generation): {pb['wall_s']:.0f}s, peak RSS {pb['ru_maxrss_kb'] / 2**20:.2f}"
@@ -962,7 +1015,7 @@ def parse_args(argv=None):
         "large pool: wall time, peak RSS, re-rank), gpu (FLOP arithmetic). Sizes in [full default | --quick].",
         formatter_class=HelpFormatter,
     )
-    p.add_argument("--quick", action="store_true", help="Small sizes (< 2 min): tiny judge, few rows, 2000-row e2e.")
+    p.add_argument("--quick", action="store_true", help="Small sizes (~1.5 min): tiny judge, few rows, 2000-row e2e.")
     p.add_argument("--out", default="benchmarks/results.json", help="Write the results (and host info) here as JSON.")
     p.add_argument(
         "--sections",
@@ -992,6 +1045,13 @@ def parse_args(argv=None):
         "--sweep-budgets",
         default=",".join(map(str, SWEEP_DEFAULT)),
         help="Comma-separated judge batch-token budgets to sweep.",
+    )
+    g.add_argument("--sweep-rounds", type=int, default=None, help="Sweep rounds (order reversed); best kept. [2 | 1]")
+    g.add_argument(
+        "--pool-sample-rows",
+        type=int,
+        default=5000,
+        help="Problems encoded to measure padding at pool scale and to pick the sweep's near-median-length rows.",
     )
     g.add_argument("--batch-tokens", type=int, default=1024, help="Engine budget for engine-vs-naive (CPU default).")
     g.add_argument("--rounds", type=int, default=2, help="Blocks that interleave engine and naive (alternating order).")
@@ -1041,7 +1101,7 @@ def parse_args(argv=None):
     if bad:
         p.error(f"unknown section(s) {bad}; choose from {', '.join(SECTIONS)}")
     args.sweep_budgets = [int(x) for x in args.sweep_budgets.split(",") if x.strip()]
-    for name in ("judge_rows", "sweep_rows", "length_rows", "e2e_rows", "length_repeats", "rounds"):
+    for name in ("judge_rows", "sweep_rows", "sweep_rounds", "length_rows", "e2e_rows", "length_repeats", "rounds"):
         if getattr(args, name) < 1:
             p.error(f"--{name.replace('_', '-')} must be >= 1")
     return args

@@ -33,7 +33,10 @@ USAGE = """usage: s2r <command> [options]
 
 commands:
   select   rank an SFT pool by question difficulty and trace length, keep the top (Select2Reason)
+  train    fine-tune a model on a selected subset (TRL SFT; run under `accelerate launch` for many GPUs)
   push     push a finished selection folder to the Hub (retry after a failed --push-to-hub)
+  eval     evaluate a model on AIME/AMC/MATH-500/... with lighteval
+  card     put evaluation results into a model card (model-index, .eval_results/, comparison table)
 
 `s2r <command> --help` lists every option of a command."""
 
@@ -65,33 +68,11 @@ def parse_select(argv: list[str]) -> tuple:
     A budget given on the command line replaces the YAML's budget (they are exclusive), so
     ``--config recipe.yaml --count 500`` works on a recipe that sets ``ratio``.
     """
-    import yaml
+    from s2r_hf.config_files import parse_with_config
 
-    parser = make_select_parser()
-    args = list(argv)
-    if "--config" in args:
-        at = args.index("--config")
-        if at + 1 >= len(args):
-            raise S2RError("--config needs a YAML file path")
-        path = Path(args[at + 1])
-        del args[at : at + 2]
-        if not path.is_file():
-            raise S2RError(f"config file not found: {path}")
-        config = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        if not isinstance(config, dict):
-            raise S2RError(f"config file {path} must hold a YAML mapping of option: value")
-        given = {a.lstrip("-").split("=")[0].replace("-", "_") for a in args if a.startswith("--")}
-        if given & set(BUDGET_KEYS):
-            config = {k: v for k, v in config.items() if k not in BUDGET_KEYS}
-        unknown = parser.set_defaults_with_config(**config)
-        if unknown:
-            keys = ", ".join(u.lstrip("-") for u in unknown[::2])
-            raise S2RError(f"unknown option(s) in {path}: {keys}; see `s2r select --help` for the valid names")
-    try:
-        parsed = parser.parse_args_into_dataclasses(args=args)
-    except ValueError as err:  # HfArgumentParser: flags no option takes
-        raise S2RError(f"{err}; see `s2r select --help` for the valid options") from None
-    return tuple(parsed[: len(SELECT_CONFIGS)])  # the rest is the Namespace holding --config
+    return parse_with_config(
+        make_select_parser(), argv, command="select", count=len(SELECT_CONFIGS), exclusive=BUDGET_KEYS
+    )
 
 
 def equivalent_command(*configs) -> str:
@@ -397,6 +378,19 @@ def main(argv: list[str] | None = None) -> int:
             select_main(*parse_select(rest))
         elif command == "push":
             push_main(rest)
+        elif command == "train":
+            from s2r_hf.train import main as train_main
+            from s2r_hf.train import parse_train
+
+            train_main(*parse_train(rest))
+        elif command == "eval":
+            from s2r_hf.eval.run import cli as eval_cli
+
+            eval_cli(rest)
+        elif command == "card":
+            from s2r_hf.eval.card import main as card_main
+
+            card_main(rest)
         else:
             raise S2RError(f"unknown command {command!r}; run `s2r --help` for the commands")
     except S2RError as err:

@@ -258,3 +258,50 @@ def check_compatible(pool: PoolArguments, scoring: ScoringArguments, sel: Select
     if sel.strategy == "full" and any(getattr(sel, n) is not None for n in ("ratio", "count", "token_budget")):
         problems.append("--strategy full keeps every row; drop --ratio/--count/--token-budget")
     collect(problems)
+
+
+OVERLONG_POLICIES = ("drop", "truncate")
+
+
+@dataclass
+class SubsetArguments:
+    """What `s2r train` trains on: a selected subset, and what to do with rows longer than ``max_length``.
+
+    The other training options are TRL's ``SFTConfig`` and ``ModelConfig``; all three are parsed together
+    (``s2r train --config recipe.yaml --learning_rate 1e-5``).
+    """
+
+    dataset_name: str | None = field(
+        default=None,
+        metadata={
+            "help": "The subset: an `s2r select` output folder, parquet/jsonl file(s) or a folder of them, a "
+            "save_to_disk folder, or a Hub dataset id. Rows need a `messages` column [user, assistant]."
+        },
+    )
+    dataset_config: str | None = field(default=None, metadata={"help": "Hub config name of the subset."})
+    dataset_split: str = field(default="train", metadata={"help": "Split to train on."})
+    dataset_revision: str | None = field(default=None, metadata={"help": "Hub revision of the subset."})
+    overlong: str = field(
+        default="drop",
+        metadata={
+            "help": "Rows longer than max_length (counted and reported before training either way): 'drop' them, "
+            "or 'truncate' them to max_length, which cuts off the end of the trace and its final answer."
+        },
+    )
+    overwrite: bool = field(
+        default=False,
+        metadata={
+            "help": "Delete the checkpoints in output_dir and train from step 0. Without it a run resumes from "
+            "the last checkpoint there."
+        },
+    )
+
+    def __post_init__(self) -> None:
+        problems: list[str] = []
+        if not self.dataset_name:
+            problems.append(
+                "--dataset_name is required: the subset written by `s2r select` (e.g. data/openr1-s2r-10pct) "
+                "or its Hub id"
+            )
+        _choice(problems, "overlong", self.overlong, OVERLONG_POLICIES)
+        collect(problems)

@@ -17,7 +17,7 @@ if ! "$PY" -c "import torch" >/dev/null 2>&1; then
       || "$PY" -m pip install --quiet torch --index-url https://download.pytorch.org/whl/cpu
   fi
 fi
-"$PY" -m pip install --quiet -e ".[dev]"
+"$PY" -m pip install --quiet -e ".[dev,eval]"
 "$PY" -c "import s2r_hf, torch, datasets, transformers, trl, accelerate; print('s2r_hf', s2r_hf.__version__, \
 '| torch', torch.__version__, '| datasets', datasets.__version__, '| transformers', transformers.__version__, \
 '| trl', trl.__version__, '| accelerate', accelerate.__version__)"

@@ -32,6 +32,15 @@ ROOT = Path(__file__).resolve().parents[1]
 S2R = [sys.executable, "-m", "s2r_hf.cli"]
 
 
+@pytest.fixture(autouse=True)
+def _restore_grad_mode():
+    """lighteval's transformers backend disables autograd process-wide at import; keep tests independent."""
+    yield
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        torch.set_grad_enabled(True)
+
+
 @pytest.fixture(scope="session")
 def cache_dir() -> Path:
     """The session's shared S2R cache (tiny judge, synthetic pool, score stores)."""
@@ -52,3 +61,19 @@ def fresh_cache(tmp_path: Path) -> Path:
     path = tmp_path / "s2r_cache"
     path.mkdir()
     return path
+
+
+@pytest.fixture(scope="module")
+def hub_server(tmp_path_factory):
+    """A local stand-in for the Hugging Face Hub (tests/hub_server.py) on 127.0.0.1, for one test module.
+
+    ``.url`` goes in a subprocess's ``HF_ENDPOINT``; ``.token`` is the only token it accepts; ``.root`` is where it
+    stores the repos (``.files(repo_id)``: a repo's files at main). Fault switches ``fail_commit_with``,
+    ``drop_connection_on_upload``, ``reject_token`` (and ``fault_times``) are reset by ``.clear_faults()``.
+    """
+    import secrets
+
+    from tests.hub_server import HubServer
+
+    with HubServer(tmp_path_factory.mktemp("hub"), token=f"hf_s2rTest{secrets.token_hex(16)}") as hub:
+        yield hub

@@ -1,0 +1,1 @@
+"""Evaluation: lighteval custom tasks, metrics, the lighteval driver (`s2r eval`) and results for cards."""

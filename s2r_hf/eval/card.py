@@ -1,0 +1,171 @@
+"""`s2r card`: put evaluation results into a model's card (model-index) and ``.eval_results/*.yaml``.
+
+    s2r card --model out/Qwen2.5-7B-S2R-10pct --results out/eval [--push me/Qwen2.5-7B-S2R-10pct]
+
+Reads every lighteval results file under ``--results`` (newest wins per benchmark × metric), then:
+
+* ``README.md``: the ``model-index`` metadata (``huggingface_hub.EvalResult``) gets one entry per
+  benchmark × metric, replacing entries with the same dataset and metric, so re-runs never duplicate;
+  the body gets a results table and the published baselines of SPEC §6 between two markers. A model
+  trained by `s2r train` (``s2r_train.json`` present) has its card re-rendered by
+  :func:`s2r_hf.cards.model.build_model_card`; other models keep their card (or get a minimal one).
+* ``.eval_results/<benchmark>.yaml``: pass@1 (%) in huggingface_hub's ``EvalResultEntry`` format
+  (``eval_result_entries_to_yaml``), one file per benchmark, rewritten on each run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import re
+from pathlib import Path
+
+from s2r_hf.errors import S2RError
+from s2r_hf.eval.results import ResultRow, collect, markdown_table
+
+logger = logging.getLogger(__name__)
+
+# SPEC §6: published pass@1 (%), lighteval, from the model cards.
+BASELINES = {
+    "OpenR1-Qwen-7B": {"math_500": 90.6, "aime24": 36.7, "aime25": 40.0},
+    "DeepSeek-R1-Distill-Qwen-7B": {"math_500": 91.6, "aime24": 43.3, "aime25": 40.0},
+}
+START, END = "<!-- s2r-eval:start -->", "<!-- s2r-eval:end -->"
+_BLOCK = re.compile(re.escape(START) + r".*?" + re.escape(END), re.DOTALL)
+
+
+def card_value(row: ResultRow) -> float:
+    """What the card shows: accuracies in %, token counts as they are."""
+    return round(row.value if row.metric == "response_tokens" else 100 * row.value, 2)
+
+
+def eval_results(rows: list[ResultRow]) -> list:
+    from huggingface_hub import EvalResult
+
+    return [
+        EvalResult(
+            task_type="text-generation",
+            dataset_type=r.dataset_id,
+            dataset_name=r.benchmark,
+            metric_type=r.metric,
+            metric_name=r.metric,
+            metric_value=card_value(r),
+        )
+        for r in rows
+    ]
+
+
+def merge_eval_results(old: list | None, new: list) -> list:
+    """``old`` without the entries ``new`` replaces (same dataset, name, metric), then ``new``."""
+
+    def key(e):
+        return (e.task_type, e.dataset_type, e.dataset_name, e.metric_type)
+
+    replaced = {key(e) for e in new}
+    return [e for e in old or [] if key(e) not in replaced] + list(new)
+
+
+def results_section(rows: list[ResultRow]) -> str:
+    """Markdown between the markers: our numbers, then the published baselines on the same benchmarks."""
+    ours = {r.benchmark: card_value(r) for r in rows if r.metric == "pass@1"}
+    lines = [START, "## Evaluation (s2r eval, lighteval)", "", markdown_table(rows), ""]
+    shared = [b for b in ("math_500", "aime24", "aime25") if b in ours]
+    if shared:
+        lines += ["Published baselines (pass@1 %, lighteval, from their model cards):", ""]
+        lines += ["| model | " + " | ".join(shared) + " |", "|---|" + "---:|" * len(shared)]
+        lines.append("| **this model** | " + " | ".join(f"{ours[b]:.1f}" for b in shared) + " |")
+        for name, scores in BASELINES.items():
+            lines.append(f"| {name} | " + " | ".join(f"{scores[b]:.1f}" for b in shared) + " |")
+        lines.append("")
+    lines += [
+        "System prompt = the training one; answer = last `\\boxed{}`, graded with math-verify. AIME/AMC: "
+        "16 samples, T 0.6, top_p 0.95 (pass@1 = mean over samples); others greedy.",
+        END,
+    ]
+    return "\n".join(lines)
+
+
+def _base_card(model_dir: Path, rows: list[ResultRow]):
+    from huggingface_hub import ModelCard, ModelCardData
+
+    record_path = model_dir / "s2r_train.json"
+    readme = model_dir / "README.md"
+    if record_path.is_file():
+        from s2r_hf.cards.model import build_model_card
+
+        record = json.loads(record_path.read_text(encoding="utf-8"))
+        results = [
+            {"benchmark": r.benchmark, "metric": r.metric, "value": card_value(r), "dataset_id": r.dataset_id}
+            for r in rows
+        ]
+        card = build_model_card(record, results=results)
+    elif readme.is_file():
+        card = ModelCard.load(readme)
+    else:
+        data = ModelCardData(model_name=model_dir.name, library_name="transformers", pipeline_tag="text-generation")
+        card = ModelCard(f"---\n{data.to_yaml()}\n---\n\n# {model_dir.name}\n")
+    old = ModelCard.load(readme).data.eval_results if readme.is_file() else None
+    return card, old
+
+
+def update_card(model_dir: str | Path, results_dir: str | Path) -> Path:
+    """Write README.md (model-index + results section) and .eval_results/*.yaml; returns the README path."""
+    import yaml
+    from huggingface_hub import EvalResultEntry, ModelCard, eval_result_entries_to_yaml
+
+    from s2r_hf.io import atomic_write_text
+
+    model_dir = Path(model_dir)
+    if not model_dir.is_dir():
+        raise S2RError(f"--model {model_dir} is not a folder; pass the model folder the card belongs to")
+    rows = collect(results_dir)
+    card, old = _base_card(model_dir, rows)
+    card.data.model_name = card.data.model_name or model_dir.name
+    card.data.eval_results = merge_eval_results(old, eval_results(rows))
+    section = results_section(rows)
+    body = card.text
+    body = _BLOCK.sub(lambda _: section, body) if START in body else body.rstrip() + "\n\n" + section + "\n"
+    card = ModelCard(f"---\n{card.data.to_yaml()}\n---\n{body}")
+    readme = atomic_write_text(model_dir / "README.md", str(card))
+
+    folder = model_dir / ".eval_results"
+    folder.mkdir(exist_ok=True)
+    for r in rows:
+        if r.metric != "pass@1":
+            continue
+        entry = EvalResultEntry(
+            dataset_id=r.dataset_id, task_id=r.benchmark, value=card_value(r), notes="pass@1 %, s2r eval (lighteval)"
+        )
+        text = yaml.safe_dump(eval_result_entries_to_yaml([entry]), sort_keys=False)
+        atomic_write_text(folder / f"{r.benchmark}.yaml", text)
+    logger.info("card %s: %d results (%d benchmarks)", readme, len(rows), len({r.benchmark for r in rows}))
+    return readme
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="s2r card",
+        description="Add `s2r eval` results to a model card (model-index, results table vs published "
+        "baselines) and .eval_results/*.yaml. Re-running replaces, never duplicates.",
+    )
+    parser.add_argument("--model", required=True, help="Model folder whose README.md is updated.")
+    parser.add_argument("--results", required=True, help="The --output-dir of `s2r eval` (results_*.json inside).")
+    parser.add_argument("--push", metavar="REPO", default=None, help="Also upload README.md and .eval_results/.")
+    return parser
+
+
+def main(argv: list[str]) -> Path:
+    args = make_parser().parse_args(argv)
+    readme = update_card(args.model, args.results)
+    if args.push:
+        # Untested offline. TODO: move into s2r_hf/hub.py (retries, token scrubbing) with its owner.
+        from huggingface_hub import HfApi
+
+        HfApi().upload_folder(
+            repo_id=args.push,
+            folder_path=str(args.model),
+            allow_patterns=["README.md", ".eval_results/*.yaml"],
+            commit_message="Add s2r eval results",
+        )
+    return readme

@@ -1,0 +1,97 @@
+"""Make lighteval 0.13 run offline and with huggingface-hub 2.x / xxhash 4 (ENVIRONMENT.md, three defects).
+
+1. ``Registry`` imports every built-in task module; ``tiny_benchmarks`` downloads a pickle at import
+   (``ConnectionError`` offline, or a hang behind a firewall).
+2. ``mt_bench`` and ``mix_eval`` build an LLM-judge metric at import, whose constructor calls
+   ``HfApi.list_models(model_name=…)``, an argument huggingface-hub 2.x removed (``TypeError``).
+3. The details logger hashes ``str`` with ``xxhash.xxh64``; xxhash 4 wants bytes (``TypeError``).
+4. (found here) The sample cache lives at ``cache_dir / model_name / hash``; with an absolute model path
+   (``/…/my-model``) the join drops ``cache_dir`` and the cache lands inside the model folder, where
+   a retrained model at the same path would read stale answers.
+
+Fixes: the registry skips those three built-in modules (we never run them; our tasks are prefixed ``s2r_``
+so the name-clash check still holds); the details logger gets an ``xxh64`` that encodes ``str`` as UTF-8
+first; the sample cache is keyed on the model path made relative, so it stays under ``cache_dir``.
+Nothing is patched at import: :func:`apply` is called by ``s2r eval`` just before lighteval runs, is
+idempotent, and :func:`undo` restores the originals.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from types import SimpleNamespace
+
+logger = logging.getLogger(__name__)
+
+SKIPPED_BUILTIN_MODULES = frozenset({"tiny_benchmarks", "mt_bench", "mix_eval"})
+_ORIGINALS: dict[str, object] = {}
+
+
+def _xxhash_shim():
+    import xxhash
+
+    def xxh64(data=b"", *args, **kwargs):
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        return xxhash.xxh64(data, *args, **kwargs)
+
+    return SimpleNamespace(xxh64=xxh64)
+
+
+def _relative_model_name(model_name: str) -> str:
+    """The model name as a path that stays under lighteval's cache_dir when joined to it."""
+    return Path(model_name).as_posix().lstrip("/").replace("..", "__")
+
+
+def apply() -> None:
+    """Patch lighteval in this process (idempotent)."""
+    if _ORIGINALS:
+        return
+    from lighteval.logging import info_loggers
+    from lighteval.tasks.registry import Registry
+    from lighteval.utils.cache_management import SampleCache
+
+    load_files = Registry._load_from_files
+    load_subdirs = Registry._load_from_subdirs
+
+    def _load_from_files(files: list[Path], module_prefix: str):
+        kept = [f for f in files if Path(f).stem not in SKIPPED_BUILTIN_MODULES]
+        return load_files(kept, module_prefix)
+
+    def _load_from_subdirs(subdirs: list[Path]):
+        kept = [d for d in subdirs if Path(d).name not in SKIPPED_BUILTIN_MODULES]
+        return load_subdirs(kept)
+
+    cache_init = SampleCache.__init__
+
+    def _cache_init(self, model_config):
+        relative = _relative_model_name(model_config.model_name)
+        if relative == model_config.model_name:
+            return cache_init(self, model_config)
+        cache_init(self, model_config.model_copy(update={"model_name": relative}))
+        self.model_config = model_config
+
+    _ORIGINALS.update(
+        load_files=load_files, load_subdirs=load_subdirs, xxhash=info_loggers.xxhash, cache_init=cache_init
+    )
+    SampleCache.__init__ = _cache_init
+    Registry._load_from_files = staticmethod(_load_from_files)
+    Registry._load_from_subdirs = staticmethod(_load_from_subdirs)
+    info_loggers.xxhash = _xxhash_shim()
+    logger.debug("lighteval compat applied: skipping %s; xxh64 accepts str", sorted(SKIPPED_BUILTIN_MODULES))
+
+
+def undo() -> None:
+    """Restore lighteval's originals (for tests)."""
+    if not _ORIGINALS:
+        return
+    from lighteval.logging import info_loggers
+    from lighteval.tasks.registry import Registry
+    from lighteval.utils.cache_management import SampleCache
+
+    Registry._load_from_files = staticmethod(_ORIGINALS["load_files"])
+    Registry._load_from_subdirs = staticmethod(_ORIGINALS["load_subdirs"])
+    SampleCache.__init__ = _ORIGINALS["cache_init"]
+    info_loggers.xxhash = _ORIGINALS["xxhash"]
+    _ORIGINALS.clear()

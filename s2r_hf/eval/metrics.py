@@ -1,0 +1,50 @@
+"""The lighteval metric of every s2r task: pass@1 over n samples, maj@n, mean response tokens (SPEC §6).
+
+One sample-level computation returns all three, so each completion is graded once. ``pass@1`` is the
+mean correctness over the n samples (n = 1 for greedy tasks), ``maj@n`` grades the most frequent boxed
+answer, ``response_tokens`` is the mean generated length in tokens (the paper claims selected-data
+models think shorter). Grading: :func:`s2r_hf.eval.grader.grade`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def response_metric(n: int):
+    """A lighteval ``SampleLevelMetricGrouping`` asking the backend for ``n`` samples per problem."""
+    from lighteval.metrics.metrics_sample import SampleLevelComputation, SamplingMetric
+    from lighteval.metrics.utils.metric_utils import SampleLevelMetricGrouping
+    from lighteval.tasks.requests import SamplingMethod
+
+    from s2r_hf.eval.grader import grade, majority_correct
+
+    names = ["pass@1", f"maj@{n}", "response_tokens"]
+
+    class ReasoningScores(SamplingMetric, SampleLevelComputation):
+        def __init__(self):
+            super().__init__()
+            self.n = n
+
+        def num_samples(self) -> int:
+            return self.n
+
+        def compute(self, doc, model_response, **kwargs) -> dict[str, float]:
+            texts = list(model_response.final_text)[: self.n]
+            gold = doc.get_golds()[0]
+            choice = bool((doc.specific or {}).get("multiple_choice", False))
+            correct = [grade(t, gold, choice) for t in texts]
+            tokens = [len(t) for t in (model_response.output_tokens or [])[: self.n]]
+            return {
+                names[0]: float(np.mean(correct)) if correct else 0.0,
+                names[1]: float(majority_correct(texts, gold, choice)),
+                names[2]: float(np.mean(tokens)) if tokens else float("nan"),
+            }
+
+    return SampleLevelMetricGrouping(
+        metric_name=names,
+        higher_is_better={names[0]: True, names[1]: True, names[2]: False},
+        category=SamplingMethod.GENERATIVE,
+        sample_level_fn=ReasoningScores(),
+        corpus_level_fn=dict.fromkeys(names, np.mean),
+    )

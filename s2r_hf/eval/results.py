@@ -1,0 +1,103 @@
+"""lighteval results JSON → a tidy table (one row per benchmark × metric) for model cards.
+
+lighteval writes ``OUTPUT/results/<model path>/results_<timestamp>.json`` with
+``results[<task>|<fewshot>][<metric>]`` (and ``<metric>_stderr``), plus ``config_general`` (model name,
+time). ``collect`` reads every results file under a folder; for a benchmark × metric seen in several
+files the newest file wins, so re-running one benchmark replaces its numbers.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from s2r_hf.errors import S2RError
+
+PREFIX = "s2r_"
+METRICS = ("pass@1", "maj@", "response_tokens")
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    benchmark: str  # key without prefix, e.g. "aime24"
+    metric: str  # "pass@1", "maj@16", "response_tokens"
+    value: float
+    stderr: float | None
+    dataset_id: str  # the Hub dataset the benchmark comes from
+    source: str  # results file
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def find_results(folder: str | Path) -> list[Path]:
+    """Every lighteval results file under ``folder``, oldest first (the timestamp is in the name)."""
+    return sorted(Path(folder).rglob("results_*.json"), key=lambda p: p.name)
+
+
+def parse_results(path: str | Path) -> list[ResultRow]:
+    """The s2r task metrics of one results file."""
+    from s2r_hf.eval.tasks import BENCHMARKS
+
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        results = data["results"]
+    except (OSError, ValueError, KeyError) as err:
+        raise S2RError(f"{path} is not a lighteval results file ({err}); pass the --output-dir of `s2r eval`") from None
+    rows = []
+    for task, metrics in results.items():
+        name = task.split("|")[0]
+        if not name.startswith(PREFIX):
+            continue  # "all" and built-in tasks
+        key = name[len(PREFIX) :]
+        for metric, value in metrics.items():
+            if metric.endswith("_stderr") or not metric.startswith(METRICS) or value is None:
+                continue
+            stderr = metrics.get(f"{metric}_stderr")
+            rows.append(
+                ResultRow(
+                    benchmark=key,
+                    metric=metric,
+                    value=float(value),
+                    stderr=float(stderr) if isinstance(stderr, (int, float)) else None,
+                    dataset_id=BENCHMARKS[key].hf_repo if key in BENCHMARKS else key,
+                    source=str(path),
+                )
+            )
+    return rows
+
+
+def collect(folder: str | Path) -> list[ResultRow]:
+    """All rows under ``folder``; the newest file wins per benchmark × metric; sorted by benchmark order."""
+    from s2r_hf.eval.tasks import BENCHMARKS
+
+    files = find_results(folder)
+    if not files:
+        raise S2RError(f"no lighteval results_*.json under {folder}; run `s2r eval --output-dir {folder}` first")
+    latest: dict[tuple[str, str], ResultRow] = {}
+    for path in files:
+        for row in parse_results(path):
+            latest[(row.benchmark, row.metric)] = row
+    order = {k: i for i, k in enumerate(BENCHMARKS)}
+    return sorted(latest.values(), key=lambda r: (order.get(r.benchmark, len(order)), r.benchmark, r.metric))
+
+
+def markdown_table(rows: list[ResultRow]) -> str:
+    """benchmark | pass@1 (%) | maj@n (%) | response tokens, one line per benchmark."""
+    by_bench: dict[str, dict[str, ResultRow]] = {}
+    for r in rows:
+        by_bench.setdefault(r.benchmark, {})[r.metric] = r
+    lines = ["| benchmark | pass@1 (%) | maj@n (%) | mean response tokens |", "|---|---:|---:|---:|"]
+    for bench, metrics in by_bench.items():
+        maj = next((m for name, m in metrics.items() if name.startswith("maj@")), None)
+        p1, tok = metrics.get("pass@1"), metrics.get("response_tokens")
+        lines.append(
+            f"| {bench} | {_pct(p1)} | {_pct(maj)}{f' ({maj.metric})' if maj else ''} | "
+            f"{f'{tok.value:.0f}' if tok else '–'} |"
+        )
+    return "\n".join(lines)
+
+
+def _pct(row: ResultRow | None) -> str:
+    return "–" if row is None else f"{100 * row.value:.1f}"

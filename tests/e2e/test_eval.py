@@ -1,0 +1,78 @@
+"""`s2r eval` → `s2r card` end to end: the real CLI, lighteval's transformers backend, the tiny local model."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+
+import pytest
+
+from tests.conftest import ROOT, S2R
+from tests.eval_data import write_benchmark
+
+TASKS = ("math_500", "gaokao2023en")
+
+
+def run(args: list[str], timeout: int = 400) -> subprocess.CompletedProcess:
+    return subprocess.run([*S2R, *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout, env=os.environ)
+
+
+@pytest.mark.parametrize("command", ["eval", "card"])
+def test_help(command):
+    proc = run([command, "--help"], timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "--model" in proc.stdout
+    assert ("--push" if command == "card" else "--data-dir") in proc.stdout
+
+
+def test_eval_rejects_unknown_task(tmp_path):
+    proc = run(["eval", "--model", "x", "--output-dir", str(tmp_path), "--tasks", "aime24,nope"], timeout=120)
+    assert proc.returncode == 2 and "unknown task(s) nope" in proc.stderr
+
+
+@pytest.mark.slow
+def test_eval_then_card(tmp_path, tiny_judge):
+    from huggingface_hub import ModelCard, parse_eval_result_entries
+
+    for key in TASKS:
+        write_benchmark(tmp_path / "data", key)
+    model = tmp_path / "model"
+    shutil.copytree(tiny_judge, model)
+    out = tmp_path / "eval"
+    proc = run(
+        [
+            *("eval", "--model", str(model), "--tasks", ",".join(TASKS), "--data-dir", str(tmp_path / "data")),
+            *("--output-dir", str(out), "--greedy", "--max-new-tokens", "16"),
+        ]
+    )
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    files = list(out.rglob("results_*.json"))
+    assert len(files) == 1
+    results = json.loads(files[0].read_text())["results"]
+    for key in TASKS:
+        scores = results[f"s2r_{key}|0"]
+        assert 0.0 <= scores["pass@1"] <= 1.0 and "maj@1" in scores
+        assert 0 < scores["response_tokens"] <= 16
+    assert set(os.listdir(model)) == set(os.listdir(tiny_judge))  # no lighteval cache inside the model folder
+
+    for _ in range(2):  # the second run must replace, not duplicate
+        proc = run(["card", "--model", str(model), "--results", str(out)], timeout=120)
+        assert proc.returncode == 0, proc.stderr[-3000:]
+    card = ModelCard.load(model / "README.md")
+    entries = card.data.eval_results
+    assert len(entries) == len(TASKS) * 3
+    assert {(e.dataset_name, e.metric_type) for e in entries} == {
+        (k, m) for k in TASKS for m in ("pass@1", "maj@1", "response_tokens")
+    }
+    again = ModelCard(str(card))  # model-index round-trips
+    assert again.data.eval_results == entries
+    assert card.text.count("<!-- s2r-eval:start -->") == 1 and "DeepSeek-R1-Distill-Qwen-7B" in card.text
+    import yaml
+
+    for key in TASKS:
+        (entry,) = parse_eval_result_entries(yaml.safe_load((model / ".eval_results" / f"{key}.yaml").read_text()))
+        assert entry.task_id == key
+        pass1 = next(e for e in entries if e.dataset_name == key and e.metric_type == "pass@1")
+        assert entry.value == pass1.metric_value

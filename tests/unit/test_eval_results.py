@@ -1,0 +1,73 @@
+"""lighteval results JSON → tidy rows → model card (model-index, .eval_results), without running lighteval."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from s2r_hf.errors import S2RError
+from s2r_hf.eval.card import update_card
+from s2r_hf.eval.results import collect, markdown_table, parse_results
+from tests.unit.test_model_card import RECORD
+
+
+def write_results(folder, stamp: str, results: dict):
+    path = folder / "results" / "abs" / "model" / f"results_{stamp}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"config_general": {"model_name": "/abs/model"}, "results": results}))
+    return path
+
+
+AIME = {"pass@1": 0.4, "pass@1_stderr": 0.05, "maj@16": 0.5, "maj@16_stderr": 0.1, "response_tokens": 9000.0}
+MATH = {"pass@1": 0.9, "maj@1": 0.9, "response_tokens": 4000.0}
+
+
+def test_parse_keeps_s2r_metrics_only(tmp_path):
+    path = write_results(tmp_path, "2026-01-01T00-00-00", {"s2r_aime24|0": AIME, "all": AIME, "gsm8k|0": MATH})
+    rows = parse_results(path)
+    assert {(r.benchmark, r.metric, r.value) for r in rows} == {
+        ("aime24", "pass@1", 0.4),
+        ("aime24", "maj@16", 0.5),
+        ("aime24", "response_tokens", 9000.0),
+    }
+    assert next(r for r in rows if r.metric == "pass@1").stderr == 0.05
+    assert all(r.dataset_id == "HuggingFaceH4/aime_2024" for r in rows)
+
+
+def test_collect_newest_file_wins_and_table(tmp_path):
+    write_results(tmp_path, "2026-01-01T00-00-00", {"s2r_aime24|0": AIME, "s2r_math_500|0": MATH})
+    write_results(tmp_path, "2026-01-02T00-00-00", {"s2r_math_500|0": {**MATH, "pass@1": 0.8}})
+    rows = collect(tmp_path)
+    assert [r.benchmark for r in rows][:3] == ["aime24"] * 3  # benchmark order of the task table
+    assert next(r for r in rows if (r.benchmark, r.metric) == ("math_500", "pass@1")).value == 0.8
+    table = markdown_table(rows)
+    assert "| aime24 | 40.0 | 50.0 (maj@16) | 9000 |" in table
+    assert "| math_500 | 80.0 | 90.0 (maj@1) | 4000 |" in table
+
+
+def test_no_results_is_an_s2r_error(tmp_path):
+    with pytest.raises(S2RError, match="no lighteval results"):
+        collect(tmp_path)
+
+
+def test_card_of_a_trained_model_is_rerendered_without_duplicates(tmp_path):
+    from huggingface_hub import ModelCard
+
+    model = tmp_path / "model"
+    model.mkdir()
+    (model / "s2r_train.json").write_text(json.dumps(RECORD))
+    results = tmp_path / "eval"
+    write_results(results, "2026-01-01T00-00-00", {"s2r_aime24|0": AIME, "s2r_math_500|0": MATH})
+    update_card(model, results)
+    write_results(results, "2026-01-02T00-00-00", {"s2r_math_500|0": {**MATH, "pass@1": 0.8}})
+    readme = update_card(model, results)
+    card = ModelCard.load(readme)
+    got = {(e.dataset_name, e.metric_type): e.metric_value for e in card.data.eval_results}
+    assert len(card.data.eval_results) == 6
+    assert got[("aime24", "pass@1")] == 40.0 and got[("math_500", "pass@1")] == 80.0
+    assert card.data.base_model == RECORD["base_model"]  # still the training card
+    assert "| aime24 | pass@1 | 40.0 |" in card.text  # the template's results table
+    assert card.text.count("<!-- s2r-eval:start -->") == 1
+    assert "| **this model** | 80.0 | 40.0 |" in card.text and "| OpenR1-Qwen-7B | 90.6 | 36.7 |" in card.text
+    assert sorted(p.name for p in (model / ".eval_results").iterdir()) == ["aime24.yaml", "math_500.yaml"]

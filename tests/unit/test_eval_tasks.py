@@ -1,0 +1,130 @@
+"""The lighteval custom tasks: local data in each benchmark's schema → docs, prompt, gold, samples; metric."""
+
+from __future__ import annotations
+
+import pytest
+
+from s2r_hf.eval import tasks
+from s2r_hf.prompts import REASONING_SYSTEM_PROMPT
+from tests.eval_data import BENCHMARK_ROWS, write_benchmark
+
+# key -> (substring of the first row's question, its gold answer, multiple choice?)
+EXPECTED_FIRST = {
+    "aime24": ("Find 0 + 7.", "7", False),
+    "aime25": ("Find 0 * 3.", "0", False),
+    "amc23": ("What is 0 squared?", "0", False),
+    "math_500": ("Simplify $\\frac{2}{4}$.", "\\frac{1}{2}", False),
+    "olympiadbench": ("first 2 positive integers", "3", False),
+    "gaokao2023en": ("Solve $x + 0 = 5$.", "5", False),
+    "gaokao2024_mix": ("A∩B", "A", True),
+    "kaoyan": ("sin(1x)", "1", False),
+    "gaokao_math_qa": ("0+1 等于多少？\n选项: (A) 0 (B) 1 (C) 2", "B", True),
+    "gpqa_diamond": ("Which particle carries charge -1?", None, True),
+}
+
+
+def test_table_covers_every_benchmark_with_prefixed_names():
+    assert set(BENCHMARK_ROWS) == set(tasks.BENCHMARKS) == set(EXPECTED_FIRST)
+    table = tasks.TASKS_TABLE
+    assert [c.name for c in table] == [f"s2r_{k}" for k in tasks.BENCHMARKS]
+    by_name = {c.name: c for c in table}
+    assert by_name["s2r_aime24"].hf_repo == "HuggingFaceH4/aime_2024"
+    assert by_name["s2r_aime25"].hf_repo == "yentinglin/aime_2025"
+    assert by_name["s2r_amc23"].hf_repo == "math-ai/amc23"
+    assert by_name["s2r_math_500"].hf_repo == "HuggingFaceH4/MATH-500"
+    assert all(c.generation_size == tasks.DEFAULT_MAX_NEW_TOKENS for c in table)
+    assert tasks.SYSTEM_PROMPT is REASONING_SYSTEM_PROMPT
+
+
+def test_sampling_per_spec():
+    for key in ("aime24", "aime25", "amc23"):
+        assert tasks.BENCHMARKS[key].sampling == {"num_samples": 16, "temperature": 0.6, "top_p": 0.95}
+    for key in set(tasks.BENCHMARKS) - {"aime24", "aime25", "amc23"}:
+        assert tasks.BENCHMARKS[key].sampling["num_samples"] == 1
+        assert tasks.BENCHMARKS[key].sampling["temperature"] == 0.0
+
+
+@pytest.fixture(scope="module")
+def chat_tokenizer(tiny_judge):
+    from transformers import AutoTokenizer
+
+    return AutoTokenizer.from_pretrained(tiny_judge)
+
+
+@pytest.mark.parametrize("key", list(EXPECTED_FIRST))
+def test_task_loads_local_files_and_builds_prompt(key, tmp_path, chat_tokenizer):
+    from lighteval.tasks.lighteval_task import LightevalTask
+    from lighteval.tasks.prompt_manager import PromptManager
+
+    write_benchmark(tmp_path, key)
+    config = tasks.make_task(key, data_dir=tmp_path, max_new_tokens=64)
+    assert config.hf_repo == str(tmp_path / key) and config.generation_size == 64
+    task = LightevalTask(config)
+    docs = sorted(task.get_docs(), key=lambda d: int(d.id))
+    assert len(docs) == 3
+    assert all(d.num_samples == tasks.BENCHMARKS[key].sampling["num_samples"] for d in docs)
+    question, gold, choice = EXPECTED_FIRST[key]
+    first = docs[0]
+    assert question in first.query
+    assert first.specific["multiple_choice"] is choice
+    if key == "gpqa_diamond":  # options shuffled by a hash of the question: the gold letter names "electron"
+        assert f"({first.get_golds()[0]}) electron" in first.query
+    else:
+        assert first.get_golds() == [gold]
+    prompt = PromptManager(use_chat_template=True, tokenizer=chat_tokenizer, system_prompt=tasks.SYSTEM_PROMPT)
+    text = prompt.prepare_prompt(first)
+    assert text.index(REASONING_SYSTEM_PROMPT) < text.index(first.query)  # system turn, then the question alone
+    assert "<|im_start|>system\n" + REASONING_SYSTEM_PROMPT in text
+    assert "<|im_start|>user\n" + first.query + "<|im_end|>" in text
+
+
+def test_missing_local_folder_falls_back_to_hub(tmp_path):
+    assert tasks.make_task("aime24", data_dir=tmp_path).hf_repo == "HuggingFaceH4/aime_2024"
+
+
+# metric case table: (completions, output token counts, gold, choice) -> pass@1, maj@n, response_tokens
+METRIC_CASES = [
+    (["\\boxed{4}", "\\boxed{4}", "\\boxed{5}", "no box"], [10, 20, 30, 40], "4", False, (0.5, 1.0, 25.0)),
+    (["\\boxed{5}", "\\boxed{5}", "\\boxed{4}", "\\boxed{3}"], [1, 1, 1, 1], "4", False, (0.25, 0.0, 1.0)),
+    (["\\boxed{\\dfrac{1}{2}}"], [7], "\\frac{1}{2}", False, (1.0, 1.0, 7.0)),
+    (["\\boxed{(C)}"], [3], "C", True, (1.0, 1.0, 3.0)),
+]
+
+
+@pytest.mark.parametrize(("texts", "lengths", "gold", "choice", "expected"), METRIC_CASES)
+def test_metric(texts, lengths, gold, choice, expected):
+    from lighteval.models.model_output import ModelResponse
+    from lighteval.tasks.requests import Doc
+
+    from s2r_hf.eval.metrics import response_metric
+
+    metric = response_metric(len(texts))
+    assert metric.sample_level_fn.num_samples() == len(texts)
+    doc = Doc(query="q", choices=[gold], gold_index=0, specific={"multiple_choice": choice})
+    response = ModelResponse(text=texts, output_tokens=[[0] * n for n in lengths])
+    scores = metric.compute_sample(doc=doc, model_response=response)
+    assert scores == {"pass@1": expected[0], f"maj@{len(texts)}": expected[1], "response_tokens": expected[2]}
+
+
+def test_tasks_run_in_groups_of_equal_sampling(tmp_path):
+    from s2r_hf.eval.run import EvalArguments, sampling_groups
+
+    args = EvalArguments(model="m", output_dir=str(tmp_path), tasks="s2r_aime24|0,math_500,amc23")
+    assert sampling_groups(args) == {(16, 0.6, 0.95): ["aime24", "amc23"], (1, 0.0, 1.0): ["math_500"]}
+    args = EvalArguments(model="m", output_dir=str(tmp_path), tasks="all", greedy=True)
+    assert sampling_groups(args) == {(1, 0.0, 1.0): list(tasks.BENCHMARKS)}
+
+
+def test_bad_eval_options_are_reported_together(tmp_path):
+    from s2r_hf.errors import S2RError
+    from s2r_hf.eval.run import EvalArguments
+
+    with pytest.raises(S2RError, match=r"unknown task\(s\) nope.*--backend.*--max-new-tokens"):
+        EvalArguments(model="m", output_dir=str(tmp_path), tasks="nope", backend="tgi", max_new_tokens=0)
+
+
+def test_eval_help_names_every_benchmark():
+    from s2r_hf.eval.run import make_parser
+
+    text = make_parser().format_help()
+    assert all(key in text for key in tasks.BENCHMARKS)
