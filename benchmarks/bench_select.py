@@ -378,9 +378,11 @@ def bench_judge(args, work: Path, results: dict) -> None:
     eng = {"wall": 0.0, "cpu": 0.0, "tokens": 0, "p": np.empty(len(rows)), "load": 0.0}
     nai = {"wall": 0.0, "cpu": 0.0, "tokens": 0, "p": np.empty(len(rows)), "load": 0.0}
     same_ids = True
+    block_ratios = []  # engine/naive speed per block: their median shrugs off a burst of background load
     for k, block in enumerate(blocks):
         part = [rows[i] for i in block]
         order = ("engine", "naive") if k % 2 == 0 else ("naive", "engine")
+        walls = {}
         for which in order:
             sample_peak()
             print(f"[judge] block {k + 1}/{len(blocks)}: {which} fp32 on {len(part)} rows ...", flush=True)
@@ -390,6 +392,7 @@ def bench_judge(args, work: Path, results: dict) -> None:
                 else:
                     p_naive, naive_ids = naive_judge(model, tokenizer, part, one_id, zero_id, JUDGE_SYSTEM_PROMPT)
             acc = eng if which == "engine" else nai
+            walls[which] = tm.wall
             acc["wall"] += tm.wall
             acc["cpu"] += tm.cpu
             acc["load"] = max(acc["load"], tm.load)
@@ -401,6 +404,7 @@ def bench_judge(args, work: Path, results: dict) -> None:
                 acc["p"][block] = p_naive
                 acc["tokens"] += sum(len(x) for x in naive_ids)
         same_ids = same_ids and eng_ids == naive_ids
+        block_ratios.append(walls["naive"] / walls["engine"])
     lengths = np.array([len(x) for x in engine.encode(rows)])
     pad_tokens = sum(padded_tokens(lengths[b], args.batch_tokens)[0] for b in blocks)
     n_batches = sum(padded_tokens(lengths[b], args.batch_tokens)[1] for b in blocks)
@@ -533,6 +537,8 @@ def bench_judge(args, work: Path, results: dict) -> None:
         "engine_fp32": res_engine,
         "naive_fp32": res_naive,
         "engine_over_naive_rows_per_s": res_engine["rows_per_s"] / res_naive["rows_per_s"],
+        "engine_over_naive_per_block": block_ratios,
+        "engine_over_naive_median_of_blocks": float(np.median(block_ratios)),
         "max_abs_dp_engine_vs_naive_fp32": max_dp,
         "same_token_ids": same_ids,
         "engine_fp32_on_bf16_rows": res_fp32_same,
@@ -575,7 +581,15 @@ def print_judge(r: dict) -> None:
         rows,
     )
     print(
-        f"  engine/naive rows/s = {r['engine_over_naive_rows_per_s']:.2f}x; max |dp| engine vs naive (fp32) = "
+        f"  engine/naive rows/s = {r['engine_over_naive_rows_per_s']:.2f}x overall"
+        + (
+            f", {r['engine_over_naive_median_of_blocks']:.2f}x median of {len(r['engine_over_naive_per_block'])} "
+            f"interleaved blocks ({', '.join(f'{x:.2f}' for x in r['engine_over_naive_per_block'])})"
+            if "engine_over_naive_per_block" in r
+            else ""
+        )
+        + "; "
+        f"max |dp| engine vs naive (fp32) = "
         f"{r['max_abs_dp_engine_vs_naive_fp32']:.2e}; same token ids: {r['same_token_ids']}; "
         f"padding waste {100 * r['engine_fp32']['padding_waste']:.2f}% in {r['engine_fp32']['batches']} batches"
     )
@@ -1028,6 +1042,12 @@ def parse_args(argv=None):
         help="Scratch folder for pools, caches and logs (default: a new temp folder, removed at the end).",
     )
     p.add_argument("--keep-work-dir", action="store_true", help="Keep the scratch folder (logs, outputs).")
+    p.add_argument(
+        "--merge",
+        action="store_true",
+        help="Keep the other sections of an existing --out file (re-run one section); each section records the "
+        "options and host it ran with.",
+    )
     p.add_argument("--seed", type=int, default=0, help="Seed of the synthetic rows and the random model.")
     p.add_argument("--threads", type=int, default=None, help="torch intra-op threads (default: torch's, = cores here).")
     g = p.add_argument_group("judge (a)")
@@ -1054,7 +1074,7 @@ def parse_args(argv=None):
         help="Problems encoded to measure padding at pool scale and to pick the sweep's near-median-length rows.",
     )
     g.add_argument("--batch-tokens", type=int, default=1024, help="Engine budget for engine-vs-naive (CPU default).")
-    g.add_argument("--rounds", type=int, default=2, help="Blocks that interleave engine and naive (alternating order).")
+    g.add_argument("--rounds", type=int, default=4, help="Blocks that interleave engine and naive (alternating order).")
     g = p.add_argument_group("length (b)")
     g.add_argument("--length-rows", type=int, default=None, help="Traces to score. [2000 | 200]")
     g.add_argument(
@@ -1127,12 +1147,18 @@ def main(argv=None) -> int:
     if args.threads:
         torch.set_num_threads(args.threads)
 
+    out = Path(args.out)
+    previous = json.loads(out.read_text()) if args.merge and out.exists() else {}
     results: dict = {
         "host": host_info(),
         "options": {k: v for k, v in vars(args).items()},
         "loadavg_start": loadavg(),
         "started": time.strftime("%Y-%m-%d %H:%M:%S"),
     }
+    for section in SECTIONS:
+        if section in previous and section not in args.sections:
+            results[section] = previous[section]
+            results.setdefault("section_seconds", {})[section] = previous.get("section_seconds", {}).get(section)
     h = results["host"]
     print(
         f"host: {h.get('cpu_model')} ({h['cpu_count']} cores, flags {' '.join(h.get('cpu_flags', []))}), "
@@ -1141,13 +1167,17 @@ def main(argv=None) -> int:
         flush=True,
     )
     t0 = time.perf_counter()
-    out = Path(args.out)
     steps = {"judge": bench_judge, "length": bench_length, "e2e": bench_e2e, "gpu": bench_gpu}
     try:
         for section in SECTIONS:
             if section in args.sections:
-                ts = time.perf_counter()
+                ts, started = time.perf_counter(), time.strftime("%Y-%m-%d %H:%M:%S")
                 steps[section](args, work, results)
+                results[section]["run"] = {
+                    "started": started,
+                    "options": results["options"],
+                    "torch_threads": results["host"]["torch_threads"],
+                }
                 results.setdefault("section_seconds", {})[section] = time.perf_counter() - ts
                 out.parent.mkdir(parents=True, exist_ok=True)
                 out.write_text(json.dumps(results, indent=2, default=str) + "\n")  # partial results survive

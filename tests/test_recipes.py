@@ -44,3 +44,6 @@ def test_workflows_are_valid():
     assert proc.returncode == 0, proc.stdout + proc.stderr
     ci = (ROOT / ".github" / "workflows" / "ci.yml").read_text()
     assert "bash .ci/run" in ci
+    release = (ROOT / ".github" / "workflows" / "release-eval.yml").read_text()
+    assert "secrets.HF_TOKEN" in release and "s2r eval " in release and "s2r card " in release
+    assert "hf_" not in release.lower().replace("hf_token", "")  # secrets by name only, never a value
