@@ -10,7 +10,9 @@ judge   The difficulty judge engine (``JudgeScorer.score``: length-sorted batche
         Qwen2.5-0.5B/1.5B-Instruct's shapes (built from ``Qwen2Config``; nothing is downloaded) or the
         built-in tiny judge; the tokenizer is the tiny judge's (the model's vocab covers its ids). Reports
         rows/s, prompt tokens/s, engine/naive ratio, max |dp| engine vs naive (fp32), model FLOP utilisation
-        against a matmul peak measured here, the bf16 engine, and a batch-token budget sweep.
+        against a matmul peak measured here, the bf16 engine, and a batch-token budget sweep. The timed rows
+        are a near-median-length window of 5000 length-sorted synthetic problems: what one batch of a large
+        sorted pool holds (padding at pool scale is reported too).
 length  Trace-length scoring (``add_length_columns``: batched ``Dataset.map`` over the backend tokenizer)
         with num_proc 1 and 2 against a per-row Python loop over the ``PreTrainedTokenizerFast``. Every
         measurement reads a fresh copy of the pool, so the datasets map cache cannot hide work.
@@ -331,10 +333,23 @@ def bench_judge(args, work: Path, results: dict) -> None:
     config = qwen2_config(size, tiny_path)
     assert config.vocab_size >= len(tokenizer), "model vocab must cover the tokenizer's ids"
 
-    n_rows = max(args.judge_rows, args.bf16_rows)
-    sample = [r["problem"] for r in openr1_rows(max(n_rows, args.sweep_rows, args.pool_sample_rows), seed=args.seed)]
-    problems = sample[:n_rows]
-    rows = problems[: args.judge_rows]
+    n_rows = max(args.judge_rows, args.bf16_rows, args.sweep_rows, args.pool_sample_rows)
+    sample = [r["problem"] for r in openr1_rows(n_rows, seed=args.seed)]
+    # Padding at pool scale: a large pool sorted by length gives near-equal lengths in every batch.
+    encoder = make_scorer(tokenizer, None, torch.float32, args.batch_tokens, JUDGE_SYSTEM_PROMPT)
+    sample_lengths = np.array([len(x) for x in encoder.encode(sample)])
+    pad_pool, nb_pool = padded_tokens(sample_lengths, args.batch_tokens)
+    by_length = np.argsort(sample_lengths, kind="stable")
+
+    def pick(n: int) -> list[int]:
+        """n rows: a window around the median of the length-sorted sample (what a batch of a large sorted pool
+        holds), or the first n rows of the pool (--judge-rows-from first: too few to sort, so padded)."""
+        if args.judge_rows_from == "first":
+            return list(range(n))
+        lo = max(0, len(by_length) // 2 - n // 2)
+        return by_length[lo : lo + n].tolist()
+
+    rows = [sample[i] for i in pick(args.judge_rows)]
 
     shape = JUDGE_SHAPES["0.5b"] if size == "tiny" else JUDGE_SHAPES[size]
     peak_shape = (shape["hidden_size"], shape["intermediate_size"])
@@ -363,9 +378,6 @@ def bench_judge(args, work: Path, results: dict) -> None:
 
     engine = make_scorer(tokenizer, model, torch.float32, args.batch_tokens, JUDGE_SYSTEM_PROMPT)
     one_id, zero_id = engine.one_id, engine.zero_id
-    # Padding at pool scale: a large pool sorted by length gives near-equal lengths in every batch.
-    sample_lengths = np.array([len(x) for x in engine.encode(sample)])
-    pad_pool, nb_pool = padded_tokens(sample_lengths, args.batch_tokens)
     # Warm-up (oneDNN/MKL primitive creation, first-call allocations): untimed.
     engine.score(rows[:2])
     naive_judge(model, tokenizer, rows[:1], one_id, zero_id, JUDGE_SYSTEM_PROMPT)
@@ -381,9 +393,8 @@ def bench_judge(args, work: Path, results: dict) -> None:
     block_ratios = []  # engine/naive speed per block: their median shrugs off a burst of background load
     for k, block in enumerate(blocks):
         part = [rows[i] for i in block]
-        order = ("engine", "naive") if k % 2 == 0 else ("naive", "engine")
         walls = {}
-        for which in order:
+        for which in ("engine", "naive") if k % 2 == 0 else ("naive", "engine"):
             sample_peak()
             print(f"[judge] block {k + 1}/{len(blocks)}: {which} fp32 on {len(part)} rows ...", flush=True)
             with Timer(threads) as tm:
@@ -429,7 +440,7 @@ def bench_judge(args, work: Path, results: dict) -> None:
     res_engine["batches"] = n_batches
 
     # bf16 engine on the first bf16_rows rows, next to the fp32 engine on the same rows.
-    bf_rows = problems[: args.bf16_rows]
+    bf_rows = [sample[i] for i in pick(args.bf16_rows)]
     res_bf16 = res_fp32_same = res_1thread = None
     if args.bf16_rows > 0:
         model16 = copy.deepcopy(model).to(torch.bfloat16).eval()
@@ -465,11 +476,9 @@ def bench_judge(args, work: Path, results: dict) -> None:
         del model16, engine16
         gc.collect()
 
-    # Token-budget sweep of the fp32 engine on rows of near-median length: in a large pool sorted by length,
-    # every batch holds near-equal lengths, so padding does not confound the budget. Best of --sweep-rounds.
-    order = np.argsort(sample_lengths, kind="stable")
-    lo = max(0, len(order) // 2 - args.sweep_rows // 2)
-    window = order[lo : lo + args.sweep_rows]
+    # Token-budget sweep of the fp32 engine (rows as above: with near-median lengths, padding does not
+    # confound the budget). Best of --sweep-rounds.
+    window = pick(args.sweep_rows)
     sweep_rows = [sample[i] for i in window]
     sweep_lengths = sample_lengths[window]
     best: dict[int, dict] = {}
@@ -528,6 +537,7 @@ def bench_judge(args, work: Path, results: dict) -> None:
         "matmul_peak_gflops_bf16": peak16,
         "bf16_over_fp32_matmul": peak16 / peak32,
         "mean_prompt_tokens": float(lengths.mean()),
+        "rows_from": args.judge_rows_from,
         "padding_waste_at_pool_scale": {
             "rows": len(sample_lengths),
             "batch_tokens": args.batch_tokens,
@@ -596,7 +606,12 @@ def print_judge(r: dict) -> None:
     pp = r["padding_waste_at_pool_scale"]
     print(
         f"  padding at pool scale: {100 * pp['padding_waste']:.2f}% over {pp['rows']} problems in {pp['batches']} "
-        f"batches of <= {pp['batch_tokens']} tokens ({r['engine_fp32']['rows']} rows are too few to sort well)"
+        f"batches of <= {pp['batch_tokens']} tokens; timed rows: "
+        + (
+            "the pool's first rows (too few to sort well)"
+            if r.get("rows_from") == "first"
+            else f"a near-median-length window of the sorted sample ({r['mean_prompt_tokens']:.0f} tokens on average)"
+        )
     )
     print(
         f"  matmul peak (F.linear {'x'.join(map(str, r['matmul_peak_shape']))}): fp32 "
@@ -633,8 +648,9 @@ def print_judge(r: dict) -> None:
         for s in r["budget_sweep_fp32"]
     ]
     print_table(
-        f"(a) judge fp32 engine: batch-token budget sweep, {r['budget_sweep_fp32'][0]['rows']} rows of near-median "
-        f"length ({r['budget_sweep_fp32'][0]['mean_prompt_tokens']:.0f} tokens), best of {r['sweep_rounds']} round(s)",
+        f"(a) judge fp32 engine: batch-token budget sweep, {r['budget_sweep_fp32'][0]['rows']} rows "
+        f"({r['budget_sweep_fp32'][0]['mean_prompt_tokens']:.0f} tokens on average), "
+        f"best of {r['sweep_rounds']} round(s)",
         ["budget", "rows", "batches", "rows/batch", "pad", "s", "rows/s", "tok/s", "x naive", "MFU", "cpu", "load"],
         rows,
     )
@@ -1024,9 +1040,7 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter):
 def parse_args(argv=None):
     p = argparse.ArgumentParser(
         prog="bench_select.py",
-        description=__doc__.split("\n\n")[0]
-        + " Sections: judge (engine vs per-row generate), length (batched map vs per-row loop), e2e (the CLI on a "
-        "large pool: wall time, peak RSS, re-rank), gpu (FLOP arithmetic). Sizes in [full default | --quick].",
+        description=__doc__.rsplit("\n\n", 1)[0] + "\n\nSizes in option help: [full default | --quick].",
         formatter_class=HelpFormatter,
     )
     p.add_argument("--quick", action="store_true", help="Small sizes (~1.5 min): tiny judge, few rows, 2000-row e2e.")
@@ -1059,6 +1073,14 @@ def parse_args(argv=None):
         "[0.5b | tiny]",
     )
     g.add_argument("--judge-rows", type=int, default=None, help="Rows for fp32 engine vs naive. [32 | 64]")
+    g.add_argument(
+        "--judge-rows-from",
+        choices=("median", "first"),
+        default="median",
+        help="median: rows around the median length of the length-sorted --pool-sample-rows problems, as a "
+        "batch of a large sorted pool holds them (padding ~0, as in production); first: the pool's first rows "
+        "(a few dozen rows sort badly: 10-20%% padding).",
+    )
     g.add_argument("--bf16-rows", type=int, default=None, help="Rows for the bf16 engine (0: skip). [4 | 16]")
     g.add_argument("--sweep-rows", type=int, default=None, help="Rows per budget in the sweep. [32 | 64]")
     g.add_argument(
@@ -1071,7 +1093,7 @@ def parse_args(argv=None):
         "--pool-sample-rows",
         type=int,
         default=5000,
-        help="Problems encoded to measure padding at pool scale and to pick the sweep's near-median-length rows.",
+        help="Problems encoded to measure padding at pool scale and to pick the near-median-length rows.",
     )
     g.add_argument("--batch-tokens", type=int, default=1024, help="Engine budget for engine-vs-naive (CPU default).")
     g.add_argument("--rounds", type=int, default=4, help="Blocks that interleave engine and naive (alternating order).")

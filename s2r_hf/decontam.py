@@ -149,24 +149,19 @@ def build_index(specs: list[str], n: int = 8) -> NgramIndex:
     return index
 
 
-def _mark(batch: dict, index: NgramIndex) -> dict:
-    return {"_contaminated": [index.match(p) for p in batch["problem"]]}
-
-
 def decontaminate(ds, index: NgramIndex):
-    """Drop contaminated rows → (kept dataset, counts per benchmark, dropped [{id, reason, detail}])."""
-    marked = ds.map(
-        _mark,
-        batched=True,
-        batch_size=1000,
-        fn_kwargs={"index": index},
-        new_fingerprint=hashlib.sha256((ds._fingerprint + index.fingerprint()).encode()).hexdigest()[:16],
-        desc="decontaminate",
-    )
-    flags = column(marked, "_contaminated").astype(object)
+    """Drop contaminated rows → (kept dataset, counts per benchmark, dropped [{id, reason, detail}]).
+
+    Reads only the ``problem`` column (no ``map``): a map would rewrite every column of the pool to add one
+    flag, which cost 57 s and 1.3 GB of cache on a 220k-row pool; this takes seconds.
+    """
+    from tqdm.auto import tqdm
+
+    problems = column(ds, "problem")
+    flags = np.array([index.match(p) for p in tqdm(problems, desc="decontaminate", unit="row")], dtype=object)
     hit = np.flatnonzero(flags != "")
     counts = {name: int((flags == name).sum()) for name in sorted(index.problems)}
-    hits = marked.select(hit.tolist()) if len(hit) else None
+    hits = ds.select(hit.tolist()) if len(hit) else None
     ids = hits["id"] if hits is not None else []
     # report the row's position in the raw pool when the normaliser recorded it
     rows = hits["pool_row"] if hits is not None and "pool_row" in hits.column_names else hit.tolist()

@@ -1,9 +1,10 @@
 """Reasoning-trace length (SPEC §3) and rethinking-marker counts, as one batched ``datasets.map``.
 
-Token counts call the backend ``tokenizers`` object's ``encode_batch_fast`` (no offsets): ≈3× faster than
-calling the Python tokenizer per row, and it already uses every core, which is why ``num_proc`` 1 is the
-default (ENVIRONMENT.md measured ``num_proc`` 2 slower). The map is cached by ``datasets`` fingerprint,
-so re-running a selection over the same pool does not re-tokenize.
+Token counts call the backend ``tokenizers`` object's ``encode_batch_fast`` (no offsets) in batches:
+1.1–2x faster than calling the Python tokenizer per row on a 2-core AVX2 host (benchmarks/bench_select.py),
+and it already uses every core, which is why ``num_proc`` 1 is the default (``num_proc`` 2 measured
+slower). The map is cached by ``datasets`` fingerprint, so re-running a selection over the same pool does
+not re-tokenize.
 """
 
 from __future__ import annotations
