@@ -121,11 +121,9 @@ def select(
         k = n if token_budget is not None else budget_count(n, ratio, count)
         order = _stratified(ids, np.asarray(strata, dtype=object).astype(str), k, seed)
     ranked = order
-    if strategy == "full":
-        pass
-    elif token_budget is not None:
+    if strategy != "full" and token_budget is not None:
         order = _cut_by_tokens(order, length, token_budget)
-    else:
+    elif strategy != "full":
         order = order[: budget_count(n, ratio, count)]
     if len(order) == 0:
         raise S2RError(

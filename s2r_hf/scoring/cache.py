@@ -12,9 +12,10 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import time
 from pathlib import Path
+
+from s2r_hf.io import atomic_to_parquet, atomic_write_text
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +33,7 @@ class ScoreStore:
         self.dir.mkdir(parents=True, exist_ok=True)
         key_file = self.dir / "key.json"
         if not key_file.exists():
-            _atomic_write_bytes(key_file, json.dumps(key, indent=2, sort_keys=True).encode())
+            atomic_write_text(key_file, json.dumps(key, indent=2, sort_keys=True))
 
     def parts(self) -> list[Path]:
         return sorted(self.dir.glob("part-*.parquet"))
@@ -61,16 +62,6 @@ class ScoreStore:
     def write(self, columns: dict[str, list], rank: int = 0) -> Path:
         """Append one part atomically; returns its path."""
         import pyarrow as pa
-        import pyarrow.parquet as pq
 
         path = self.dir / f"part-{time.time_ns():020d}-r{rank:03d}.parquet"
-        tmp = path.with_name(f".tmp-{path.name}")
-        pq.write_table(pa.table(columns), tmp)
-        os.replace(tmp, path)
-        return path
-
-
-def _atomic_write_bytes(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".tmp-{os.getpid()}-{path.name}")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+        return atomic_to_parquet(pa.table(columns), path)
