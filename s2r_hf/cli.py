@@ -34,7 +34,7 @@ USAGE = """usage: s2r <command> [options]
 commands:
   select   rank an SFT pool by question difficulty and trace length, keep the top (Select2Reason)
   train    fine-tune a model on a selected subset (TRL SFT; run under `accelerate launch` for many GPUs)
-  push     push a finished selection folder to the Hub (retry after a failed --push-to-hub)
+  push     push a finished selection or model folder to the Hub (retry after a failed push)
   eval     evaluate a model on AIME/AMC/MATH-500/... with lighteval
   card     put evaluation results into a model card (model-index, .eval_results/, comparison table)
 
@@ -346,24 +346,31 @@ def select_main(
 def push_main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(
         prog="s2r push",
-        description="Push a finished `s2r select` output folder "
-        "(subset, card, manifest, scores) to a Hub dataset repo. Token: HF_TOKEN or "
-        "`hf auth login`.",
+        description="Push a finished output folder to the Hub in one commit: an `s2r select` folder (subset, "
+        "card, manifest, scores) to a dataset repo, or an `s2r train` folder (weights, tokenizer, card, run "
+        "record; no checkpoints) to a model repo. Use it to retry a failed --push-to-hub / push_to_hub. "
+        "Token: HF_TOKEN or `hf auth login`.",
     )
-    parser.add_argument("--output-dir", required=True, help="Folder written by `s2r select`.")
-    parser.add_argument("--repo", required=True, help="Dataset repo id, e.g. me/OpenR1-Math-S2R-10pct.")
-    parser.add_argument("--config-name", default="default", help="Config name of the pushed subset.")
+    parser.add_argument("--output-dir", required=True, help="Folder written by `s2r select` or `s2r train`.")
+    parser.add_argument("--repo", required=True, help="Repo id, e.g. me/OpenR1-Math-S2R-10pct.")
+    parser.add_argument("--config-name", default="default", help="Selections only: config name of the pushed subset.")
     parser.add_argument("--private", action="store_true", help="Create the repo as private.")
     parser.add_argument("--commit-message", default=None, help="Commit message.")
     args = parser.parse_args(argv)
     out = Path(args.output_dir)
-    if not (out / "manifest.json").exists():
-        raise S2RError(f"{out} holds no finished selection (no manifest.json); run `s2r select` first")
-    from s2r_hf.hub import push_selection
+    from s2r_hf import hub
 
-    push_selection(
-        out, args.repo, config_name=args.config_name, private=args.private, commit_message=args.commit_message
-    )
+    if (out / "manifest.json").exists():
+        hub.push_selection(
+            out, args.repo, config_name=args.config_name, private=args.private, commit_message=args.commit_message
+        )
+    elif (out / "config.json").exists():
+        hub.push_model(out, args.repo, private=args.private, commit_message=args.commit_message)
+    else:
+        raise S2RError(
+            f"{out} holds neither a finished selection (manifest.json) nor a trained model (config.json); "
+            "run `s2r select` or `s2r train` first"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:

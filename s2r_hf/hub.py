@@ -1,10 +1,11 @@
-"""The only module that writes to the Hugging Face Hub.
+"""The only module that writes to the Hugging Face Hub: selected datasets, trained models, evaluated cards.
 
 Pushes happen after the local output is complete, so a failed push loses nothing: the error names the
-repo, the failure and the command that retries. A push is ONE commit (card, subset, manifest, scores, plot,
-and the deletion of stale shards), so the repo never holds a card that describes other data than it serves;
-the parquet files pushed are the local ones, byte for byte, and the card's ``dataset_info`` (written from
-them) stays exact. Transient failures (HTTP 5xx/429, a dropped connection) are retried a few times.
+repo, the failure and the command that retries. A push is ONE commit (a selection: card, subset, manifest,
+scores, plot and the deletion of stale shards; a model: weights, tokenizer, card, run record; a card: README
+and ``.eval_results/``), so a repo never holds a card that describes other data than it serves; the files
+pushed are the local ones, byte for byte, and a selection card's ``dataset_info`` (written from them) stays
+exact. Transient failures (HTTP 5xx/429, a dropped connection) are retried a few times.
 
 The token comes from the environment (``HF_TOKEN``) or the stored login and never appears in logs, cards,
 manifests or error messages.
@@ -16,7 +17,9 @@ import logging
 import os
 import shlex
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from s2r_hf.errors import S2RError
 
@@ -30,6 +33,9 @@ SIDE_FILES = {
     "scores.parquet": "selection/scores.parquet",
     "dropped.parquet": "selection/dropped.parquet",
 }
+WEIGHT_SUFFIXES = (".safetensors", ".bin", ".safetensors.index.json", ".bin.index.json", ".pt", ".pth")
+MODEL_SKIP_PREFIXES = ("checkpoint-", "_")  # what Trainer.push_to_hub leaves out
+MODEL_SKIP_DIRS = {".cache", ".git"}  # huggingface_hub's local_dir metadata, a git checkout
 ATTEMPTS = 3  # a push is idempotent (unchanged files are skipped), so retrying a whole attempt is safe
 RETRY_WAIT_S = 1.0  # doubled after each failed attempt
 
@@ -92,29 +98,35 @@ def _operations(api, out: Path, repo_id: str, config_name: str) -> list:
     ]
 
 
-def push_selection(
-    output_dir: str | Path,
+def _commit(
     repo_id: str,
+    repo_type: str,
+    operations: Callable[[Any], list],
     *,
-    config_name: str = "default",
+    local: Path,
+    retry: str,
+    message: str,
     private: bool = False,
-    commit_message: str | None = None,
+    create: bool = True,
     token: str | None = None,
 ) -> str:
-    """Push a finished selection folder to a dataset repo in one commit; returns the repo URL."""
+    """Create the repo if asked, then ONE commit of ``operations(api)``, retrying transient failures.
+
+    Every failure ends as an :class:`S2RError` naming the repo, the cause (token scrubbed), that ``local`` is
+    complete, and the ``retry`` command. Returns the repo URL.
+    """
     from huggingface_hub import HfApi
 
-    out = Path(output_dir)
-    message = commit_message or f"Select2Reason subset from {out.name}"
-    retry = f"s2r push --output-dir {shlex.quote(str(out))} --repo {shlex.quote(repo_id)}"
     wait = RETRY_WAIT_S
     for attempt in range(1, ATTEMPTS + 1):
         try:
             api = HfApi(token=token)
-            url = api.create_repo(repo_id, repo_type="dataset", private=private, exist_ok=True)
-            info = api.create_commit(
-                repo_id, _operations(api, out, repo_id, config_name), commit_message=message, repo_type="dataset"
-            )
+            if create:
+                url = str(api.create_repo(repo_id, repo_type=repo_type, private=private, exist_ok=True))
+            else:  # must exist: a typo'd repo id fails (404) instead of getting a repo with only a card
+                api.repo_info(repo_id, repo_type=repo_type)
+                url = f"{api.endpoint}/{repo_id}"
+            info = api.create_commit(repo_id, operations(api), commit_message=message, repo_type=repo_type)
             break
         except S2RError:
             raise
@@ -127,8 +139,135 @@ def push_selection(
                 continue
             tries = f" after {attempt} attempts" if attempt > 1 else ""
             raise S2RError(
-                f"push to dataset repo {repo_id!r} failed{tries} ({detail}). The local output in {out} is complete; "
-                f"fix the cause (network, HF_TOKEN, repo permissions) and retry with: {retry}"
+                f"push to {repo_type} repo {repo_id!r} failed{tries} ({detail}). The local output in {local} is "
+                f"complete; fix the cause (network, HF_TOKEN, repo permissions) and retry with: {retry}"
             ) from None
-    logger.info("pushed %s to %s (commit %s)", out, url, info.oid)
-    return str(url)
+    logger.info("pushed %s to %s (%s)", local, url, f"commit {info.oid}" if info else "no change")
+    return url
+
+
+def push_selection(
+    output_dir: str | Path,
+    repo_id: str,
+    *,
+    config_name: str = "default",
+    private: bool = False,
+    commit_message: str | None = None,
+    token: str | None = None,
+) -> str:
+    """Push a finished selection folder to a dataset repo in one commit; returns the repo URL."""
+    out = Path(output_dir)
+    return _commit(
+        repo_id,
+        "dataset",
+        lambda api: _operations(api, out, repo_id, config_name),
+        local=out,
+        retry=f"s2r push --output-dir {shlex.quote(str(out))} --repo {shlex.quote(repo_id)}",
+        message=commit_message or f"Select2Reason subset from {out.name}",
+        private=private,
+        token=token,
+    )
+
+
+def _model_files(out: Path) -> dict[str, str]:
+    """Repo path → local file of a trained model folder, without checkpoints and private files (as Trainer)."""
+    files = {}
+    for path in sorted(out.rglob("*")):
+        rel = path.relative_to(out).as_posix()
+        top = rel.split("/")[0]
+        if path.is_file() and not top.startswith(MODEL_SKIP_PREFIXES) and top not in MODEL_SKIP_DIRS:
+            files[rel] = str(path)
+    return files
+
+
+def push_model(
+    output_dir: str | Path,
+    repo_id: str,
+    *,
+    private: bool = False,
+    commit_message: str | None = None,
+    token: str | None = None,
+) -> str:
+    """Push a trained model folder (weights, tokenizer, generation config, card, run record) in one commit.
+
+    Checkpoints (``checkpoint-*``) and ``_*`` files stay local, as with ``Trainer.push_to_hub``. Weight files of
+    an earlier push that the new model does not have (other shard counts) are deleted in the same commit, so
+    the repo never mixes two models' shards.
+    """
+    out = Path(output_dir)
+    files = _model_files(out)
+    if not any(name.endswith(WEIGHT_SUFFIXES) for name in files):
+        raise S2RError(f"{out} holds no model weights (*.safetensors / *.bin); train first (`s2r train`)")
+
+    def operations(api) -> list:
+        from huggingface_hub import CommitOperationAdd, CommitOperationDelete
+
+        stale = [
+            p for p in api.list_repo_files(repo_id) if p not in files and "/" not in p and p.endswith(WEIGHT_SUFFIXES)
+        ]
+        return [CommitOperationAdd(path_in_repo=p, path_or_fileobj=src) for p, src in files.items()] + [
+            CommitOperationDelete(path_in_repo=p) for p in stale
+        ]
+
+    return _commit(
+        repo_id,
+        "model",
+        operations,
+        local=out,
+        retry=f"s2r push --output-dir {shlex.quote(str(out))} --repo {shlex.quote(repo_id)}",
+        message=commit_message or f"Select2Reason SFT: {out.name}",
+        private=private,
+        token=token,
+    )
+
+
+def push_card(model_dir: str | Path, repo_id: str, *, retry: str, token: str | None = None) -> str:
+    """Push a model card and its ``.eval_results/*.yaml`` to an EXISTING model repo in one commit.
+
+    Unchanged files are skipped by huggingface_hub, so re-pushing the same results makes no commit.
+    """
+    from huggingface_hub import CommitOperationAdd
+
+    folder = Path(model_dir)
+    files = {"README.md": folder / "README.md"}
+    files |= {f".eval_results/{p.name}": p for p in sorted((folder / ".eval_results").glob("*.yaml"))}
+    return _commit(
+        repo_id,
+        "model",
+        lambda api: [CommitOperationAdd(path_in_repo=rel, path_or_fileobj=str(src)) for rel, src in files.items()],
+        local=folder,
+        retry=retry,
+        message="Add s2r eval results",
+        create=False,
+        token=token,
+    )
+
+
+def download_card(repo_id: str, folder: str | Path, *, token: str | None = None) -> Path:
+    """Fetch a model repo's card, run record and eval results into ``folder`` (for `s2r card --model <repo>`)."""
+    from huggingface_hub import snapshot_download
+
+    try:
+        path = snapshot_download(
+            repo_id,
+            local_dir=str(folder),
+            allow_patterns=["README.md", "s2r_train.json", ".eval_results/*.yaml"],
+            token=token,
+        )
+    except Exception as err:
+        raise S2RError(
+            f"could not read model repo {repo_id!r} ({_scrub(_describe(err), token)}); check the repo id, "
+            "HF_TOKEN and the network, or pass a local model folder as --model"
+        ) from None
+    return Path(path)
+
+
+def is_hub_error(err: BaseException) -> bool:
+    """An HTTP/network failure talking to the Hub (as opposed to a bug or a bad argument)."""
+    names = {cls.__name__ for cls in type(err).__mro__}
+    return _status(err) is not None or bool(names & {"HfHubHTTPError", "TransportError", "ConnectionError"})
+
+
+def describe_failure(err: BaseException, token: str | None = None) -> str:
+    """One line for an error message: the exception, its first line, a hint for 401/403; no token."""
+    return _scrub(_describe(err), token)

@@ -75,20 +75,23 @@ def parse_train(argv: list[str] | None = None) -> tuple:
 
 
 def make_trainer(model_id: str, training, rows, tokenizer):
-    """SFTTrainer whose ``create_model_card`` writes our card once set (Trainer.push_to_hub uploads it)."""
+    """TRL's SFTTrainer. With ``push_to_hub`` it creates the model repo first (a bad token fails before training)
+    and pushes at each save (``hub_strategy``); the final push is ours (:func:`s2r_hf.hub.push_model`)."""
     from trl import SFTTrainer
 
-    class SelectedSFTTrainer(SFTTrainer):
-        model_card = None
+    try:
+        return SFTTrainer(model=model_id, args=training, train_dataset=rows, processing_class=tokenizer)
+    except Exception as err:
+        from s2r_hf.hub import describe_failure, is_hub_error
 
-        def create_model_card(self, *args, **kwargs):
-            if self.model_card is None:
-                return super().create_model_card(*args, **kwargs)
-            if self.is_world_process_zero():
-                self.model_card.save(Path(self.args.output_dir) / "README.md")
-            return None
-
-    return SelectedSFTTrainer(model=model_id, args=training, train_dataset=rows, processing_class=tokenizer)
+        if not (training.push_to_hub and is_hub_error(err)):
+            raise
+        repo = training.hub_model_id or Path(training.output_dir).name
+        raise S2RError(
+            f"push_to_hub is set but model repo {repo!r} cannot be created or written ({describe_failure(err)}); "
+            "nothing was trained. Fix HF_TOKEN / hub_model_id, or train without --push_to_hub and run "
+            f"`s2r push --output-dir {training.output_dir} --repo <id>` afterwards"
+        ) from None
 
 
 @dataclasses.dataclass
@@ -192,7 +195,9 @@ def main(subset: SubsetArguments, training, model) -> Path | None:
     wall = time.perf_counter() - t0
 
     run.tokenizer.chat_template = run.own_template
-    trainer.save_model(str(out))  # weights, tokenizer (EOS = end of turn), generation_config (its eos ids)
+    # weights, tokenizer (EOS = end of turn), generation_config (its eos ids). _internal_call: no push from
+    # the Trainer here (it would upload its own card first); the one final push is below, with our card.
+    trainer.save_model(str(out), _internal_call=True)
     trainer.save_state()
     ranks = gather_object([{"rank": state.process_index, "pid": os.getpid(), "host": socket.gethostname()}])
     record = run_record(subset, training, model, run, state, result.metrics, wall, resumed_step, ranks)
@@ -211,9 +216,12 @@ def main(subset: SubsetArguments, training, model) -> Path | None:
             c["tokens_per_second"],
             out,
         )
-    if training.push_to_hub:
-        push_model(trainer, card, out)
-    state.wait_for_everyone()
+    failure = None
+    if training.push_to_hub and state.is_main_process:
+        failure = push_trained(trainer, training, out)
+    state.wait_for_everyone()  # every rank reaches here, also when the push failed, so none hangs
+    if failure is not None:
+        raise failure
     return out if state.is_main_process else None
 
 
@@ -279,20 +287,23 @@ def run_record(subset, training, model, run: Setup, state, metrics, wall, resume
     }
 
 
-def push_model(trainer, card, out: Path) -> None:
-    """Upload weights, tokenizer, generation config and our card (Trainer.push_to_hub, one commit).
+def push_trained(trainer, training, out: Path) -> S2RError | None:
+    """After the Trainer's in-flight checkpoint uploads, push the final folder (one commit, with our card)."""
+    from s2r_hf.hub import push_model
 
-    Kept here and small on purpose: it can move to ``s2r_hf/hub.py`` (the module that owns Hub writes).
-    """
-    trainer.model_card = card
-    repo = trainer.args.hub_model_id or out.name
+    pending = getattr(trainer, "push_in_progress", None)
+    if pending is not None:
+        pending.wait_until_done()
     try:
-        trainer.push_to_hub(commit_message=f"Select2Reason SFT: {out.name}")
-    except Exception as err:
-        raise S2RError(
-            f"pushing the model to {repo} failed ({type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}"
-            f"); the trained model is complete in {out}. Retry with: hf upload {repo} {out} --exclude 'checkpoint-*'"
-        ) from err
+        push_model(
+            out,
+            trainer.hub_model_id or training.hub_model_id or out.name,
+            private=bool(training.hub_private_repo),
+            token=training.hub_token,
+        )
+    except S2RError as err:
+        return err
+    return None
 
 
 def run(argv: list[str] | None = None) -> int:

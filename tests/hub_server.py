@@ -1,16 +1,16 @@
 """A TEST server that speaks the part of the Hugging Face Hub HTTP API that huggingface_hub 2.x and datasets 5.x
-use to push a dataset repo and load it back. Never use it for anything but tests.
+use to push a dataset or model repo and load it back. Never use it for anything but tests.
 
 It listens on 127.0.0.1 (port 0: the OS picks a free one) in a background thread and stores what it receives on
 disk, so a round trip is real::
 
-    <root>/datasets/<ns>/<name>/main/...      the files at revision "main" (the only branch)
-    <root>/datasets/<ns>/<name>/lfs/<sha256>  uploaded LFS objects (committed or not)
-    <root>/datasets/<ns>/<name>/repo.json     visibility, commit history, which paths are LFS
+    <root>/<type>s/<ns>/<name>/main/...      the files at revision "main" (the only branch); <type>: dataset|model
+    <root>/<type>s/<ns>/<name>/lfs/<sha256>  uploaded LFS objects (committed or not)
+    <root>/<type>s/<ns>/<name>/repo.json     visibility, commit history, which paths are LFS
 
 Point a client at it by setting ``HF_ENDPOINT`` (read when huggingface_hub is imported, so in a subprocess's
-environment) and ``HF_HUB_DISABLE_XET=1`` (plain LFS uploads). Only dataset repos exist here. Revisions are
-``main`` or the current head commit; there are no branches, tags or pull requests.
+environment) and ``HF_HUB_DISABLE_XET=1`` (plain LFS uploads). Dataset and model repos exist here (no spaces).
+Revisions are ``main`` or the current head commit; there are no branches, tags or pull requests.
 
 Writes need ``Authorization: Bearer <token>``; a request with any other token gets 401 like the real Hub.
 Fault switches (attributes; ``clear_faults()`` resets them, ``fault_times`` limits how many requests they hit):
@@ -43,6 +43,8 @@ LFS_PATTERNS = ("*.parquet", "*.arrow", "*.png", "*.jpg", "*.jpeg", "*.bin", "*.
 GITATTRIBUTES = "".join(f"{p} filter=lfs diff=lfs merge=lfs -text\n" for p in LFS_PATTERNS)
 INVALID_TOKEN = "Invalid credentials in Authorization header"  # the Hub's X-Error-Message for a bad token
 REPO = r"(?P<repo>\w[\w.-]*/\w[\w.-]*)"  # no leading dot: a repo id never climbs out of the storage folder
+KIND = r"(?P<kind>models|datasets)"  # the API names the repo type in the path
+WEB = r"/(?:(?P<kind>datasets)/)?"  # web/git paths: /datasets/<repo>/... for datasets, /<repo>/... for models
 
 
 def _now() -> str:
@@ -116,38 +118,46 @@ class HubServer:
     def __exit__(self, *exc) -> None:
         self.stop()
 
+    def web_url(self, repo_id: str, repo_type: str = "dataset") -> str:
+        """The repo's URL as the Hub writes it: /datasets/<id> for datasets, /<id> for models."""
+        return f"{self.url}/datasets/{repo_id}" if repo_type == "dataset" else f"{self.url}/{repo_id}"
+
     # ---- storage -------------------------------------------------------------------------------------------------
-    def repo_dir(self, repo_id: str) -> Path:
-        return self.root / "datasets" / repo_id
+    def repo_dir(self, repo_id: str, repo_type: str = "dataset") -> Path:
+        return self.root / f"{repo_type}s" / repo_id
 
-    def files(self, repo_id: str) -> Path:
+    def files(self, repo_id: str, repo_type: str = "dataset") -> Path:
         """The folder holding the repo's files at ``main``."""
-        return self.repo_dir(repo_id) / "main"
+        return self.repo_dir(repo_id, repo_type) / "main"
 
-    def _meta(self, repo_id: str) -> dict:
-        path = self.repo_dir(repo_id) / "repo.json"
+    def commits(self, repo_id: str, repo_type: str = "dataset") -> list[dict]:
+        """The repo's commit history, oldest first: ``{"id", "title", "date"}`` each."""
+        return self._meta(repo_id, repo_type)["commits"]
+
+    def _meta(self, repo_id: str, repo_type: str = "dataset") -> dict:
+        path = self.repo_dir(repo_id, repo_type) / "repo.json"
         if not path.is_file():
             raise HubError(404, f"Repository {repo_id} not found", "RepoNotFound")
         return json.loads(path.read_text())
 
-    def _save_meta(self, repo_id: str, meta: dict) -> None:
-        (self.repo_dir(repo_id) / "repo.json").write_text(json.dumps(meta, indent=1))
+    def _save_meta(self, repo_id: str, meta: dict, repo_type: str = "dataset") -> None:
+        (self.repo_dir(repo_id, repo_type) / "repo.json").write_text(json.dumps(meta, indent=1))
 
     def _check_revision(self, meta: dict, revision: str) -> None:
         if revision not in ("main", meta["commits"][-1]["id"]):
             raise HubError(404, f"Revision {revision} not found", "RevisionNotFound")
 
-    def create_repo(self, repo_id: str, private: bool) -> bool:
-        """Create an empty dataset repo (one commit adding .gitattributes); False if it exists already."""
+    def create_repo(self, repo_id: str, private: bool, repo_type: str = "dataset") -> bool:
+        """Create an empty repo (one commit adding .gitattributes); False if it exists already."""
         with self.lock:
-            if (self.repo_dir(repo_id) / "repo.json").is_file():
+            if (self.repo_dir(repo_id, repo_type) / "repo.json").is_file():
                 return False
-            self.files(repo_id).mkdir(parents=True)
-            (self.repo_dir(repo_id) / "lfs").mkdir()
-            (self.files(repo_id) / ".gitattributes").write_text(GITATTRIBUTES)
+            self.files(repo_id, repo_type).mkdir(parents=True)
+            (self.repo_dir(repo_id, repo_type) / "lfs").mkdir()
+            (self.files(repo_id, repo_type) / ".gitattributes").write_text(GITATTRIBUTES)
             meta = {"private": private, "created": _now(), "commits": [], "lfs": {}}
             self._add_commit(meta, "initial commit")
-            self._save_meta(repo_id, meta)
+            self._save_meta(repo_id, meta, repo_type)
             return True
 
     @staticmethod
@@ -157,8 +167,8 @@ class HubServer:
         meta["commits"].append({"id": oid, "title": title, "date": _now()})
         return oid
 
-    def _entry(self, repo_id: str, meta: dict, rel: str, expand: bool) -> dict:
-        path = self.files(repo_id) / rel
+    def _entry(self, repo_id: str, repo_type: str, meta: dict, rel: str, expand: bool) -> dict:
+        path = self.files(repo_id, repo_type) / rel
         last = meta["commits"][-1]
         if path.is_dir():
             entry = {"type": "directory", "path": rel, "oid": hashlib.sha1(f"{rel}@{last['id']}".encode()).hexdigest()}
@@ -175,25 +185,25 @@ class HubServer:
             entry["lastCommit"] = last
         return entry
 
-    def _listing(self, repo_id: str, rel: str, recursive: bool) -> list[str]:
-        base = self._safe_path(repo_id, rel) if rel else self.files(repo_id)
+    def _listing(self, repo_id: str, repo_type: str, rel: str, recursive: bool) -> list[str]:
+        base = self._safe_path(repo_id, repo_type, rel) if rel else self.files(repo_id, repo_type)
         if not base.is_dir():
             if base.is_file():
                 return [rel]
             raise HubError(404, f"Entry {rel} not found", "EntryNotFound")
         found = base.rglob("*") if recursive else base.iterdir()
-        return sorted(p.relative_to(self.files(repo_id)).as_posix() for p in found)
+        return sorted(p.relative_to(self.files(repo_id, repo_type)).as_posix() for p in found)
 
-    def _safe_path(self, repo_id: str, rel: str) -> Path:
+    def _safe_path(self, repo_id: str, repo_type: str, rel: str) -> Path:
         parts = PurePosixPath(rel).parts
         if not rel or rel.startswith("/") or ".." in parts:
             raise HubError(400, f"Invalid path in repo: {rel!r}")
-        return self.files(repo_id) / rel
+        return self.files(repo_id, repo_type) / rel
 
-    def commit(self, repo_id: str, lines: list[dict]) -> str:
+    def commit(self, repo_id: str, repo_type: str, lines: list[dict]) -> str:
         """Apply one NDJSON commit (header, file, lfsFile, deletedFile, deletedFolder) atomically."""
         with self.lock:
-            meta = self._meta(repo_id)
+            meta = self._meta(repo_id, repo_type)
             header = next((op["value"] for op in lines if op.get("key") == "header"), None)
             if header is None or not header.get("summary"):
                 raise HubError(400, "commit needs a header line with a summary")
@@ -205,11 +215,11 @@ class HubServer:
                 key, value = op.get("key"), op.get("value", {})
                 if key == "header":
                     continue
-                self._safe_path(repo_id, value.get("path", ""))
+                self._safe_path(repo_id, repo_type, value.get("path", ""))
                 if key == "file":
                     staged.append((value["path"], base64.b64decode(value["content"]), None))
                 elif key == "lfsFile":
-                    blob = self.repo_dir(repo_id) / "lfs" / value["oid"]
+                    blob = self.repo_dir(repo_id, repo_type) / "lfs" / value["oid"]
                     if not blob.is_file():
                         raise HubError(422, f"LFS object {value['oid']} for {value['path']} was never uploaded")
                     staged.append((value["path"], blob.read_bytes(), value["oid"]))
@@ -218,7 +228,7 @@ class HubServer:
                 else:
                     raise HubError(400, f"unknown commit operation {key!r}")
             for rel, data, lfs in staged:  # validated above: apply
-                target = self.files(repo_id) / rel
+                target = self.files(repo_id, repo_type) / rel
                 if data is None:
                     shutil.rmtree(target) if target.is_dir() else target.unlink(missing_ok=True)
                     meta["lfs"] = {p: o for p, o in meta["lfs"].items() if p != rel and not p.startswith(rel + "/")}
@@ -229,7 +239,7 @@ class HubServer:
                 if lfs:
                     meta["lfs"][rel] = lfs
             oid = self._add_commit(meta, header["summary"])
-            self._save_meta(repo_id, meta)
+            self._save_meta(repo_id, meta, repo_type)
             return oid
 
 
@@ -301,19 +311,20 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _readable(self, repo: str) -> dict:
         """The repo's metadata if this request may read it (private repos need the token)."""
-        meta = self.hub._meta(repo)
+        meta = self.hub._meta(repo, self.repo_type)
         if meta["private"] and self.headers.get("Authorization") is None:
             raise HubError(404, f"Repository {repo} not found", "RepoNotFound")
         return meta
 
     def _dispatch(self) -> None:
         url = urlsplit(self.path)
-        self.query, self.body_read = parse_qs(url.query), False
+        self.query, self.body_read, self.repo_type = parse_qs(url.query), False, "dataset"
         try:
             for method, pattern, name in ROUTES:
                 match = re.fullmatch(pattern, url.path)
                 if match and self.command in method.split("|"):
                     args = {k: unquote(v) for k, v in match.groupdict().items() if v is not None}
+                    self.repo_type = "dataset" if args.pop("kind", None) == "datasets" else "model"
                     getattr(self, name)(**args)
                     return
             self.hub.unhandled.append(f"{self.command} {url.path}")
@@ -354,15 +365,16 @@ class _Handler(BaseHTTPRequestHandler):
         self._auth(required=True)
         payload = json.loads(self._body() or b"{}")
         namespace = payload.get("organization") or self.hub.user
-        if payload.get("type") != "dataset":
-            raise HubError(400, "this test server only hosts dataset repos")
+        repo_type = payload.get("type") or "model"
+        if repo_type not in ("dataset", "model"):
+            raise HubError(400, "this test server only hosts dataset and model repos")
         if namespace != self.hub.user:
-            raise HubError(403, f"You don't have the rights to create a dataset under the namespace {namespace!r}")
+            raise HubError(403, f"You don't have the rights to create a {repo_type} under the namespace {namespace!r}")
         repo = f"{namespace}/{payload['name']}"
         private = bool(payload.get("private")) or payload.get("visibility") == "private"
-        url = f"{self.hub.url}/datasets/{repo}"
-        if not self.hub.create_repo(repo, private):
-            raise HubError(409, "You already created this dataset repo", url=url)
+        url = self.hub.web_url(repo, repo_type)
+        if not self.hub.create_repo(repo, private, repo_type):
+            raise HubError(409, f"You already created this {repo_type} repo", url=url)
         self._send(200, {"url": url, "name": repo})
 
     def repo_info(self, repo: str, revision: str = "main") -> None:
@@ -370,7 +382,8 @@ class _Handler(BaseHTTPRequestHandler):
         with self.hub.lock:
             meta = self._readable(repo)
             self.hub._check_revision(meta, revision)
-            files = [p for p in self.hub._listing(repo, "", True) if (self.hub.files(repo) / p).is_file()]
+            rt = self.repo_type
+            files = [p for p in self.hub._listing(repo, rt, "", True) if (self.hub.files(repo, rt) / p).is_file()]
             head = meta["commits"][-1]
         info = {"_id": hashlib.sha1(repo.encode()).hexdigest()[:24], "id": repo, "author": repo.split("/")[0]}
         info |= {"sha": head["id"], "private": meta["private"], "gated": False, "disabled": False, "likes": 0}
@@ -385,8 +398,8 @@ class _Handler(BaseHTTPRequestHandler):
         with self.hub.lock:
             meta = self._readable(repo)
             self.hub._check_revision(meta, revision)
-            paths = self.hub._listing(repo, path.strip("/"), recursive)
-            page = [self.hub._entry(repo, meta, p, expand) for p in paths[start : start + PAGE_SIZE]]
+            paths = self.hub._listing(repo, self.repo_type, path.strip("/"), recursive)
+            page = [self.hub._entry(repo, self.repo_type, meta, p, expand) for p in paths[start : start + PAGE_SIZE]]
         headers = {}
         if start + PAGE_SIZE < len(paths):
             query = f"recursive={str(recursive).lower()}&expand={str(expand).lower()}&cursor={start + PAGE_SIZE}"
@@ -400,21 +413,22 @@ class _Handler(BaseHTTPRequestHandler):
         with self.hub.lock:
             meta = self._readable(repo)
             self.hub._check_revision(meta, revision)
-            found = [p.strip("/") for p in paths if p.strip("/") and self.hub._safe_path(repo, p.strip("/")).exists()]
-            self._send(200, [self.hub._entry(repo, meta, p, expand) for p in found])
+            rt = self.repo_type
+            found = [p for p in (p.strip("/") for p in paths) if p and self.hub._safe_path(repo, rt, p).exists()]
+            self._send(200, [self.hub._entry(repo, rt, meta, p, expand) for p in found])
 
     def preupload(self, repo: str, revision: str) -> None:
         self._auth(required=True)
         files = json.loads(self._body())["files"]
         result = []
         with self.hub.lock:
-            meta = self.hub._meta(repo)
+            meta = self.hub._meta(repo, self.repo_type)
             self.hub._check_revision(meta, revision)
             for f in files:
                 sample = base64.b64decode(f["sample"])
                 lfs = any(fnmatch.fnmatch(PurePosixPath(f["path"]).name, p) for p in LFS_PATTERNS)
                 lfs = lfs or b"\0" in sample or f["size"] > 10_000_000
-                existing = self.hub.files(repo) / f["path"]
+                existing = self.hub.files(repo, self.repo_type) / f["path"]
                 oid = None
                 if existing.is_file():
                     data = existing.read_bytes()
@@ -437,8 +451,8 @@ class _Handler(BaseHTTPRequestHandler):
         if revision != "main":
             raise HubError(404, f"Revision {revision} not found", "RevisionNotFound")
         lines = [json.loads(line) for line in raw.splitlines() if line.strip()]
-        oid = self.hub.commit(repo, lines)
-        commit_url = f"{self.hub.url}/datasets/{repo}/commit/{oid}"
+        oid = self.hub.commit(repo, self.repo_type, lines)
+        commit_url = f"{self.hub.web_url(repo, self.repo_type)}/commit/{oid}"
         self._send(200, {"success": True, "commitOid": oid, "commitUrl": commit_url, "pullRequestUrl": None})
 
     def lfs_batch(self, repo: str) -> None:
@@ -446,16 +460,17 @@ class _Handler(BaseHTTPRequestHandler):
         payload = json.loads(self._body())
         if payload.get("operation") != "upload":
             raise HubError(400, "this test server only takes LFS uploads")
-        self.hub._meta(repo)
+        self.hub._meta(repo, self.repo_type)
+        repo_dir = self.hub.repo_dir(repo, self.repo_type)
         objects = []
         for obj in payload["objects"]:
             oid, size = obj["oid"], int(obj["size"])
             entry = {"oid": oid, "size": size, "authenticated": True}
-            blob = self.hub.repo_dir(repo) / "lfs" / oid
+            blob = repo_dir / "lfs" / oid
             if not (blob.is_file() and blob.stat().st_size == size):
                 nonce = secrets.token_urlsafe(16)
-                self.hub._uploads[nonce] = (self.hub.repo_dir(repo), oid, size)
-                verify = f"{self.hub.url}/datasets/{repo}.git/info/lfs/objects/verify"
+                self.hub._uploads[nonce] = (repo_dir, oid, size)
+                verify = f"{self.hub.web_url(repo, self.repo_type)}.git/info/lfs/objects/verify"
                 entry["actions"] = {
                     "upload": {"href": f"{self.hub.url}/lfs-upload/{nonce}"},
                     "verify": {"href": verify},
@@ -482,7 +497,7 @@ class _Handler(BaseHTTPRequestHandler):
     def lfs_verify(self, repo: str) -> None:
         self._auth(required=True)
         payload = json.loads(self._body())
-        blob = self.hub.repo_dir(repo) / "lfs" / payload["oid"]
+        blob = self.hub.repo_dir(repo, self.repo_type) / "lfs" / payload["oid"]
         if not (blob.is_file() and blob.stat().st_size == int(payload["size"])):
             raise HubError(404, f"LFS object {payload['oid']} not found")
         self._send(200, {"success": True})
@@ -493,21 +508,21 @@ class _Handler(BaseHTTPRequestHandler):
         with self.hub.lock:
             meta = self._readable(repo)
             self.hub._check_revision(meta, revision)
-            target = self.hub._safe_path(repo, path)
+            target = self.hub._safe_path(repo, self.repo_type, path)
             if not target.is_file():
                 raise HubError(404, f"Entry {path} not found", "EntryNotFound")
             data, lfs, head = target.read_bytes(), meta["lfs"].get(path), meta["commits"][-1]["id"]
         headers = {"X-Repo-Commit": head, "Accept-Ranges": "bytes", "Content-Type": "application/octet-stream"}
         if lfs:
             headers |= {"X-Linked-Etag": f'"{lfs}"', "X-Linked-Size": len(data), "ETag": f'"{_git_oid(data)}"'}
-            location = f"/lfs-objects/{quote(repo)}/{lfs}?commit={head}&filename={quote(path)}"
+            location = f"/lfs-objects/{self.repo_type}s/{quote(repo)}/{lfs}?commit={head}&filename={quote(path)}"
             return self._send(302, b"", headers | {"Location": location})
         self._send_bytes(data, headers | {"ETag": f'"{_git_oid(data)}"'})
 
     def lfs_object(self, repo: str, oid: str) -> None:
         """The 'CDN' behind an LFS redirect. huggingface_hub follows same-host redirects and then reads the file
         metadata from this response (a real CDN is another host, where it reads them from the 302 instead)."""
-        blob = self.hub.repo_dir(repo) / "lfs" / oid
+        blob = self.hub.repo_dir(repo, self.repo_type) / "lfs" / oid
         if not blob.is_file() or not re.fullmatch(r"[0-9a-f]{64}", oid):
             raise HubError(404, "object not found")
         data = blob.read_bytes()
@@ -525,19 +540,19 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(206, data[start : end + 1], headers | {"Content-Range": f"bytes {start}-{end}/{len(data)}"})
 
 
-ROUTES = [
+ROUTES = [  # (method(s), path pattern, handler); "kind" (models|datasets, absent = model) picks the repo type
     ("GET", r"/api/whoami-v2", "whoami"),
     ("GET", r"/api/agent-harnesses", "agent_harnesses"),
     ("POST", r"/api/validate-yaml", "validate_yaml"),
     ("POST", r"/api/repos/create", "create_repo_endpoint"),
-    ("GET", rf"/api/datasets/{REPO}(?:/revision/(?P<revision>[^/]+))?", "repo_info"),
-    ("GET", rf"/api/datasets/{REPO}/tree/(?P<revision>[^/]+)(?:/(?P<path>.*))?", "tree"),
-    ("POST", rf"/api/datasets/{REPO}/paths-info/(?P<revision>[^/]+)", "paths_info"),
-    ("POST", rf"/api/datasets/{REPO}/preupload/(?P<revision>[^/]+)", "preupload"),
-    ("POST", rf"/api/datasets/{REPO}/commit/(?P<revision>[^/]+)", "commit_endpoint"),
-    ("POST", rf"/datasets/{REPO}\.git/info/lfs/objects/batch", "lfs_batch"),
-    ("POST", rf"/datasets/{REPO}\.git/info/lfs/objects/verify", "lfs_verify"),
+    ("GET", rf"/api/{KIND}/{REPO}(?:/revision/(?P<revision>[^/]+))?", "repo_info"),
+    ("GET", rf"/api/{KIND}/{REPO}/tree/(?P<revision>[^/]+)(?:/(?P<path>.*))?", "tree"),
+    ("POST", rf"/api/{KIND}/{REPO}/paths-info/(?P<revision>[^/]+)", "paths_info"),
+    ("POST", rf"/api/{KIND}/{REPO}/preupload/(?P<revision>[^/]+)", "preupload"),
+    ("POST", rf"/api/{KIND}/{REPO}/commit/(?P<revision>[^/]+)", "commit_endpoint"),
+    ("POST", rf"{WEB}{REPO}\.git/info/lfs/objects/batch", "lfs_batch"),
+    ("POST", rf"{WEB}{REPO}\.git/info/lfs/objects/verify", "lfs_verify"),
     ("PUT", r"/lfs-upload/(?P<nonce>[\w-]+)", "lfs_upload"),
-    ("GET|HEAD", rf"/datasets/{REPO}/resolve/(?P<revision>[^/]+)/(?P<path>.+)", "resolve"),
-    ("GET|HEAD", rf"/lfs-objects/{REPO}/(?P<oid>\w+)", "lfs_object"),
+    ("GET|HEAD", rf"{WEB}{REPO}/resolve/(?P<revision>[^/]+)/(?P<path>.+)", "resolve"),
+    ("GET|HEAD", rf"/lfs-objects/(?P<kind>models|datasets)/{REPO}/(?P<oid>\w+)", "lfs_object"),
 ]

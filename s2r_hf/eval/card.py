@@ -1,6 +1,7 @@
 """`s2r card`: put evaluation results into a model's card (model-index) and ``.eval_results/*.yaml``.
 
     s2r card --model out/Qwen2.5-7B-S2R-10pct --results out/eval [--push me/Qwen2.5-7B-S2R-10pct]
+    s2r card --model me/Qwen2.5-7B-S2R-10pct --results out/eval --push     # edit the card on the Hub
 
 Reads every lighteval results file under ``--results`` (newest wins per benchmark × metric), then:
 
@@ -11,6 +12,9 @@ Reads every lighteval results file under ``--results`` (newest wins per benchmar
   :func:`s2r_hf.cards.model.build_model_card`; other models keep their card (or get a minimal one).
 * ``.eval_results/<benchmark>.yaml``: pass@1 (%) in huggingface_hub's ``EvalResultEntry`` format
   (``eval_result_entries_to_yaml``), one file per benchmark, rewritten on each run.
+
+``--push`` uploads both in ONE commit through :func:`s2r_hf.hub.push_card` (retries, token never shown), rather
+than ``metadata_update`` + a second upload, so the card and ``.eval_results/`` never disagree on the Hub.
 """
 
 from __future__ import annotations
@@ -143,29 +147,62 @@ def update_card(model_dir: str | Path, results_dir: str | Path) -> Path:
     return readme
 
 
+REPO_ID = re.compile(r"[\w.-]+/[\w.-]+")
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="s2r card",
         description="Add `s2r eval` results to a model card (model-index, results table vs published "
-        "baselines) and .eval_results/*.yaml. Re-running replaces, never duplicates.",
+        "baselines) and .eval_results/*.yaml, locally or on the Hub. Re-running replaces, never duplicates; "
+        "a re-push of unchanged results makes no commit.",
     )
-    parser.add_argument("--model", required=True, help="Model folder whose README.md is updated.")
+    parser.add_argument(
+        "--model",
+        required=True,
+        help="The model: a local folder (its README.md is updated in place) or a Hub model repo id (its "
+        "README.md, s2r_train.json and .eval_results/ are downloaded into --card-dir, updated there, and "
+        "pushed back with --push).",
+    )
     parser.add_argument("--results", required=True, help="The --output-dir of `s2r eval` (results_*.json inside).")
-    parser.add_argument("--push", metavar="REPO", default=None, help="Also upload README.md and .eval_results/.")
+    parser.add_argument(
+        "--push",
+        metavar="REPO",
+        nargs="?",
+        const="",
+        default=None,
+        help="Upload README.md and .eval_results/ to a model repo in one commit: REPO, or the --model repo when "
+        "--model is a Hub id. The repo must exist. Token: HF_TOKEN or `hf auth login`.",
+    )
+    parser.add_argument(
+        "--card-dir",
+        default=None,
+        help="Where a Hub model's card is edited (default: <results>/card/<owner>__<name>).",
+    )
     return parser
 
 
 def main(argv: list[str]) -> Path:
-    args = make_parser().parse_args(argv)
-    readme = update_card(args.model, args.results)
-    if args.push:
-        # Untested offline. TODO: move into s2r_hf/hub.py (retries, token scrubbing) with its owner.
-        from huggingface_hub import HfApi
+    import shlex
 
-        HfApi().upload_folder(
-            repo_id=args.push,
-            folder_path=str(args.model),
-            allow_patterns=["README.md", ".eval_results/*.yaml"],
-            commit_message="Add s2r eval results",
-        )
+    from s2r_hf import hub
+
+    args = make_parser().parse_args(argv)
+    local = Path(args.model)
+    if local.is_dir():
+        model_dir, hub_id = local, None
+    elif REPO_ID.fullmatch(args.model):
+        hub_id = args.model
+        model_dir = Path(args.card_dir or Path(args.results) / "card" / hub_id.replace("/", "__"))
+        collect(args.results)  # no results: fail before any download
+        hub.download_card(hub_id, model_dir)
+    else:
+        raise S2RError(f"--model {args.model} is neither a local folder nor a Hub repo id (owner/name)")
+    readme = update_card(model_dir, args.results)
+    if args.push is not None:
+        repo = args.push or hub_id
+        if not repo:
+            raise S2RError(f"--push needs a repo id for a local model folder ({model_dir}): --push owner/name")
+        retry = " ".join(shlex.quote(a) for a in ["s2r", "card", *argv])
+        hub.push_card(model_dir, repo, retry=retry)
     return readme

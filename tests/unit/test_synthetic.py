@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from s2r_hf import synthetic
 from s2r_hf.synthetic import (
     OPENR1_COLUMNS,
     PROBLEM_TYPES,
@@ -23,6 +22,7 @@ from s2r_hf.synthetic import (
     ensure_tiny_judge,
     openr1_dataset,
     openr1_rows,
+    tiny_judge,
 )
 
 RETHINK_MARKERS = ("Wait, let me check", "Alternatively, we could", "But hold on", "Let me check:", "Hmm, ")
@@ -405,6 +405,6 @@ def test_judge_is_deterministic_and_cached(judge_dir: Path, tmp_path: Path) -> N
 
 def test_ensure_tiny_judge_location(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[Path] = []
-    monkeypatch.setattr(synthetic, "build_tiny_judge", lambda path, **kw: calls.append(Path(path)) or Path(path))
+    monkeypatch.setattr(tiny_judge, "build_tiny_judge", lambda path, **kw: calls.append(Path(path)) or Path(path))
     assert ensure_tiny_judge(tmp_path) == tmp_path / "builtin" / "tiny-qwen2-judge"
     assert calls == [tmp_path / "builtin" / "tiny-qwen2-judge"]

@@ -408,28 +408,3 @@ def test_training_template_for_models_without_generation_markers(tiny_judge):
         training_template(tokenizer)
     with pytest.raises(S2RError, match="not a special end-of-turn token"):
         end_of_turn_token(tokenizer, None)
-
-
-def test_push_uploads_our_card_and_a_failure_says_how_to_retry(tmp_path):
-    """Trainer.push_to_hub writes README.md through create_model_card: ours once set. The network part is not run."""
-    from accelerate import PartialState
-
-    from s2r_hf.cards.model import build_model_card
-    from s2r_hf.train import push_model, setup
-    from tests.unit.test_model_card import RECORD
-
-    data = write_jsonl(tmp_path / "d.jsonl", [row("What is 2 + 3?", ANSWER)] * 2)
-    out = tmp_path / "out"
-    run = setup(*parse("--dataset_name", str(data), "--output_dir", str(out)), PartialState())
-    card = build_model_card(RECORD)
-    run.trainer.model_card = card
-    run.trainer.create_model_card(model_name="ignored")
-    assert (out / "README.md").read_text() == str(card)
-
-    def offline(*args, **kwargs):
-        raise ConnectionError("no network")
-
-    run.trainer.push_to_hub = offline
-    run.trainer.args.hub_model_id = "me/tiny-s2r"
-    with pytest.raises(S2RError, match=r"me/tiny-s2r failed \(ConnectionError: no network\).*hf upload me/tiny-s2r"):
-        push_model(run.trainer, card, out)

@@ -1,36 +1,28 @@
-"""Embedded default data and judge model, built offline and deterministically.
+"""A synthetic pool in the REAL OpenR1-Math-220k schema, generated offline from a seed.
 
-The Hugging Face Hub is unreachable in CI (and on many clusters), so the README demo and the test-suite
-cannot download ``open-r1/OpenR1-Math-220k`` or ``Qwen/Qwen2.5-1.5B-Instruct``. This module provides
-stand-ins that exercise exactly the same code paths:
+Why: the Hub (``open-r1/OpenR1-Math-220k``) is unreachable in CI and on many clusters, yet normalisation,
+scoring, selection and SFT must run on rows with exactly the real columns and types and the same awkward
+cases. So this module generates such rows: 2-4 ``<think>`` traces per problem with math-verify / llama
+correctness flags and truncated traces; arithmetic/algebra problems (the ``_t_*`` templates) whose answers
+are really correct; traces whose length varies over two orders of magnitude and correlates with
+difficulty, with "rethinking" passages; and the row kinds a normaliser must drop (no verified trace,
+llama-only, first verified trace incomplete).
 
-* :func:`openr1_rows` / :func:`openr1_dataset` -- a synthetic pool in the REAL OpenR1-Math-220k schema
-  (same columns, same types, 2-4 ``<think>`` traces per problem, math-verify / llama correctness flags,
-  truncated traces), with arithmetic/algebra problems whose answers are really correct, traces whose length
-  varies over two orders of magnitude and correlates with difficulty, "rethinking" passages, and the row
-  kinds a normaliser must drop (no verified trace, llama-only, first verified trace incomplete).
-* :func:`benchmark_rows` -- a tiny benchmark with some problems planted from the pool (for
-  decontamination) and some fresh ones.
-* :func:`build_tiny_judge` / :func:`ensure_tiny_judge` -- a tiny randomly initialised Qwen2 causal LM with
-  a locally trained byte-level BPE tokenizer and a ChatML chat template, saved like a Hub checkpoint.
-
-Everything is a pure function of its seed: only ``random.Random`` / ``torch.manual_seed`` are used.
+Row ``i`` is a pure function of ``(seed, i)`` via ``random.Random`` seeded with the string
+``"s2r_hf.synthetic/openr1/{seed}/{i}"``. That string is part of the data (dataset caches and tests depend
+on it), not a module path: keep it verbatim even though this code now lives in ``s2r_hf.synthetic.openr1_pool``.
 """
 
 from __future__ import annotations
 
 import logging
 import math
-import os
 import random
 import re
-import shutil
-import tempfile
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -39,14 +31,10 @@ if TYPE_CHECKING:  # pragma: no cover
 logger = logging.getLogger(__name__)
 
 __all__ = [
-    "CHATML_TEMPLATE",
     "OPENR1_COLUMNS",
     "PROBLEM_TYPES",
     "QUESTION_TYPES",
     "SOURCES",
-    "benchmark_rows",
-    "build_tiny_judge",
-    "ensure_tiny_judge",
     "openr1_dataset",
     "openr1_features",
     "openr1_rows",
@@ -88,23 +76,6 @@ _P_FIRST_INCOMPLETE = 0.03  # the first math-verify-correct trace is truncated
 _P_LLAMA_NONE = 0.05  # correctness_llama is None
 _P_TRACE_TRUNCATED = 0.04  # per trace, in ordinary rows
 _P_FINISH_NONE = 0.02  # per complete trace, finish_reasons is None
-
-_SPECIAL_TOKENS = ("<|endoftext|>", "<|im_start|>", "<|im_end|>")
-
-CHATML_TEMPLATE = (
-    "{%- for message in messages %}"
-    "{%- if message['role'] == 'assistant' %}"
-    "{{- '<|im_start|>assistant\\n' }}"
-    "{%- generation %}{{- message['content'] + '<|im_end|>' }}{%- endgeneration %}"
-    "{{- '\\n' }}"
-    "{%- else %}"
-    "{{- '<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>\\n' }}"
-    "{%- endif %}"
-    "{%- endfor %}"
-    "{%- if add_generation_prompt %}{{- '<|im_start|>assistant\\n' }}{%- endif %}"
-)
-"""ChatML template (Qwen style, no default system message) with TRL's ``{% generation %}`` markers."""
-
 
 # --------------------------------------------------------------------------------------------------
 # Problem templates
@@ -903,202 +874,3 @@ def openr1_dataset(n: int, seed: int = 0, cache_dir: str | None = None, **kw: An
     return datasets.Dataset.from_generator(
         openr1_rows, gen_kwargs=gen_kwargs, features=openr1_features(), cache_dir=cache_dir
     )
-
-
-# --------------------------------------------------------------------------------------------------
-# Benchmark
-# --------------------------------------------------------------------------------------------------
-
-
-def _fresh_problem(rng: random.Random) -> dict[str, str]:
-    """Benchmark-only wording: shares no word 8-gram with the pool templates."""
-    kind = rng.randrange(4)
-    if kind == 0:
-        a, b, c = rng.randint(10, 90), rng.randint(10, 90), rng.randint(2, 9)
-        text = (
-            f"A bakery sold {a} loaves on Monday and {b} loaves on Tuesday, charging {c} coins per loaf. "
-            "How many coins did the bakery earn over those two days?"
-        )
-        return {"problem": text, "answer": str((a + b) * c)}
-    if kind == 1:
-        v, t = rng.randint(40, 120), rng.randint(2, 9)
-        text = f"A train moves at a steady {v} km/h for {t} hours. How far, in kilometres, does it travel?"
-        return {"problem": text, "answer": str(v * t)}
-    if kind == 2:
-        num = rng.randint(1000, 99999)
-        text = f"What do we obtain when multiplying together all decimal digits of {num}?"
-        return {"problem": text, "answer": str(math.prod(int(ch) for ch in str(num)))}
-    num = rng.randint(12, 400)
-    text = f"How many positive integers divide {num} exactly, leaving no remainder?"
-    return {"problem": text, "answer": str(sum(1 for d in range(1, num + 1) if num % d == 0))}
-
-
-def benchmark_rows(pool_seed: int = 0, planted_indices: Sequence[int] = (3, 17, 42), n_fresh: int = 5) -> list[dict]:
-    """A tiny benchmark of ``{"problem", "answer"}`` rows.
-
-    The pool rows at ``planted_indices`` of ``openr1_rows(max(planted_indices) + 1, pool_seed)`` are copied
-    verbatim (decontamination must find them), followed by ``n_fresh`` problems in wording the pool never
-    uses (decontamination must keep them).
-    """
-    if any(i < 0 for i in planted_indices):
-        raise ValueError(f"planted_indices must be >= 0, got {list(planted_indices)}")
-    out: list[dict] = []
-    if planted_indices:
-        wanted = set(planted_indices)
-        pool = {i: r for i, r in enumerate(openr1_rows(max(planted_indices) + 1, pool_seed)) if i in wanted}
-        out = [{"problem": pool[i]["problem"], "answer": pool[i]["answer"]} for i in planted_indices]
-    seen = {r["problem"] for r in out}
-    rng = random.Random(f"s2r_hf.synthetic/benchmark/{pool_seed}")
-    while len(out) < len(planted_indices) + n_fresh:
-        row = _fresh_problem(rng)
-        if row["problem"] not in seen:
-            seen.add(row["problem"])
-            out.append(row)
-    return out
-
-
-# --------------------------------------------------------------------------------------------------
-# Tiny judge
-# --------------------------------------------------------------------------------------------------
-
-_MODEL_FILES = ("config.json", "tokenizer.json", "model.safetensors")
-# transformers.models.qwen2.tokenization_qwen2.PRETOKENIZE_REGEX (digits are split one by one).
-_QWEN2_PRETOKENIZE_REGEX = (
-    r"""(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*"""
-    r"""|\s*[\r\n]+|\s+(?!\S)|\s+"""
-)
-
-
-def _is_built(path: Path) -> bool:
-    return all((path / f).is_file() for f in _MODEL_FILES)
-
-
-def _tokenizer_corpus(seed: int) -> Iterator[str]:
-    for row in openr1_rows(300, seed):
-        yield row["problem"]
-        yield from row["generations"]
-    yield (
-        "<|im_start|>system\nPlease judge the difficulty of this instruction and "
-        "return 1 if difficult or 0 if not.<|im_end|>"
-    )
-    yield "<|im_end|>\n<|im_start|>user\nWhat is 1 + 1?<|im_end|>\n<|im_start|>assistant\n0<|im_end|>"
-    yield "Please reason step by step, and put your final answer within \\boxed{}."
-    yield "".join(chr(c) for c in range(32, 127))
-
-
-def _build_tokenizer(seed: int, vocab_size: int) -> Any:
-    """Byte-level BPE with exactly the Qwen2 normalizer and pre-tokenizer.
-
-    transformers 5 forces ``AutoTokenizer`` to ``Qwen2Tokenizer`` for ``model_type == "qwen2"`` whatever
-    ``tokenizer_config.json`` says, and ``Qwen2Tokenizer`` rebuilds the pipeline (NFC + Qwen2 split regex +
-    ByteLevel) around the saved vocab/merges. Training with that same pipeline keeps ``tokenizer.json``,
-    ``PreTrainedTokenizerFast`` and ``AutoTokenizer`` in agreement. Its regex isolates every digit
-    (``\\p{N}``), so "0" and "1" are single tokens; ByteLevel encodes any text without unk.
-    """
-    from tokenizers import (
-        Regex,
-        Tokenizer,
-        decoders,
-        models,
-        normalizers,
-        pre_tokenizers,
-        processors,
-        trainers,
-    )
-    from transformers import PreTrainedTokenizerFast
-
-    eot, im_start, im_end = _SPECIAL_TOKENS
-    tok = Tokenizer(models.BPE(unk_token=eot))
-    tok.normalizer = normalizers.NFC()
-    tok.pre_tokenizer = pre_tokenizers.Sequence(
-        [
-            pre_tokenizers.Split(Regex(_QWEN2_PRETOKENIZE_REGEX), behavior="isolated", invert=False),
-            pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False),
-        ]
-    )
-    tok.decoder = decoders.ByteLevel()
-    tok.post_processor = processors.ByteLevel(trim_offsets=False)
-    trainer = trainers.BpeTrainer(
-        vocab_size=vocab_size,
-        min_frequency=2,
-        special_tokens=list(_SPECIAL_TOKENS),
-        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
-        show_progress=False,
-    )
-    tok.train_from_iterator(_tokenizer_corpus(seed), trainer=trainer)
-    fast = PreTrainedTokenizerFast(
-        tokenizer_object=tok,
-        eos_token=im_end,
-        pad_token=eot,
-        unk_token=eot,
-        additional_special_tokens=[im_start, im_end],
-        clean_up_tokenization_spaces=False,
-        model_max_length=131072,
-    )
-    fast.chat_template = CHATML_TEMPLATE
-    return fast
-
-
-def build_tiny_judge(
-    path: str | Path, seed: int = 0, vocab_size: int = 512, hidden_size: int = 64, num_layers: int = 2
-) -> Path:
-    """Build (once) a tiny random Qwen2 causal LM + BPE tokenizer at ``path`` and return ``path``.
-
-    Deterministic in its arguments (byte-identical ``model.safetensors`` and ``tokenizer.json``). Built in a
-    temporary directory beside ``path`` and moved into place with ``os.replace``; if ``path`` already holds
-    a built model, it is returned untouched.
-    """
-    path = Path(path)
-    if _is_built(path):
-        logger.debug("Tiny judge already built at %s", path)
-        return path
-    import torch
-    from transformers import GenerationConfig, Qwen2Config, Qwen2ForCausalLM
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.tmp-", dir=path.parent))
-    try:
-        tokenizer = _build_tokenizer(seed, vocab_size)
-        tokenizer.save_pretrained(tmp)
-        eot_id = tokenizer.convert_tokens_to_ids(_SPECIAL_TOKENS[0])
-        eos_id = tokenizer.convert_tokens_to_ids(_SPECIAL_TOKENS[2])
-        config = Qwen2Config(
-            vocab_size=len(tokenizer),
-            hidden_size=hidden_size,
-            intermediate_size=2 * hidden_size,
-            num_hidden_layers=num_layers,
-            num_attention_heads=4,
-            num_key_value_heads=2,
-            max_position_embeddings=4096,
-            tie_word_embeddings=False,
-            bos_token_id=eot_id,
-            eos_token_id=eos_id,
-            pad_token_id=eot_id,
-        )
-        torch.manual_seed(seed)
-        model = Qwen2ForCausalLM(config)
-        model.generation_config = GenerationConfig(bos_token_id=eot_id, eos_token_id=eos_id, pad_token_id=eot_id)
-        model.save_pretrained(tmp)
-        try:
-            os.replace(tmp, path)
-        except OSError:
-            if _is_built(path):  # another process won the race
-                shutil.rmtree(tmp, ignore_errors=True)
-                return path
-            raise
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    logger.info(
-        "Built tiny judge (vocab %d, hidden %d, %d layers) at %s",
-        len(tokenizer),
-        hidden_size,
-        num_layers,
-        path,
-    )
-    return path
-
-
-def ensure_tiny_judge(cache_dir: str | Path) -> Path:
-    """The built-in tiny judge under ``cache_dir`` (built on first use)."""
-    return build_tiny_judge(Path(cache_dir) / "builtin" / "tiny-qwen2-judge")
