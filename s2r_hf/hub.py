@@ -68,30 +68,60 @@ def _describe(err: Exception) -> str:
     return text
 
 
+def _info_list(info) -> list[dict]:
+    """A card's ``dataset_info`` as a list of per-config dicts (one config may be written as a bare dict)."""
+    if isinstance(info, dict):
+        return [{"config_name": "default", **info}] if "config_name" not in info else [info]
+    return [dict(entry) for entry in info or [] if isinstance(entry, dict)]
+
+
+def _repo_card(api, out: Path, repo_id: str, config_name: str, data_dir: str, repo_files: list[str]) -> str:
+    """The local card, as config ``config_name`` of the repo: the configs (and their ``dataset_info``) that
+    other pushes put there are kept, so one repo can hold the paper's grid (10 %, 5 %, 2 %, baselines)."""
+    from huggingface_hub import DatasetCard
+
+    card = DatasetCard((out / "README.md").read_text(encoding="utf-8"))
+    ours = {"config_name": config_name, "data_files": [{"split": "train", "path": f"{data_dir}/train-*"}]}
+    info = _info_list(card.data.get("dataset_info"))
+    others, other_info = [], []
+    if "README.md" in repo_files:
+        remote = DatasetCard.load(repo_id, repo_type="dataset", token=api.token)
+        others = [c for c in remote.data.get("configs") or [] if c.get("config_name") != config_name]
+        names = {c.get("config_name") for c in others}
+        other_info = [e for e in _info_list(remote.data.get("dataset_info")) if e.get("config_name") in names]
+    if config_name == "default" and not others:
+        return str(card)  # the local card as written (a single default config)
+    configs = sorted([*others, ours], key=lambda c: (c.get("config_name") != "default", c.get("config_name")))
+    card.data.configs = configs
+    infos = [*other_info, *({**e, "config_name": config_name} for e in info)]
+    card.data.dataset_info = sorted(infos, key=lambda e: [c["config_name"] for c in configs].index(e["config_name"]))
+    if config_name != "default":  # the plot of this config lives in its folder
+        card.text = card.text.replace("](scores.png)", f"]({data_dir}/scores.png)")
+    return str(card)
+
+
 def _operations(api, out: Path, repo_id: str, config_name: str) -> list:
-    """Card + subset shards + side files, and deletions of repo files a previous push left behind."""
-    from huggingface_hub import CommitOperationAdd, CommitOperationDelete, DatasetCard
+    """Card + subset shards + side files, and deletions of this config's files a previous push left behind.
+
+    Config ``default`` keeps its shards in ``data/`` and its side files at the top; a named config keeps both in
+    a folder of its name, so configs never overwrite each other's manifest or plot.
+    """
+    from huggingface_hub import CommitOperationAdd, CommitOperationDelete
 
     data_dir = "data" if config_name == "default" else config_name
-    card_text = (out / "README.md").read_text(encoding="utf-8")
-    if config_name != "default":  # the local card describes config "default" in data/
-        card = DatasetCard(card_text)
-        card.data.configs = [
-            {"config_name": config_name, "data_files": [{"split": "train", "path": f"{data_dir}/train-*"}]}
-        ]
-        if isinstance(card.data.get("dataset_info"), dict):
-            card.data.dataset_info = {"config_name": config_name, **card.data.dataset_info}
-        card_text = str(card)
+    side = SIDE_FILES if config_name == "default" else {k: f"{data_dir}/{v}" for k, v in SIDE_FILES.items()}
     shards = sorted((out / "data").glob("*.parquet"))
     if not shards:
         raise S2RError(f"{out / 'data'} holds no parquet shard; run `s2r select` again")
+    repo_files = api.list_repo_files(repo_id, repo_type="dataset")
+    card_text = _repo_card(api, out, repo_id, config_name, data_dir, repo_files)
     adds = {"README.md": card_text.encode("utf-8")}
     adds |= {f"{data_dir}/{shard.name}": str(shard) for shard in shards}
-    adds |= {dest: str(out / src) for src, dest in SIDE_FILES.items() if (out / src).exists()}
+    adds |= {dest: str(out / src) for src, dest in side.items() if (out / src).exists()}
     stale = [
         path
-        for path in api.list_repo_files(repo_id, repo_type="dataset")
-        if path not in adds and (path.startswith(f"{data_dir}/train-") or path in SIDE_FILES.values())
+        for path in repo_files
+        if path not in adds and (path.startswith(f"{data_dir}/train-") or path in side.values())
     ]
     return [CommitOperationAdd(path_in_repo=p, path_or_fileobj=src) for p, src in adds.items()] + [
         CommitOperationDelete(path_in_repo=p) for p in stale

@@ -258,5 +258,28 @@ def test_config_name_points_the_card_at_its_own_folder(hub_server, finished_outp
     loaded = load_from_hub(repo, env, config="pct10")
     assert loaded["ids"] == json.loads((out / "manifest.json").read_text())["selected_ids"]
     assert loaded["configs"] == [{"config_name": "pct10", "data_files": [{"split": "train", "path": "pct10/train-*"}]}]
-    assert loaded["dataset_info"]["config_name"] == "pct10"
+    assert [e["config_name"] for e in loaded["dataset_info"]] == ["pct10"]
     assert "pct10/train-00000-of-00001.parquet" in loaded["files"] and SHARD not in loaded["files"]
+    assert "pct10/manifest.json" in loaded["files"] and "manifest.json" not in loaded["files"]
+
+
+def test_configs_pushed_to_one_repo_live_side_by_side(hub_server, finished_output, tmp_path):
+    """The paper's grid in one repo: each config keeps its data, manifest and plot; the card lists them all."""
+    repo, out, env = "ns/s2r-grid", finished_output, hub_env(hub_server, tmp_path)
+    ids = json.loads((out / "manifest.json").read_text())["selected_ids"]
+    for config in ("pct10", "pct05", "default", "pct05"):  # the last re-push replaces pct05, never duplicates it
+        proc = run([*S2R, "push", "--output-dir", str(out), "--repo", repo, "--config-name", config], env)
+        assert proc.returncode == 0, proc.stderr[-3000:]
+    stored = hub_server.files(repo)
+    for config in ("pct10", "pct05"):
+        loaded = load_from_hub(repo, env, config=config)
+        assert loaded["ids"] == ids
+        assert (stored / config / "manifest.json").read_bytes() == (out / "manifest.json").read_bytes()
+        assert (stored / config / "selection" / "scores.parquet").is_file()
+    loaded = load_from_hub(repo, env, config="default")
+    assert loaded["ids"] == ids and (stored / "manifest.json").is_file()
+    assert [c["config_name"] for c in loaded["configs"]] == ["default", "pct05", "pct10"]
+    assert [e["config_name"] for e in loaded["dataset_info"]] == ["default", "pct05", "pct10"]
+    assert all(e["splits"][0]["num_examples"] == len(ids) for e in loaded["dataset_info"])
+    assert "](pct05/scores.png)" in (stored / "README.md").read_text()  # the last push's plot, in its folder
+    assert not hub_server.unhandled, hub_server.unhandled
