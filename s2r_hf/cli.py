@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from s2r_hf.configs import OutputArguments, PoolArguments, ScoringArguments, SelectionArguments, check_compatible
-from s2r_hf.errors import S2RError
+from s2r_hf.errors import S2RError, exit_status
 from s2r_hf.io import column
 
 logger = logging.getLogger("s2r_hf")
@@ -380,30 +380,29 @@ def main(argv: list[str] | None = None) -> int:
         print(USAGE)
         return 0 if argv else 2
     command, rest = argv[0], argv[1:]
-    try:
-        if command == "select":
-            select_main(*parse_select(rest))
-        elif command == "push":
-            push_main(rest)
-        elif command == "train":
-            from s2r_hf.train import main as train_main
-            from s2r_hf.train import parse_train
+    return exit_status(f"s2r {command}", lambda: dispatch(command, rest))
 
-            train_main(*parse_train(rest))
-        elif command == "eval":
-            from s2r_hf.eval.run import cli as eval_cli
 
-            eval_cli(rest)
-        elif command == "card":
-            from s2r_hf.eval.card import main as card_main
+def dispatch(command: str, rest: list[str]) -> None:
+    if command == "select":
+        select_main(*parse_select(rest))
+    elif command == "push":
+        push_main(rest)
+    elif command == "train":
+        from s2r_hf.train import main as train_main
+        from s2r_hf.train import parse_train
 
-            card_main(rest)
-        else:
-            raise S2RError(f"unknown command {command!r}; run `s2r --help` for the commands")
-    except S2RError as err:
-        print(f"s2r {command}: error: {err}", file=sys.stderr)
-        return 2
-    return 0
+        train_main(*parse_train(rest))
+    elif command == "eval":
+        from s2r_hf.eval.run import cli as eval_cli
+
+        eval_cli(rest)
+    elif command == "card":
+        from s2r_hf.eval.card import main as card_main
+
+        card_main(rest)
+    else:
+        raise S2RError(f"unknown command {command!r}; run `s2r --help` for the commands")
 
 
 if __name__ == "__main__":

@@ -6,6 +6,9 @@ prints it as a single line and exits with status 2, so users never read a traceb
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
+
 
 class S2RError(Exception):
     """A problem with the user's input, config or environment, phrased as "what is wrong; how to fix it"."""
@@ -17,3 +20,13 @@ def collect(problems: list[str]) -> None:
         raise S2RError(problems[0])
     if problems:
         raise S2RError(f"{len(problems)} problems: " + " | ".join(problems))
+
+
+def exit_status(prog: str, command: Callable[[], object]) -> int:
+    """Run a command line's work: 0 on success; an :class:`S2RError` becomes ``<prog>: error: ...`` and 2."""
+    try:
+        command()
+    except S2RError as err:
+        print(f"{prog}: error: {err}", file=sys.stderr)
+        return 2
+    return 0

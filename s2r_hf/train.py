@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from s2r_hf.configs import SubsetArguments
-from s2r_hf.errors import S2RError
+from s2r_hf.errors import S2RError, exit_status
 from s2r_hf.train_options import (
     CONFIG_FILE,
     check_context,
@@ -309,12 +309,7 @@ def push_trained(trainer, training, out: Path) -> S2RError | None:
 def run(argv: list[str] | None = None) -> int:
     """``python -m s2r_hf.train`` (what ``accelerate launch`` runs): errors as one line, exit status 2."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    try:
-        main(*parse_train(argv))
-    except S2RError as err:
-        print(f"s2r train: error: {err}", file=sys.stderr)
-        return 2
-    return 0
+    return exit_status("s2r train", lambda: main(*parse_train(argv)))
 
 
 if __name__ == "__main__":
