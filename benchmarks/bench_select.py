@@ -13,7 +13,7 @@ judge   The difficulty judge engine (``JudgeScorer.score``: length-sorted batche
         against a matmul peak measured here, the bf16 engine, and a batch-token budget sweep. The timed rows
         are a near-median-length window of 5000 length-sorted synthetic problems: what one batch of a large
         sorted pool holds (padding at pool scale is reported too).
-length  Trace-length scoring (``add_length_columns``: batched ``Dataset.map`` over the backend tokenizer)
+length  Trace-length scoring (``measure_lengths``: batched ``Dataset.map`` over the backend tokenizer)
         with num_proc 1 and 2 against a per-row Python loop over the ``PreTrainedTokenizerFast``. Every
         measurement reads a fresh copy of the pool, so the datasets map cache cannot hide work.
 e2e     ``python -m s2r_hf.cli select`` on a large synthetic pool with the tiny judge (the data path): wall
@@ -669,7 +669,7 @@ def bench_length(args, work: Path, results: dict) -> None:
     from s2r_hf.configs import DEFAULT_RETHINK_MARKERS
     from s2r_hf.io import column
     from s2r_hf.pools import normalise
-    from s2r_hf.scoring.length import add_length_columns, load_length_tokenizer
+    from s2r_hf.scoring.length import load_length_tokenizer, measure_lengths
     from s2r_hf.synthetic import build_tiny_judge, openr1_dataset
 
     tiny_path = build_tiny_judge(work / "tiny-judge")
@@ -695,7 +695,7 @@ def bench_length(args, work: Path, results: dict) -> None:
         return [len(fast(text)["input_ids"]) for text in ds["response"]]
 
     def engine(ds, num_proc):
-        out = add_length_columns(
+        out = measure_lengths(
             ds, unit="tokens", markers=list(DEFAULT_RETHINK_MARKERS), tokenizer=backend, num_proc=num_proc
         )
         return column(out, "length")

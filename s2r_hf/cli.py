@@ -177,7 +177,7 @@ def select_main(
     from s2r_hf.manifest import build_manifest, options_dict
     from s2r_hf.pools import load_pool, normalise
     from s2r_hf.scoring.cache import ScoreStore
-    from s2r_hf.scoring.length import add_length_columns, load_length_tokenizer
+    from s2r_hf.scoring.length import load_length_tokenizer, measure_lengths
     from s2r_hf.scoring.models import resolve
     from s2r_hf.selection import NEEDS_DIFFICULTY, select
 
@@ -224,13 +224,14 @@ def select_main(
     tokenizer = None
     if scoring.length_unit == "tokens":
         tokenizer = load_length_tokenizer(resolve(scoring.length_tokenizer or scoring.judge, out.cache_dir))
-    canon = add_length_columns(
+    measured = measure_lengths(
         canon, unit=scoring.length_unit, markers=scoring.rethink_markers, tokenizer=tokenizer, num_proc=scoring.num_proc
     )
     timings["length"] = time.perf_counter() - t
 
     ids = column(canon, "id").astype(str)
-    length = column(canon, "length").astype(np.int64)
+    length = column(measured, "length").astype(np.int64)
+    rethink_count = column(measured, "rethink_count").astype(np.int32)
     difficulty = scores["difficulty"] if scores is not None else None
     result = select(
         sel.strategy,
@@ -248,7 +249,9 @@ def select_main(
     selected[result.order] = True
     selection_rank = np.full(len(ids), -1, dtype=np.int64)
     selection_rank[result.order] = np.arange(len(result.order))
-    extra = {
+    extra = {  # appended in memory (add_column), not rewritten into the datasets cache
+        "length": length,
+        "rethink_count": rethink_count,
         **(scores or {}),
         "rank_difficulty": result.rank_difficulty,
         "rank_length": result.rank_length,
@@ -302,7 +305,7 @@ def select_main(
     columns = {
         "difficulty": difficulty,
         "length": length,
-        "rethink_count": column(canon, "rethink_count"),
+        "rethink_count": rethink_count,
         "judge_mass": (scores or {}).get("judge_mass"),
     }
     score_figure(

@@ -26,7 +26,7 @@ KNOWN_BENCHMARKS: dict[str, tuple[str, str | None, str]] = {
     "aime25": ("yentinglin/aime_2025", None, "train"),
     "amc23": ("math-ai/amc23", None, "test"),
     "math500": ("HuggingFaceH4/MATH-500", None, "test"),
-    "olympiadbench": ("Hothan/OlympiadBench", "OE_TO_maths_en_COMP", "train"),
+    "olympiadbench": ("math-ai/olympiadbench", None, "test"),  # the 675-problem set (s2r_hf/eval/tasks.py)
     "gpqa_diamond": ("Idavidrein/gpqa", "gpqa_diamond", "train"),
 }
 PROBLEM_COLUMNS = ("problem", "question", "Problem", "Question", "prompt", "input")

@@ -37,7 +37,9 @@ class EvalArguments:
         default="aime24,aime25,amc23,math_500",
         metadata={
             "help": "Comma-separated benchmark keys, or 'all': aime24, aime25, amc23, math_500, olympiadbench, "
-            "gaokao2023en, gaokao2024_mix, kaoyan, gaokao_math_qa, gpqa_diamond."
+            "gaokao2023en, gaokao2024_mix, kaoyan, gaokao_math_qa, gpqa_diamond. gaokao2024_mix and kaoyan have "
+            "no Hub copy: they need --data-dir (and 'all' includes them only when their folder is there); "
+            "gpqa_diamond is gated (accept its terms, set HF_TOKEN)."
         },
     )
     data_dir: str | None = field(
@@ -56,7 +58,7 @@ class EvalArguments:
     save_details: bool = field(default=False, metadata={"help": "Also write per-sample details (parquet)."})
 
     def __post_init__(self):
-        from s2r_hf.eval.tasks import BENCHMARKS
+        from s2r_hf.eval.tasks import BENCHMARKS, missing_data
 
         problems = []
         keys = self.task_keys()
@@ -71,14 +73,18 @@ class EvalArguments:
             problems.append(f"--max-samples must be >= 1, got {self.max_samples}")
         if self.data_dir is not None and not Path(self.data_dir).is_dir():
             problems.append(f"--data-dir {self.data_dir} is not a folder")
+        else:  # benchmarks without a Hub copy need local files: fail now, not after hours of other tasks
+            problems += missing_data([k for k in keys if k in BENCHMARKS], self.data_dir)
         if problems:
             raise S2RError("; ".join(problems))
 
     def task_keys(self) -> list[str]:
         from s2r_hf.eval.tasks import BENCHMARKS
 
-        if self.tasks.strip() == "all":
-            return list(BENCHMARKS)
+        if self.tasks.strip() == "all":  # every benchmark that can be loaded: Hub copies + local folders given
+            from s2r_hf.eval.tasks import missing_data
+
+            return [k for k in BENCHMARKS if not missing_data([k], self.data_dir)]
         return [k.strip().removeprefix("s2r_").split("|")[0] for k in self.tasks.split(",") if k.strip()]
 
 

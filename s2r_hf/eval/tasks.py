@@ -3,8 +3,9 @@ name:
 Select2Reason reference evaluation (SPEC §6)
 
 dataset:
-HuggingFaceH4/aime_2024, yentinglin/aime_2025, math-ai/amc23, HuggingFaceH4/MATH-500, Hothan/OlympiadBench,
-MARIO-Math-Reasoning/Gaokao2023-Math-En, Gaokao2024_mix, Kaoyan, GaokaoMathQA, Idavidrein/gpqa
+HuggingFaceH4/aime_2024, yentinglin/aime_2025, math-ai/amc23, HuggingFaceH4/MATH-500, math-ai/olympiadbench,
+MARIO-Math-Reasoning/Gaokao2023-Math-En, hails/agieval-gaokao-mathqa, Idavidrein/gpqa (gated); Gaokao2024_mix
+and Kaoyan have no Hub copy `datasets` can load: local files only (see ``Benchmark.download``)
 
 abstract:
 Long-CoT math (and GPQA-Diamond) with one prompt: system = the reasoning system prompt of
@@ -24,15 +25,24 @@ https://arxiv.org/abs/2505.17266
 Use with ``s2r eval`` (it sets the system prompt and the sampling settings of each task; lighteval
 holds both per model, not per task). ``make_tasks(data_dir=…)`` reads ``<data_dir>/<key>/`` (jsonl or
 parquet in the benchmark's own columns) instead of the Hub. Importing this module does nothing else.
+
+The row functions accept the columns of the Hub copy *and* of the local files the paper's own evaluation
+reads (github.com/IDEA-FinAI/Select2Reason ``eval.py`` + ``utils/parser.py``: ``eval_data/<key>/test.jsonl``,
+mostly Qwen2.5-Math's ``evaluation/data/<key>/test.jsonl``), which name some columns differently (AMC23 and
+Kaoyan: ``problem``; AIME25: ``question``; GaokaoMathQA: ``options`` dict + ``label``).
 """
 
 from __future__ import annotations
 
+import ast
+import contextlib
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from s2r_hf.errors import S2RError
 from s2r_hf.prompts import REASONING_SYSTEM_PROMPT
 
 SYSTEM_PROMPT = REASONING_SYSTEM_PROMPT  # `s2r eval` passes it to lighteval as the model's system prompt
@@ -40,54 +50,122 @@ PREFIX = "s2r_"
 DEFAULT_MAX_NEW_TOKENS = 16384
 EXPERT_SAMPLING = {"num_samples": 16, "temperature": 0.6, "top_p": 0.95}
 GREEDY = {"num_samples": 1, "temperature": 0.0, "top_p": 1.0}
+LETTERS = "ABCDEFGH"
 
 
 # --- prompt functions: one per answer format (row → question, gold, multiple choice?) ---------------
 
 
+def _text(row: dict, *columns: str) -> str:
+    """The first of ``columns`` the row has (copies of one benchmark name the question column differently)."""
+    for column in columns:
+        value = row.get(column)
+        if value is not None and str(value).strip():
+            return str(value).strip()
+    raise KeyError(f"none of the columns {', '.join(columns)} in a row with columns {', '.join(row)}")
+
+
+def _first(value):
+    """``value[0]`` for a list-like value (list, tuple, numpy array), else ``value`` itself."""
+    if isinstance(value, (str, bytes, dict)) or not hasattr(value, "__len__"):
+        return value
+    return value[0] if len(value) else ""
+
+
 def _number(value) -> str:
+    """A gold answer as text: 27.0 / "27.0" → "27" (AMC23 copies store floats), other values unchanged."""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    text = str(value).strip()
+    if re.fullmatch(r"-?\d+\.0+", text):
+        return text.split(".")[0]
+    return text
 
 
-def _problem_answer(row: dict) -> tuple[str, str, bool]:  # AIME24, AIME25, MATH-500
-    return row["problem"], _number(row["answer"]), False
+def _problem_answer(row: dict) -> tuple[str, str, bool]:  # AIME24, AIME25, AMC23, MATH-500, Kaoyan
+    return _text(row, "problem", "question", "Problem", "Question"), _number(row["answer"]), False
 
 
-def _question_answer(row: dict) -> tuple[str, str, bool]:  # AMC23, Kaoyan, Gaokao2023en
-    return row["question"], _number(row["answer"]).replace("$", "").strip(), False
+def _question_answer(row: dict) -> tuple[str, str, bool]:  # Gaokao2023en (answers in $…$)
+    return _text(row, "question", "problem"), _number(row["answer"]).replace("$", "").strip(), False
 
 
 def _olympiadbench(row: dict) -> tuple[str, str, bool]:
+    """Gold = the first final answer (as Qwen2.5-Math and Select2Reason grade), its outer $ stripped."""
     final = row["final_answer"]
-    answer = final[0] if isinstance(final, list) else final
-    return row["question"], str(answer).strip().strip("$"), False
+    if isinstance(final, str) and final.strip().startswith("["):  # a list stored as its repr
+        with contextlib.suppress(ValueError, SyntaxError):
+            final = ast.literal_eval(final.strip())
+    return _text(row, "question", "problem"), str(_first(final)).strip().strip("$").strip(), False
 
 
 def _gaokao2024_mix(row: dict) -> tuple[str, str, bool]:
+    """Multiple-choice rows carry the letter in ``choice_answer`` ("" otherwise); gold = the letter if any."""
     choice = str(row.get("choice_answer") or "").strip()
-    return row["question"], choice or _number(row["answer"]), bool(choice)
+    return _text(row, "question", "problem"), choice or _number(row["answer"]), bool(choice)
+
+
+def _option(text, index: int) -> tuple[str, str]:
+    """ "(A)$x$" / "A. x" → ("A", "$x$"); an unlabelled option gets the letter of its position."""
+    text = str(text).strip()
+    m = re.match(r"^\(([A-H])\)\s*(.*)$", text, re.DOTALL) or re.match(r"^([A-H])\s*[.:：、]\s*(.*)$", text, re.DOTALL)
+    return (m.group(1), m.group(2).strip()) if m else (LETTERS[index], text)
 
 
 def _gaokao_math_qa(row: dict) -> tuple[str, str, bool]:
-    options = " ".join(f"({key}) {text}" for key, text in row["options"].items())
-    return f"{row['question'].strip()}\n选项: {options}", str(row["label"]).strip(), True
+    """GaokaoMathQA (AGIEval gaokao-mathqa, 351 four-option questions) in any of its three layouts.
+
+    * Qwen2.5-Math / Select2Reason ``test.jsonl``: ``question``, ``options`` {"A": text, …}, ``label`` "B" (or ["B"]);
+    * AGIEval's raw jsonl: ``passage``, ``question``, ``options`` ["(A)text", …], ``label`` "B";
+    * ``hails/agieval-gaokao-mathqa`` (lm-eval's copy): ``choices`` ["(A)text", …], ``gold`` [1], ``query`` =
+      "问题：… 选项：(A)… (B)…\\n答案：从A到D, 我们应选择" (AGIEval's zero-shot prompt).
+
+    Prompt as Select2Reason's ``parse_question``: the question, then one "A: text" line per option.
+    """
+    if "query" in row and "choices" in row:
+        query = str(row["query"])
+        query = query.split("\n答案：")[0]
+        cut = query.rfind("选项：")
+        question = query[:cut] if cut >= 0 else query
+        question = question.replace("问题：", "", 1)
+        options = dict(_option(text, i) for i, text in enumerate(row["choices"]))
+        gold = _first(row["gold"])
+        label = LETTERS[int(gold)] if str(gold).isdigit() else str(gold)
+    else:
+        question = (str(row.get("passage") or "") + str(row["question"])).strip()
+        raw = row["options"]
+        if isinstance(raw, dict):
+            # `datasets` gives every row the union of keys (a 4-option row gets "E": None)
+            options = {str(k).strip(): str(v).strip() for k, v in raw.items() if v is not None}
+        else:
+            options = dict(_option(text, i) for i, text in enumerate(raw))
+        label = _first(row["label"])
+    listed = "\n".join(f"{key}: {text}" for key, text in options.items())
+    return f"{question.strip()}\n{listed}", str(label).strip().strip("()").upper(), True
 
 
 def _gpqa(row: dict) -> tuple[str, str, bool]:
-    """Options in an order fixed by the question text (GPQA stores the correct answer first)."""
+    """Options in an order fixed by the question text (GPQA stores the correct answer first).
+
+    Select2Reason's own GPQA file instead has ``question`` (options inside) and ``choice_answer`` (the letter).
+    """
+    if "Question" not in row:
+        return _text(row, "question", "problem"), str(row["choice_answer"]).strip(), True
     options = [row["Correct Answer"], row["Incorrect Answer 1"], row["Incorrect Answer 2"], row["Incorrect Answer 3"]]
     shift = int(hashlib.sha256(row["Question"].encode("utf-8")).hexdigest(), 16) % 4
     order = options[shift:] + options[:shift]
-    letters = "ABCD"
-    listed = "\n".join(f"({letters[i]}) {str(text).strip()}" for i, text in enumerate(order))
-    return f"{row['Question'].strip()}\n\n{listed}", letters[order.index(options[0])], True
+    listed = "\n".join(f"({LETTERS[i]}) {str(text).strip()}" for i, text in enumerate(order))
+    return f"{row['Question'].strip()}\n\n{listed}", LETTERS[order.index(options[0])], True
 
 
 @dataclass(frozen=True)
 class Benchmark:
-    """One benchmark: where its data is, how a row reads, how it is sampled."""
+    """One benchmark: where its data is, how a row reads, how it is sampled.
+
+    ``hf_repo``/``hf_subset``/``split`` name the Hub copy lighteval loads (``hf_repo`` is also the dataset id on
+    the model card). ``download`` is set when no Hub copy can be loaded by config name: then the data must be
+    a local ``<data_dir>/<key>/`` folder, and ``download`` says where to get the file.
+    """
 
     key: str
     hf_repo: str
@@ -95,24 +173,66 @@ class Benchmark:
     split: str
     row: Callable[[dict], tuple[str, str, bool]]
     sampling: dict
-    size: int
+    size: int  # problems in the paper's copy (SPEC §6)
+    download: str | None = None
 
 
+# Evidence for every id / config / split / column (checked against public copies, not downloaded here):
+# aime24   HuggingFaceH4/aime_2024 card: default/train, 30 rows; id int64, problem, solution, answer (str), url, year.
+# aime25   yentinglin/aime_2025: default/train, 30 rows (lighteval's and open-r1's aime25 task; problem, answer).
+# amc23    math-ai/amc23: default/test (test-00000-of-00001.parquet), 40 rows; id, question, answer (a float such
+#          as 27.0 per its copies' cards), url; lighteval's amc23 task reads question + str(answer).
+# math_500 HuggingFaceH4/MATH-500: default/test, 500 rows; problem, solution, answer, subject, level, unique_id.
+# olympiadbench math-ai/olympiadbench: default/test (test.jsonl), 675 rows like the paper's copy (Qwen2.5-Math's
+#          olympiadbench/test.jsonl); question, final_answer (list of "$…$" strings), solution, unit, answer_type, …
+#          Hothan/OlympiadBench (config OE_TO_maths_en_COMP, split train) has the same columns but 674 rows.
+# gaokao2023en MARIO-Math-Reasoning/Gaokao2023-Math-En: one Gaokao2023-Math-En.jsonl → default/train,
+#          385 rows; question, answer (Qwen2.5-Math strips its $…$), source, lang, sourcename, id.
+# gaokao2024_mix Qwen2.5-Math evaluation/data/gaokao2024_mix/test.jsonl, 91 rows; idx, question, answer,
+#          choice_answer ("" unless multiple choice). Its only Hub copy is a file inside HuggingFaceTB/math_tasks,
+#          whose card declares just the math and gsm8k configs, so `datasets` cannot load it by name.
+# kaoyan   no public copy found: Select2Reason's eval.py reads eval_data/kaoyan/test.jsonl (problem, answer) but
+#          the repository does not ship it; "kaoyan" below is the card's dataset id, not a Hub id.
+# gaokao_math_qa hails/agieval-gaokao-mathqa (lm-eval-harness's AGIEval copy): default/test, 351 rows; query,
+#          choices (list), gold (list of int). Qwen2.5-Math's gaokao_math_qa/test.jsonl holds the same 351
+#          questions as question, options (dict), label.
+# gpqa_diamond Idavidrein/gpqa (gated: accept its terms, set HF_TOKEN): config gpqa_diamond, split train,
+#          198 rows; Question, Correct Answer, Incorrect Answer 1-3, Explanation, … (csv).
+QWEN_DATA = "https://github.com/QwenLM/Qwen2.5-Math/blob/main/evaluation/data"
 BENCHMARKS: dict[str, Benchmark] = {
     b.key: b
     for b in [
         Benchmark("aime24", "HuggingFaceH4/aime_2024", "default", "train", _problem_answer, EXPERT_SAMPLING, 30),
         Benchmark("aime25", "yentinglin/aime_2025", "default", "train", _problem_answer, EXPERT_SAMPLING, 30),
-        Benchmark("amc23", "math-ai/amc23", "default", "test", _question_answer, EXPERT_SAMPLING, 40),
+        Benchmark("amc23", "math-ai/amc23", "default", "test", _problem_answer, EXPERT_SAMPLING, 40),
         Benchmark("math_500", "HuggingFaceH4/MATH-500", "default", "test", _problem_answer, GREEDY, 500),
-        Benchmark("olympiadbench", "Hothan/OlympiadBench", "OE_TO_maths_en_COMP", "train", _olympiadbench, GREEDY, 675),
+        Benchmark("olympiadbench", "math-ai/olympiadbench", "default", "test", _olympiadbench, GREEDY, 675),
         Benchmark(
             "gaokao2023en", "MARIO-Math-Reasoning/Gaokao2023-Math-En", "default", "train", _question_answer, GREEDY, 385
         ),
-        # No Hub copy known for these three: Qwen2.5-Math's evaluation/data/<name>/test.jsonl; use data_dir.
-        Benchmark("gaokao2024_mix", "s2r-data/gaokao2024_mix", "default", "test", _gaokao2024_mix, GREEDY, 91),
-        Benchmark("kaoyan", "s2r-data/kaoyan", "default", "test", _question_answer, GREEDY, 199),
-        Benchmark("gaokao_math_qa", "s2r-data/gaokao_math_qa", "default", "test", _gaokao_math_qa, GREEDY, 351),
+        Benchmark(
+            "gaokao2024_mix",
+            "HuggingFaceTB/math_tasks",
+            "default",
+            "test",
+            _gaokao2024_mix,
+            GREEDY,
+            91,
+            download=f"get it from {QWEN_DATA}/gaokao2024_mix/test.jsonl (a copy: https://huggingface.co/datasets/"
+            "HuggingFaceTB/math_tasks/blob/main/data/gaokao2024_mix/test.jsonl)",
+        ),
+        Benchmark(
+            "kaoyan",
+            "kaoyan",
+            "default",
+            "test",
+            _problem_answer,
+            GREEDY,
+            199,
+            download="no public copy is known: Select2Reason's eval.py (https://github.com/IDEA-FinAI/"
+            "Select2Reason) reads eval_data/kaoyan/test.jsonl (columns problem, answer; 199 rows) but does not ship it",
+        ),
+        Benchmark("gaokao_math_qa", "hails/agieval-gaokao-mathqa", "default", "test", _gaokao_math_qa, GREEDY, 351),
         Benchmark("gpqa_diamond", "Idavidrein/gpqa", "gpqa_diamond", "train", _gpqa, GREEDY, 198),
     ]
 }
@@ -147,6 +267,26 @@ def _local_split(folder: Path, split: str) -> str:
     return found[0] if len(found) == 1 else "train"
 
 
+def _local_folder(key: str, data_dir: str | Path | None) -> Path | None:
+    folder = Path(data_dir) / key if data_dir is not None else None
+    return folder if folder is not None and folder.is_dir() else None
+
+
+def missing_data(keys: list[str], data_dir: str | Path | None = None) -> list[str]:
+    """One "what is missing; where to get it" line per benchmark of ``keys`` that has neither a loadable Hub
+    copy nor a ``<data_dir>/<key>/`` folder (check before loading a model)."""
+    problems = []
+    for key in keys:
+        b = BENCHMARKS[key]
+        if b.download is not None and _local_folder(key, data_dir) is None:
+            where = Path(data_dir) / key if data_dir is not None else Path("<data-dir>") / key
+            problems.append(
+                f"{key} has no Hub copy `datasets` can load: put its test.jsonl in {where}/ and pass --data-dir; "
+                + b.download
+            )
+    return problems
+
+
 def make_task(
     key: str,
     *,
@@ -157,7 +297,8 @@ def make_task(
     """The ``LightevalTaskConfig`` of one benchmark; ``data_dir/<key>/`` (if given and present) replaces the Hub.
 
     ``sampling`` overrides the benchmark's (only its ``num_samples`` matters here; temperature and top_p
-    are model settings in lighteval, set by `s2r eval`).
+    are model settings in lighteval, set by `s2r eval`). Raises :class:`S2RError` for a local-only benchmark
+    (``download`` set) without its folder.
     """
     from lighteval.tasks.lighteval_task import LightevalTaskConfig
 
@@ -165,9 +306,11 @@ def make_task(
 
     b = BENCHMARKS[key]
     repo, subset, split = b.hf_repo, b.hf_subset, b.split
-    local = Path(data_dir) / key if data_dir is not None else None
-    if local is not None and local.is_dir():
+    local = _local_folder(key, data_dir)
+    if local is not None:
         repo, subset, split = str(local), None, _local_split(local, b.split)
+    elif b.download is not None:
+        raise S2RError(missing_data([key], data_dir)[0])
     return LightevalTaskConfig(
         name=PREFIX + key,
         prompt_function=make_prompt_fn(b),
@@ -189,8 +332,10 @@ def make_tasks(
     data_dir: str | Path | None = None,
     max_new_tokens: int = DEFAULT_MAX_NEW_TOKENS,
 ) -> list:
-    """Task configs for ``keys`` (default: all benchmarks)."""
-    return [make_task(k, data_dir=data_dir, max_new_tokens=max_new_tokens) for k in keys or list(BENCHMARKS)]
+    """Task configs for ``keys`` (default: every benchmark whose data can be found, on the Hub or in ``data_dir``)."""
+    if keys is None:
+        keys = [k for k in BENCHMARKS if BENCHMARKS[k].download is None or _local_folder(k, data_dir) is not None]
+    return [make_task(k, data_dir=data_dir, max_new_tokens=max_new_tokens) for k in keys]
 
 
 def __getattr__(name: str):

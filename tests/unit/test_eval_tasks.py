@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
+from s2r_hf.errors import S2RError
 from s2r_hf.eval import tasks
 from s2r_hf.prompts import REASONING_SYSTEM_PROMPT
-from tests.eval_data import BENCHMARK_ROWS, write_benchmark
+from tests.eval_data import BENCHMARK_ROWS, VARIANT_ROWS, write_benchmark, write_rows
 
 # key -> (substring of the first row's question, its gold answer, multiple choice?)
 EXPECTED_FIRST = {
@@ -18,22 +21,51 @@ EXPECTED_FIRST = {
     "gaokao2023en": ("Solve $x + 0 = 5$.", "5", False),
     "gaokao2024_mix": ("A∩B", "A", True),
     "kaoyan": ("sin(1x)", "1", False),
-    "gaokao_math_qa": ("0+1 等于多少？\n选项: (A) 0 (B) 1 (C) 2", "B", True),
+    "gaokao_math_qa": ("0+1 等于多少？\nA: 0\nB: 1\nC: 2\nD: 3", "B", True),
     "gpqa_diamond": ("Which particle carries charge -1?", None, True),
+}
+LOCAL_ONLY = {"gaokao2024_mix", "kaoyan"}  # no Hub copy `datasets` can load by config name
+
+# key -> (Hub repo, config, split, paper size): the defaults checked against public copies (see tasks.py)
+HUB = {
+    "aime24": ("HuggingFaceH4/aime_2024", "default", "train", 30),
+    "aime25": ("yentinglin/aime_2025", "default", "train", 30),
+    "amc23": ("math-ai/amc23", "default", "test", 40),
+    "math_500": ("HuggingFaceH4/MATH-500", "default", "test", 500),
+    "olympiadbench": ("math-ai/olympiadbench", "default", "test", 675),
+    "gaokao2023en": ("MARIO-Math-Reasoning/Gaokao2023-Math-En", "default", "train", 385),
+    "gaokao_math_qa": ("hails/agieval-gaokao-mathqa", "default", "test", 351),
+    "gpqa_diamond": ("Idavidrein/gpqa", "gpqa_diamond", "train", 198),
 }
 
 
 def test_table_covers_every_benchmark_with_prefixed_names():
-    assert set(BENCHMARK_ROWS) == set(tasks.BENCHMARKS) == set(EXPECTED_FIRST)
-    table = tasks.TASKS_TABLE
-    assert [c.name for c in table] == [f"s2r_{k}" for k in tasks.BENCHMARKS]
+    assert set(BENCHMARK_ROWS) == set(tasks.BENCHMARKS) == set(EXPECTED_FIRST) == set(HUB) | LOCAL_ONLY
+    assert {k for k, b in tasks.BENCHMARKS.items() if b.download} == LOCAL_ONLY
+    assert [b.size for b in tasks.BENCHMARKS.values()] == [30, 30, 40, 500, 675, 385, 91, 199, 351, 198]  # SPEC §6
+    table = tasks.TASKS_TABLE  # without a data folder: every benchmark with a Hub copy
+    assert [c.name for c in table] == [f"s2r_{k}" for k in tasks.BENCHMARKS if k not in LOCAL_ONLY]
     by_name = {c.name: c for c in table}
-    assert by_name["s2r_aime24"].hf_repo == "HuggingFaceH4/aime_2024"
-    assert by_name["s2r_aime25"].hf_repo == "yentinglin/aime_2025"
-    assert by_name["s2r_amc23"].hf_repo == "math-ai/amc23"
-    assert by_name["s2r_math_500"].hf_repo == "HuggingFaceH4/MATH-500"
+    for key, (repo, subset, split, size) in HUB.items():
+        config = by_name[f"s2r_{key}"]
+        assert (config.hf_repo, config.hf_subset, tuple(config.evaluation_splits)) == (repo, subset, (split,))
+        assert tasks.BENCHMARKS[key].size == size
     assert all(c.generation_size == tasks.DEFAULT_MAX_NEW_TOKENS for c in table)
     assert tasks.SYSTEM_PROMPT is REASONING_SYSTEM_PROMPT
+
+
+def test_local_only_benchmarks_say_where_to_get_the_file(tmp_path):
+
+    with pytest.raises(S2RError, match=r"gaokao2024_mix has no Hub copy.*QwenLM/Qwen2\.5-Math.*gaokao2024_mix/test"):
+        tasks.make_task("gaokao2024_mix")
+    where = re.escape(f"in {tmp_path}/kaoyan/ and pass --data-dir; no public copy")
+    with pytest.raises(S2RError, match=rf"kaoyan has no Hub copy.*{where}.*IDEA-FinAI/Select2Reason"):
+        tasks.make_task("kaoyan", data_dir=tmp_path)
+    assert tasks.missing_data(["aime24", "kaoyan"]) == [tasks.missing_data(["kaoyan"])[0]]
+    write_benchmark(tmp_path, "kaoyan")
+    assert tasks.missing_data(list(tasks.BENCHMARKS), tmp_path) == [tasks.missing_data(["gaokao2024_mix"], tmp_path)[0]]
+    names = [c.name for c in tasks.make_tasks(data_dir=tmp_path)]
+    assert "s2r_kaoyan" in names and "s2r_gaokao2024_mix" not in names
 
 
 def test_sampling_per_spec():
@@ -82,6 +114,19 @@ def test_missing_local_folder_falls_back_to_hub(tmp_path):
     assert tasks.make_task("aime24", data_dir=tmp_path).hf_repo == "HuggingFaceH4/aime_2024"
 
 
+@pytest.mark.parametrize(("key", "row", "expected"), VARIANT_ROWS)
+def test_row_functions_accept_other_real_layouts(key, row, expected, tmp_path):
+    """Each variant row, written as a one-row jsonl and read back by lighteval (so `datasets` types it)."""
+    from lighteval.tasks.lighteval_task import LightevalTask
+
+    question, gold, choice = expected
+    assert tasks.BENCHMARKS[key].row(row)[1:] == (gold, choice)
+    write_rows(tmp_path, key, "test.jsonl", [row])
+    (doc,) = LightevalTask(tasks.make_task(key, data_dir=tmp_path)).get_docs()
+    assert question in doc.query
+    assert doc.get_golds() == [gold] and doc.specific["multiple_choice"] is choice
+
+
 # metric case table: (completions, output token counts, gold, choice) -> pass@1, maj@n, response_tokens
 METRIC_CASES = [
     (["\\boxed{4}", "\\boxed{4}", "\\boxed{5}", "no box"], [10, 20, 30, 40], "4", False, (0.5, 1.0, 25.0)),
@@ -112,11 +157,17 @@ def test_tasks_run_in_groups_of_equal_sampling(tmp_path):
     args = EvalArguments(model="m", output_dir=str(tmp_path), tasks="s2r_aime24|0,math_500,amc23")
     assert sampling_groups(args) == {(16, 0.6, 0.95): ["aime24", "amc23"], (1, 0.0, 1.0): ["math_500"]}
     args = EvalArguments(model="m", output_dir=str(tmp_path), tasks="all", greedy=True)
-    assert sampling_groups(args) == {(1, 0.0, 1.0): list(tasks.BENCHMARKS)}
+    hub_only = [k for k, b in tasks.BENCHMARKS.items() if b.download is None]  # 'all' without --data-dir
+    assert sampling_groups(args) == {(1, 0.0, 1.0): hub_only} and "kaoyan" not in hub_only
+    (tmp_path / "data" / "kaoyan").mkdir(parents=True)
+    (tmp_path / "data" / "kaoyan" / "test.jsonl").write_text('{"problem": "1+1?", "answer": "2"}\n')
+    args = EvalArguments(model="m", output_dir=str(tmp_path), tasks="all", greedy=True, data_dir=str(tmp_path / "data"))
+    assert "kaoyan" in sampling_groups(args)[(1, 0.0, 1.0)]
+    with pytest.raises(S2RError, match=r"gaokao2024_mix has no Hub copy.*--data-dir"):
+        EvalArguments(model="m", output_dir=str(tmp_path), tasks="aime24,gaokao2024_mix")
 
 
 def test_bad_eval_options_are_reported_together(tmp_path):
-    from s2r_hf.errors import S2RError
     from s2r_hf.eval.run import EvalArguments
 
     with pytest.raises(S2RError, match=r"unknown task\(s\) nope.*--backend.*--max-new-tokens"):
@@ -128,3 +179,25 @@ def test_eval_help_names_every_benchmark():
 
     text = make_parser().format_help()
     assert all(key in text for key in tasks.BENCHMARKS)
+
+
+def test_vllm_backend_config_carries_the_task_sampling_and_the_training_system_prompt(tmp_path):
+    """The GPU path cannot run here (no GPU, no vllm); its lighteval model config is built and checked."""
+    from s2r_hf.eval.run import EvalArguments, _model_config, pick_backend
+
+    args = EvalArguments(
+        model="me/Qwen2.5-Math-7B-S2R-10pct",
+        output_dir=str(tmp_path),
+        backend="vllm",
+        dtype="bfloat16",
+        tensor_parallel_size=2,
+        max_new_tokens=32768,
+    )
+    config = _model_config(args, pick_backend(args.backend), 0.6, 0.95, tmp_path / "cache")
+    assert type(config).__name__ == "VLLMModelConfig"
+    assert config.model_name == "me/Qwen2.5-Math-7B-S2R-10pct" and config.dtype == "bfloat16"
+    assert config.tensor_parallel_size == 2 and config.seed == args.seed
+    assert config.system_prompt == REASONING_SYSTEM_PROMPT
+    gen = config.generation_parameters
+    assert (gen.temperature, gen.top_p, gen.max_new_tokens) == (0.6, 0.95, 32768)
+    assert pick_backend("auto") == "transformers"  # no CUDA here
