@@ -14,7 +14,7 @@ from pathlib import Path
 from s2r_hf.errors import S2RError, collect
 from s2r_hf.prompts import JUDGE_SYSTEM_PROMPT
 
-POOL_FORMATS = ("auto", "openr1", "messages", "alpaca", "chinese_r1")
+POOL_FORMATS = ("auto", "openr1", "messages", "alpaca", "chinese_r1", "conversations", "problem_solution", "s1k")
 STRATEGIES = ("s2r", "difficulty", "length", "random", "stratified", "full")
 DIFFICULTY_SCORERS = ("judge", "passrate")
 JUDGE_DTYPES = ("auto", "bfloat16", "float16", "float32")
@@ -64,7 +64,15 @@ class PoolArguments:
     )
     pool_format: str = field(
         default="auto",
-        metadata={"help": f"Row adapter: {', '.join(POOL_FORMATS)}. 'auto' picks from the column names."},
+        metadata={
+            "help": f"Row adapter: {', '.join(POOL_FORMATS)}. 'auto' picks from the column names: openr1 "
+            "(problem + generations), chinese_r1 (input + reasoning_content + content), alpaca (instruction + "
+            "output), s1k (question + thinking trajectory + attempt: s1K, s1K-1.1), problem_solution (problem + "
+            "generated_solution: OpenMathReasoning; question + r1_solution_1: DeepMath-103K; question + solution + "
+            "answer: LIMO), "
+            "conversations (ShareGPT from/value turns: Bespoke-Stratos, OpenThoughts, Light-R1), messages "
+            "(role/content or from/value turns)."
+        },
     )
     on_bad_row: str = field(
         default="skip",

@@ -92,6 +92,21 @@ def _row_id(row: Row, problem: str, *names: str) -> str:
     return problem_id(problem)
 
 
+def _given_id(row: Row) -> str:
+    """The pool's own ``id``/``uuid`` for naming a dropped row (before the problem is known), else ``""``."""
+    return next((v for v in (_opt_text(row, "id"), _opt_text(row, "uuid")) if v), "")
+
+
+def _first_text(row: Row, *names: str) -> str:
+    """The first of ``names`` with a non-empty value, as text (optional metadata columns)."""
+    return next((v for v in (_opt_text(row, n) for n in names) if v), "")
+
+
+def _present(row: Row, names: tuple[str, ...]) -> str | None:
+    """The first of ``names`` the row has a column for (even if null): the choice is per pool, not per row."""
+    return next((n for n in names if n in row), None)
+
+
 def _flags(row: Row, name: str, n: int) -> list[bool] | None:
     value = row.get(name)
     if not isinstance(value, list):
@@ -150,29 +165,72 @@ def openr1(row: Row) -> Row:
     )
 
 
-def messages(row: Row) -> Row:
-    """Any conversational pool: the first user turn is the problem, the last assistant turn the response."""
-    conv = row.get("messages")
+USER_ROLES = frozenset({"user", "human"})
+ASSISTANT_ROLES = frozenset({"assistant", "gpt"})
+
+
+def _turn(turn: Any) -> tuple[str, Any]:
+    """(role, text) of one chat turn in either key style: ``role``/``content`` or ShareGPT ``from``/``value``.
+
+    The role is lower-cased; a turn that is not a dict, or has no role, gets role ``""`` (ignored, like
+    ``system`` and unknown roles such as ``tool``).
+    """
+    if not isinstance(turn, dict):
+        return "", None
+    role = turn.get("role") if turn.get("role") is not None else turn.get("from")
+    text = turn.get("content") if turn.get("content") is not None else turn.get("value")
+    return (role.strip().lower() if isinstance(role, str) else ""), text
+
+
+def _chat(row: Row, names: tuple[str, ...]) -> Row:
+    """First user turn → problem, last assistant turn → response, from the first of ``names`` the row has.
+
+    Both key styles and role names are accepted (``user``/``human``, ``assistant``/``gpt``); ``system`` and
+    unknown roles are skipped. A top-level ``system`` column (ShareGPT pools) is not part of the problem.
+    """
+    name = _present(row, names) or names[0]
+    given_id = _given_id(row)
+    conv = row.get(name)
     if not isinstance(conv, list) or not conv:
-        return _bad(row, "messages", _opt_text(row, "id"), list)
-    turns = [m for m in conv if isinstance(m, dict)]
-    users = [m.get("content") for m in turns if m.get("role") == "user"]
-    assistants = [m.get("content") for m in turns if m.get("role") == "assistant"]
+        return _bad(row, name, given_id, list)
+    turns = [_turn(t) for t in conv]
+    users = [text for role, text in turns if role in USER_ROLES]
+    assistants = [text for role, text in turns if role in ASSISTANT_ROLES]
     problem = users[0] if users and isinstance(users[0], str) and users[0].strip() else None
     if problem is None:
-        return _out(_opt_text(row, "id"), "", "", drop=BAD_FIELD, detail="messages has no non-empty user turn")
+        return _out(given_id, "", "", drop=BAD_FIELD, detail=f"{name} has no non-empty user turn")
     row_id = _row_id(row, problem, "id", "uuid")
     response = assistants[-1] if assistants and isinstance(assistants[-1], str) and assistants[-1].strip() else None
     if response is None:
-        return _out(row_id, problem, "", drop=BAD_FIELD, detail="messages has no non-empty assistant turn")
+        return _out(row_id, problem, "", drop=BAD_FIELD, detail=f"{name} has no non-empty assistant turn")
     return _out(
         row_id,
         problem,
         response,
         answer=_opt_text(row, "answer"),
-        problem_type=_opt_text(row, "problem_type"),
+        problem_type=_first_text(row, "problem_type", "domain"),
         source=_opt_text(row, "source"),
     )
+
+
+def messages(row: Row) -> Row:
+    """Any conversational pool: the first user turn is the problem, the last assistant turn the response.
+
+    Turns are ``role``/``content`` dicts, or ShareGPT ``from``/``value`` ones (``human``/``gpt`` roles too).
+    """
+    return _chat(row, ("messages",))
+
+
+def conversations(row: Row) -> Row:
+    """ShareGPT-style pools: ``conversations`` of ``{"from", "value"}`` turns, plus an optional ``system`` column.
+
+    Bespoke-Stratos-17k, OpenThoughts-114k (default config), OpenThoughts3-1.2M, Light-R1-SFTData.
+    The first user (``user``/``human``) turn is the problem and the last assistant (``assistant``/``gpt``) turn
+    the response, kept verbatim with its reasoning (``<|begin_of_thought|>…`` or ``<think>…``); ``system`` turns,
+    the ``system`` column and unknown roles are ignored. A row without ``conversations`` falls back to a
+    ``messages`` column in either key style.
+    """
+    return _chat(row, ("conversations", "messages"))
 
 
 def alpaca(row: Row) -> Row:
@@ -211,17 +269,131 @@ def chinese_r1(row: Row) -> Row:
     )
 
 
+# problem_solution: the problem column, then the long-solution column, each the first the pool has.
+PROBLEM_COLUMNS = ("problem", "question")
+SOLUTION_COLUMNS = (
+    "generated_solution",  # nvidia/OpenMathReasoning: the R1 / QwQ-32B long CoT (or TIR) solution
+    "r1_solution_1",  # zwhe99/DeepMath-103K: the first of its three R1 traces
+    "solution",  # GAIR/LIMO (and LIMO-v2): the long reasoning chain itself
+)
+ANSWER_COLUMNS = ("answer", "expected_answer", "final_answer")
+
+
+def problem_solution(row: Row) -> Row:
+    """Problem + one long-solution column: GAIR/LIMO, nvidia/OpenMathReasoning, zwhe99/DeepMath-103K.
+
+    The problem is ``problem`` or ``question``, the response the first of :data:`SOLUTION_COLUMNS` the pool has
+    (kept verbatim), the answer ``answer``/``expected_answer``/``final_answer``. A trace column is preferred to
+    ``solution`` because where both exist ``solution`` is the short reference (e.g. NuminaMath-derived pools).
+    Pools with several solutions per problem (OpenMathReasoning) keep the first one: rows without an id
+    column get the problem hash, so later solutions drop as ``duplicate_id``.
+    """
+    given_id = _given_id(row)
+    problem_name = _present(row, PROBLEM_COLUMNS)
+    if problem_name is None:
+        return _out(given_id, "", "", drop=BAD_FIELD, detail="no problem field: none of 'problem', 'question'")
+    problem = _text(row, problem_name)
+    if problem is None:
+        return _bad(row, problem_name, given_id)
+    row_id = _row_id(row, problem, "id", "uuid")
+    solution_name = _present(row, SOLUTION_COLUMNS)
+    if solution_name is None:
+        names = ", ".join(repr(n) for n in SOLUTION_COLUMNS)
+        return _out(row_id, problem, "", drop=BAD_FIELD, detail=f"no solution field: none of {names}")
+    response = _text(row, solution_name)
+    if response is None:
+        return _bad(row, solution_name, row_id)
+    return _out(
+        row_id,
+        problem,
+        response,
+        answer=_first_text(row, *ANSWER_COLUMNS),
+        problem_type=_first_text(row, "problem_type", "topic", "domain"),
+        source=_first_text(row, "source", "problem_source"),
+    )
+
+
+# s1k: (thinking trajectory, attempt) column pairs, the first whose trajectory column the pool has.
+S1_TRACES = (
+    ("deepseek_thinking_trajectory", "deepseek_attempt"),  # simplescaling/s1K-1.1 (the R1 traces s1.1 trains on)
+    ("claude_thinking_trajectory", "claude_attempt"),  # simplescaling/s1K-claude-3-7-sonnet
+    ("thinking_trajectories", "attempt"),  # simplescaling/s1K: a list of strings (one Gemini trace)
+    ("gemini_thinking_trajectory", "gemini_attempt"),  # s1K-1.1 / s1K-claude keep the Gemini trace too
+)
+
+
+def _trajectory(row: Row, name: str) -> tuple[str | None, str]:
+    """(text, "") for a non-empty string or list of strings (joined by newlines, as s1's tokenizer does),
+    else (None, drop detail)."""
+    value = row.get(name)
+    if isinstance(value, list):
+        if not value:
+            return None, _describe(row, name, list)
+        for i, part in enumerate(value):
+            if not isinstance(part, str):
+                return None, f"{name}[{i}] is {type(part).__name__}, not a string"
+        value = "\n".join(value)
+    if isinstance(value, str):
+        return (value.strip(), "") if value.strip() else (None, f"field {name!r} is empty")
+    if name not in row or value is None:
+        return None, f"field {name!r} is missing"
+    return None, f"field {name!r} is {type(value).__name__}, not a string or list"
+
+
+def s1k(row: Row) -> Row:
+    """simplescaling/s1K and s1K-1.1: ``question`` + a thinking trajectory + the attempt after it.
+
+    Response = ``<think>\\n{trajectory}\\n</think>\\n\\n{attempt}`` (as :func:`chinese_r1`), from the first pair of
+    :data:`S1_TRACES` the pool has: DeepSeek-R1 for s1K-1.1, ``thinking_trajectories`` + ``attempt`` for s1K.
+    ``cot_type`` and ``source_type`` become ``problem_type`` and ``source``. ``solution`` is not taken as the
+    answer: it is a bare number for some sources and a whole worked solution (or none) for others.
+    """
+    given_id = _given_id(row)
+    problem = _text(row, "question")
+    if problem is None:
+        return _bad(row, "question", given_id)
+    row_id = _row_id(row, problem, "id", "uuid")
+    pair = next((p for p in S1_TRACES if p[0] in row), None)
+    if pair is None:
+        names = ", ".join(repr(t) for t, _ in S1_TRACES)
+        return _out(row_id, problem, "", drop=BAD_FIELD, detail=f"no thinking trajectory field: none of {names}")
+    trajectory, detail = _trajectory(row, pair[0])
+    if trajectory is None:
+        return _out(row_id, problem, "", drop=BAD_FIELD, detail=detail)
+    attempt = _text(row, pair[1])
+    if attempt is None:
+        return _bad(row, pair[1], row_id)
+    return _out(
+        row_id,
+        problem,
+        f"<think>\n{trajectory}\n</think>\n\n{attempt.strip()}",
+        answer=_opt_text(row, "answer"),
+        problem_type=_opt_text(row, "cot_type"),
+        source=_opt_text(row, "source_type"),
+    )
+
+
 ADAPTERS: dict[str, Callable[[Row], Row]] = {
     "openr1": openr1,
     "messages": messages,
     "alpaca": alpaca,
     "chinese_r1": chinese_r1,
+    "conversations": conversations,
+    "problem_solution": problem_solution,
+    "s1k": s1k,
 }
 
-# Column sets that identify a format, checked in this order by ``detect_format``.
+# Column sets that identify a format, checked in this order by ``detect_format``: the first subset wins, so
+# the many-column signatures come before the one-column chat ones (OpenR1 rows also have ``messages``,
+# ``problem`` and ``solution``; OpenThoughts-114k-math has both ``conversations`` and a short ``messages``).
 SIGNATURES: list[tuple[str, frozenset[str]]] = [
     ("openr1", frozenset({"problem", "generations"})),
     ("chinese_r1", frozenset({"input", "reasoning_content", "content"})),
     ("alpaca", frozenset({"instruction", "output"})),
+    *(("s1k", frozenset({"question", trace, attempt})) for trace, attempt in S1_TRACES),
+    ("problem_solution", frozenset({"problem", "generated_solution"})),  # OpenMathReasoning
+    ("problem_solution", frozenset({"question", "r1_solution_1"})),  # DeepMath-103K
+    ("problem_solution", frozenset({"question", "solution", "answer"})),  # LIMO
+    ("conversations", frozenset({"conversations"})),
     ("messages", frozenset({"messages"})),
 ]

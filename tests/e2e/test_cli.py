@@ -230,3 +230,37 @@ def test_two_outputs_in_same_named_folders_load_their_own_rows(demo_run, tmp_pat
         len(load_dataset(str(out), split="train"))
         == json.loads((out / "manifest.json").read_text())["counts"]["selected"]
     )
+
+
+def test_sharegpt_jsonl_pool_auto_format(tmp_path):
+    """A ShareGPT `system` + `conversations` pool (Bespoke-Stratos / OpenThoughts schema) from a jsonl file."""
+    from datasets import load_dataset
+
+    rows = [
+        {
+            "system": "Your role as an assistant involves thoroughly exploring questions … long thinking process.",
+            "conversations": [
+                {
+                    "from": "user",
+                    "value": f"Return your final response within \\boxed{{}}. Compute ${i} \\times 7$ — ∑?",
+                },
+                {
+                    "from": "assistant",
+                    "value": f"<|begin_of_thought|>\n\n{i}·7 … wait, check: {7 * i}.\n\n<|end_of_thought|>\n\n"
+                    f"<|begin_of_solution|>\n\n$\\boxed{{{7 * i}}}$\n\n<|end_of_solution|>",
+                },
+            ],
+        }
+        for i in range(12)
+    ]
+    rows[4]["conversations"] = rows[4]["conversations"][:1]  # no assistant turn: dropped, counted
+    pool = _write_jsonl(tmp_path / "stratos.jsonl", rows)
+    out = tmp_path / "out"
+    args = ["select", "--pool", str(pool), "--pool-format", "auto", "--judge", "s2r:tiny-judge"]
+    proc = run([*args, "--no_decontaminate", "--count", "3", "--output-dir", str(out)])
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    counts = json.loads((out / "manifest.json").read_text())["counts"]
+    assert (counts["pool_rows"], counts["normalise_dropped"], counts["selected"]) == (12, {"bad_field": 1}, 3)
+    subset = load_dataset(str(out), split="train")
+    assert len(subset) == 3
+    assert all(r.startswith("<|begin_of_thought|>") for r in subset["response"])

@@ -1,21 +1,33 @@
 """Pool adapters, the normaliser's drop accounting, and local/Hub loading (s2r_hf.pools, SPEC §1).
 
 Rows are written in the real public schemas (OpenR1-Math-220k, Chinese-DeepSeek-R1-Distill-data-110k,
-conversational ``messages``, Alpaca); every file is built in ``tmp_path``; nothing is downloaded.
+conversational ``messages``, Alpaca, ShareGPT ``conversations`` pools, LIMO / OpenMathReasoning /
+DeepMath-103K, s1K / s1K-1.1); every file is built in ``tmp_path``; nothing is downloaded.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 import datasets
 import pytest
 
-from s2r_hf.configs import SYNTHETIC_POOL, PoolArguments
+from s2r_hf.configs import POOL_FORMATS, SYNTHETIC_POOL, PoolArguments
 from s2r_hf.errors import S2RError
 from s2r_hf.pools import ADAPTERS, DropReport, detect_format, load_pool, normalise
-from s2r_hf.pools.adapters import alpaca, chinese_r1, messages, openr1, problem_id
+from s2r_hf.pools.adapters import (
+    SIGNATURES,
+    alpaca,
+    chinese_r1,
+    conversations,
+    messages,
+    openr1,
+    problem_id,
+    problem_solution,
+    s1k,
+)
 from s2r_hf.pools.normalise import KEEP_COLUMNS
 from s2r_hf.synthetic import OPENR1_COLUMNS, openr1_features
 
@@ -551,3 +563,568 @@ def test_load_pool_hub_offline_is_a_clear_error(tmp_path, pool):
     assert f"could not load pool {pool!r}" in msg
     assert "local path" in msg
     assert "\n" not in msg  # one line for the CLI
+
+
+# ======================================================================= public long-CoT schemas (new adapters)
+# Column sets as published (dataset cards / viewer): Bespoke-Stratos-17k and OpenThoughts-114k (default config)
+# are `system` + `conversations`; OpenThoughts3-1.2M is `difficulty, source, domain, conversations` with
+# human/gpt turns; Light-R1-SFTData rows are `conversations` only; OpenMathReasoning has no `train` split
+# (cot/tir/genselect/additional_problems).
+
+STRATOS_COLUMNS = ("system", "conversations")
+OPENTHOUGHTS3_COLUMNS = ("difficulty", "source", "domain", "conversations")
+LIGHT_R1_COLUMNS = ("conversations",)
+OPENTHOUGHTS_MATH_COLUMNS = (
+    "source",
+    "problem",
+    "solution",
+    "messages",
+    "system",
+    "conversations",
+    "generated_token_count",
+    "correct",
+)
+LIMO_COLUMNS = ("question", "solution", "answer")
+OPENMATHREASONING_COLUMNS = (
+    "expected_answer",
+    "problem_type",
+    "problem_source",
+    "generation_model",
+    "pass_rate_72b_tir",
+    "problem",
+    "generated_solution",
+    "inference_mode",
+    "used_in_kaggle",
+)
+DEEPMATH_COLUMNS = (
+    "question",
+    "final_answer",
+    "difficulty",
+    "topic",
+    "r1_solution_1",
+    "r1_solution_2",
+    "r1_solution_3",
+)
+S1K_COLUMNS = (
+    "solution",
+    "question",
+    "cot_type",
+    "source_type",
+    "metadata",
+    "cot",
+    "thinking_trajectories",
+    "attempt",
+)
+S1K_11_COLUMNS = (
+    "solution",
+    "question",
+    "cot_type",
+    "source_type",
+    "metadata",
+    "gemini_thinking_trajectory",
+    "gemini_attempt",
+    "deepseek_thinking_trajectory",
+    "deepseek_attempt",
+    "gemini_grade",
+    "gemini_grade_reason",
+    "deepseek_grade",
+    "deepseek_grade_reason",
+)
+STRATOS_SYSTEM = (
+    "Your role as an assistant involves thoroughly exploring questions through a systematic long thinking process "
+    "before providing the final precise and accurate solutions. … Now, try to solve the following question "
+    "through the above guidelines:"
+)
+STRATOS_PROBLEM = (
+    "Return your final response within \\boxed{}. Find all real $x$ such that $\\sqrt{x+3} = x - 3$ — "
+    "i.e. $x \\in \\mathbb{R}$, $x ≥ 3$."
+)
+STRATOS_RESPONSE = (
+    "<|begin_of_thought|>\n\nOkay, so I need to solve √(x+3) = x − 3. Squaring: $x + 3 = x^2 - 6x + 9$ …\n\n"
+    "<|end_of_thought|>\n\n<|begin_of_solution|>\n\nThe only solution is $\\boxed{6}$.\n\n<|end_of_solution|>"
+)
+
+
+def stratos_row(i: int, **overrides) -> dict:
+    """Bespoke-Stratos-17k / OpenThoughts-114k (default config): `system` + user/assistant `conversations`."""
+    row = {
+        "system": STRATOS_SYSTEM,
+        "conversations": [
+            {"from": "user", "value": f"{STRATOS_PROBLEM} (#{i})"},
+            {"from": "assistant", "value": STRATOS_RESPONSE},
+        ],
+    }
+    row.update(overrides)
+    return row
+
+
+def openthoughts3_row(i: int, **overrides) -> dict:
+    row = {
+        "difficulty": 7,
+        "source": "ai2-adapt-dev/openmath-2-math",
+        "domain": "math",
+        "conversations": [
+            {"from": "human", "value": f"Let $f(n) = n^2 + {i}$. Compute $\\gcd(f(1), f(2))$ — ∀ n ∈ ℕ."},
+            {
+                "from": "gpt",
+                "value": f"<think>\nHmm, f(1) = {1 + i}, f(2) = {4 + i} … wait.\n</think>\n\n$\\boxed{{1}}$",
+            },
+        ],
+    }
+    row.update(overrides)
+    return row
+
+
+def light_r1_row(i: int, **overrides) -> dict:
+    row = {
+        "conversations": [
+            {
+                "from": "user",
+                "value": f"Find all primes $p$ with $2p^2 + p + {9 + i} = m^2$ for some $m ∈ \\mathbb{{Z}}$.",
+            },
+            {"from": "assistant", "value": "<think>\nOkay, so p = 5 gives 64 = 8² …\n</think>\n\n$p = \\boxed{5}$"},
+        ]
+    }
+    row.update(overrides)
+    return row
+
+
+def limo_row(i: int, **overrides) -> dict:
+    row = {
+        "question": f"Find the remainder when $\\sum_{{k=1}}^{{{100 + i}}} k^3$ is divided by $1000$.",
+        "solution": "Okay, so I need to find the remainder … Wait, let me double-check: $(n(n+1)/2)^2$ …\n\n"
+        "**Final Answer**\n\\boxed{25}",
+        "answer": "25",
+    }
+    row.update(overrides)
+    return row
+
+
+def omr_row(i: int, solution: int = 0, **overrides) -> dict:
+    """nvidia/OpenMathReasoning (`cot` split); several solutions per problem, no id column."""
+    row = {
+        "expected_answer": "\\dfrac{\\pi}{4}",
+        "problem_type": "has_answer_extracted",
+        "problem_source": "aops_c7_college_math",
+        "generation_model": "DeepSeek-R1",
+        "pass_rate_72b_tir": "0.5625",
+        "problem": f"Evaluate $\\int_0^1 \\frac{{dx}}{{1+x^2}}$ (variant {i}).",
+        "generated_solution": f"<think>\nThe antiderivative is $\\arctan x$ … (solution {solution})\n</think>\n"
+        "$\\boxed{\\dfrac{\\pi}{4}}$",
+        "inference_mode": "cot",
+        "used_in_kaggle": True,
+    }
+    row.update(overrides)
+    return row
+
+
+def deepmath_row(i: int, **overrides) -> dict:
+    row = {
+        "question": f"Determine $\\lim_{{n\\to\\infty}} (1 + {i + 1}/n)^n$.",
+        "final_answer": f"e^{{{i + 1}}}",
+        "difficulty": 4.5,
+        "topic": "Mathematics -> Precalculus -> Limits",
+        "r1_solution_1": "Okay, so I need to find this limit … \n</think>\n\n**Final Answer**\n$\\boxed{e^{2}}$",
+        "r1_solution_2": "Alternatively …",
+        "r1_solution_3": "Hmm …",
+    }
+    row.update(overrides)
+    return row
+
+
+def s1k_row(i: int, **overrides) -> dict:
+    """simplescaling/s1K: `thinking_trajectories` is a list of strings (one Gemini trace)."""
+    row = {
+        "solution": "128",
+        "question": f"Given a rational number, write it as a fraction in lowest terms … (#{i}) $20!$ …",
+        "cot_type": "math",
+        "source_type": "qq8933/AIME_1983_2024",
+        "metadata": "{'ID': '1991-5', 'Year': 1991, 'Problem Number': 5, 'Part': None}",
+        "cot": None,
+        "thinking_trajectories": ["Let's think about this … $20! = 2^{18} \\cdot 3^8 \\cdots$ so 8 primes, $2^7$."],
+        "attempt": "The number of such rationals is $2^{8-1} = \\boxed{128}$.",
+    }
+    row.update(overrides)
+    return row
+
+
+def s1k_11_row(i: int, **overrides) -> dict:
+    """simplescaling/s1K-1.1: the s1K Gemini columns plus DeepSeek-R1 trace, attempt and grades."""
+    row = {
+        "solution": "1. **Rewrite the function** … $f(x) ≤ 1$ … $\\blacksquare$",
+        "question": f"Let $a,b,A,B$ be given reals and $f(x) = 1 - a\\cos x - b\\sin x$ (#{i}). Prove $a^2+b^2 ≤ 2$.",
+        "cot_type": "math",
+        "source_type": "AI-MO/NuminaMath-CoT/aops_forum",
+        "metadata": "{'source': 'aops_forum', 'messages': [...]}",
+        "gemini_thinking_trajectory": "Let's analyze … (Gemini)",
+        "gemini_attempt": "Gemini's proof.",
+        "deepseek_thinking_trajectory": "\nOkay, so I need to prove that … Wait, 等一下 — let me check $x = π/4$.\n",
+        "deepseek_attempt": "\n**Proof.** By averaging $f(x) + f(x + π) ≥ 0$ … $\\boxed{a^2 + b^2 \\le 2}$ ∎ ",
+        "gemini_grade": "No",
+        "gemini_grade_reason": "…",
+        "deepseek_grade": "Yes",
+        "deepseek_grade_reason": "…",
+    }
+    row.update(overrides)
+    return row
+
+
+def test_new_row_builders_use_the_real_column_sets():
+    assert tuple(stratos_row(0)) == STRATOS_COLUMNS
+    assert tuple(openthoughts3_row(0)) == OPENTHOUGHTS3_COLUMNS
+    assert tuple(light_r1_row(0)) == LIGHT_R1_COLUMNS
+    assert tuple(limo_row(0)) == LIMO_COLUMNS
+    assert tuple(omr_row(0)) == OPENMATHREASONING_COLUMNS
+    assert tuple(deepmath_row(0)) == DEEPMATH_COLUMNS
+    assert tuple(s1k_row(0)) == S1K_COLUMNS
+    assert tuple(s1k_11_row(0)) == S1K_11_COLUMNS
+
+
+def test_every_format_is_an_option_and_every_signature_an_adapter():
+    assert ("auto", *ADAPTERS) == POOL_FORMATS
+    assert {name for name, _ in SIGNATURES} == set(ADAPTERS)
+
+
+# ---------------------------------------------------------------------------------- detection of the new schemas
+
+
+@pytest.mark.parametrize(
+    ("columns", "name"),
+    [
+        (list(STRATOS_COLUMNS), "conversations"),
+        (list(OPENTHOUGHTS3_COLUMNS), "conversations"),
+        (list(LIGHT_R1_COLUMNS), "conversations"),
+        # the R1 `conversations`, not the short NuminaMath `messages`
+        (list(OPENTHOUGHTS_MATH_COLUMNS), "conversations"),
+        (list(LIMO_COLUMNS), "problem_solution"),
+        (list(OPENMATHREASONING_COLUMNS), "problem_solution"),
+        (list(DEEPMATH_COLUMNS), "problem_solution"),
+        (list(S1K_COLUMNS), "s1k"),  # has `question` + `solution` too, but no `answer`
+        (list(S1K_11_COLUMNS), "s1k"),
+        ([*S1K_COLUMNS, "answer"], "s1k"),  # s1K first even if a copy adds an answer column
+        # the existing formats are unchanged
+        (list(OPENR1_COLUMNS), "openr1"),  # has problem, solution, answer and messages too
+        ([*OPENR1_COLUMNS, "generated_solution", "conversations"], "openr1"),
+        (list(CHINESE_COLUMNS), "chinese_r1"),
+        (["source", "problem", "solution", "messages"], "messages"),  # NuminaMath-CoT
+        (["messages", "question", "solution"], "messages"),
+    ],
+)
+def test_detect_format_real_long_cot_schemas(columns, name):
+    assert detect_format(columns) == name
+
+
+@pytest.mark.parametrize("columns", [["question", "solution"], ["problem", "solution", "level", "type"]])
+def test_detect_format_short_reference_solutions_stay_undetected(columns):
+    """MATH-style `problem`/`solution` pools hold short reference solutions, not traces: pass --pool-format."""
+    with pytest.raises(S2RError, match="--pool-format"):
+        detect_format(columns)
+
+
+# ------------------------------------------------------------------------------------------ conversations
+
+
+def test_conversations_adapter_stratos_row():
+    out = conversations(stratos_row(3))
+    assert out["_drop"] == ""
+    assert out["problem"] == f"{STRATOS_PROBLEM} (#3)"  # the system column is not part of the problem
+    assert out["response"] == STRATOS_RESPONSE  # reasoning markers kept verbatim
+    assert out["id"] == problem_id(f"{STRATOS_PROBLEM} (#3)")
+    assert out["messages"] == [
+        {"role": "user", "content": f"{STRATOS_PROBLEM} (#3)"},
+        {"role": "assistant", "content": STRATOS_RESPONSE},
+    ]
+    assert (out["answer"], out["problem_type"], out["source"], out["trace_index"]) == ("", "", "", -1)
+
+
+def test_conversations_adapter_human_gpt_roles_and_metadata():
+    row = openthoughts3_row(2)
+    out = conversations(row)
+    assert out["problem"] == row["conversations"][0]["value"]
+    assert out["response"] == row["conversations"][1]["value"]
+    assert (out["problem_type"], out["source"]) == ("math", "ai2-adapt-dev/openmath-2-math")
+    assert conversations(light_r1_row(0))["response"].startswith("<think>\nOkay, so p = 5")
+
+
+def test_conversations_adapter_skips_system_unknown_and_malformed_turns():
+    row = {
+        "id": 17,
+        "system": "You are helpful.",
+        "conversations": [
+            {"from": "system", "value": "Think step by step."},
+            "not a turn",
+            {"from": "tool", "value": "ignored"},
+            {"from": "Human", "value": "Compute $\\binom{5}{2}$."},
+            {"from": "gpt", "value": "<think>\n5·4/2\n</think>\n\n10"},
+            {"from": "human", "value": "And $\\binom{6}{2}$?"},
+            {"from": None, "value": "no role"},
+            {"from": "gpt", "value": "<think>\n6·5/2\n</think>\n\n15"},
+        ],
+    }
+    out = conversations(row)
+    assert (out["id"], out["problem"], out["response"]) == (
+        "17",
+        "Compute $\\binom{5}{2}$.",
+        "<think>\n6·5/2\n</think>\n\n15",
+    )
+
+
+@pytest.mark.parametrize("adapter", [conversations, messages])
+def test_from_value_messages_column(adapter):
+    """A `messages` column in ShareGPT keys: the messages adapter (auto-detected) and conversations both read it."""
+    row = {"messages": [{"from": "human", "value": "Q ∑"}, {"from": "gpt", "value": "<think>x</think> A"}]}
+    out = adapter(row)
+    assert (out["_drop"], out["problem"], out["response"]) == ("", "Q ∑", "<think>x</think> A")
+
+
+def test_conversations_column_wins_over_messages_even_when_null():
+    row = {"conversations": None, "messages": [{"role": "user", "content": "Q"}, {"role": "assistant", "content": "A"}]}
+    out = conversations(row)
+    assert (out["_drop"], out["_detail"]) == ("bad_field", "field 'conversations' is missing")
+
+
+@pytest.mark.parametrize(
+    ("row", "detail"),
+    [
+        (stratos_row(0, conversations=None), "field 'conversations' is missing"),
+        ({"system": STRATOS_SYSTEM}, "field 'conversations' is missing"),
+        (stratos_row(0, conversations=[]), "field 'conversations' is an empty list"),
+        (stratos_row(0, conversations='[{"from": "user"}]'), "field 'conversations' is str, not a list"),
+        (stratos_row(0, conversations={"from": "user", "value": "x"}), "field 'conversations' is dict, not a list"),
+        (
+            stratos_row(0, conversations=[{"from": "system", "value": "s"}, {"from": "assistant", "value": "a"}]),
+            "conversations has no non-empty user turn",
+        ),
+        (
+            stratos_row(0, conversations=[{"from": "user", "value": 42}, {"from": "assistant", "value": "a"}]),
+            "conversations has no non-empty user turn",
+        ),
+        (
+            stratos_row(0, conversations=[{"from": "user", "value": "  "}, {"from": "assistant", "value": "a"}]),
+            "conversations has no non-empty user turn",
+        ),
+        (
+            stratos_row(0, conversations=[{"from": "user", "value": "q"}]),
+            "conversations has no non-empty assistant turn",
+        ),
+        (
+            stratos_row(0, conversations=[{"from": "user", "value": "q"}, {"from": "gpt", "value": None}]),
+            "conversations has no non-empty assistant turn",
+        ),
+        (
+            stratos_row(0, conversations=[{"from": "user", "value": "q"}, {"from": "bot", "value": "a"}]),
+            "conversations has no non-empty assistant turn",
+        ),
+    ],
+)
+def test_conversations_bad_fields(row, detail):
+    out = conversations(row)
+    assert out["_drop"] == "bad_field"
+    assert out["_detail"] == detail
+    assert out["response"] == "" and out["messages"] == []
+
+
+# --------------------------------------------------------------------------------------- problem_solution
+
+
+def test_problem_solution_limo():
+    row = limo_row(1)
+    out = problem_solution(row)
+    assert out["_drop"] == ""
+    assert (out["problem"], out["response"], out["answer"]) == (row["question"], row["solution"], "25")
+    assert out["id"] == problem_id(row["question"])
+
+
+def test_problem_solution_openmathreasoning():
+    row = omr_row(2, solution=1)
+    out = problem_solution(row)
+    assert (out["problem"], out["response"]) == (row["problem"], row["generated_solution"])
+    assert (out["answer"], out["problem_type"], out["source"]) == (
+        "\\dfrac{\\pi}{4}",
+        "has_answer_extracted",
+        "aops_c7_college_math",
+    )
+
+
+def test_problem_solution_deepmath():
+    row = deepmath_row(1)
+    out = problem_solution(row)
+    assert (out["problem"], out["response"], out["answer"]) == (row["question"], row["r1_solution_1"], "e^{2}")
+    assert out["problem_type"] == "Mathematics -> Precalculus -> Limits"
+
+
+def test_problem_solution_prefers_the_trace_over_a_reference_solution():
+    row = omr_row(0, solution="short reference", id="omr-0")  # a derived pool with both columns and an id
+    out = problem_solution(row)
+    assert (out["id"], out["response"]) == ("omr-0", row["generated_solution"])
+    # the choice is per column, not per row: an empty trace drops the row, it never falls back to `solution`
+    out = problem_solution({**row, "generated_solution": None})
+    assert (out["_drop"], out["_detail"], out["id"]) == ("bad_field", "field 'generated_solution' is missing", "omr-0")
+
+
+@pytest.mark.parametrize(
+    ("row", "detail"),
+    [
+        (limo_row(0, question=None), "field 'question' is missing"),
+        (limo_row(0, question=""), "field 'question' is empty"),
+        (limo_row(0, question=12), "field 'question' is int, not a string"),
+        (limo_row(0, solution=None), "field 'solution' is missing"),
+        (limo_row(0, solution=" \n"), "field 'solution' is empty"),
+        (limo_row(0, solution=["step 1"]), "field 'solution' is list, not a string"),
+        (omr_row(0, problem=None), "field 'problem' is missing"),
+        (omr_row(0, generated_solution=""), "field 'generated_solution' is empty"),
+        ({"prompt": "Q", "solution": "A"}, "no problem field: none of 'problem', 'question'"),
+        (
+            {"problem": "Q", "answer": "4"},
+            "no solution field: none of 'generated_solution', 'r1_solution_1', 'solution'",
+        ),
+    ],
+)
+def test_problem_solution_bad_fields(row, detail):
+    out = problem_solution(row)
+    assert out["_drop"] == "bad_field"
+    assert out["_detail"] == detail
+
+
+def test_problem_solution_answer_may_be_missing_or_not_a_string():
+    assert problem_solution(limo_row(0, answer=None))["answer"] == ""
+    assert problem_solution(limo_row(0, answer=25))["answer"] == "25"
+    assert problem_solution(omr_row(0, expected_answer=None))["_drop"] == ""
+
+
+def test_openmathreasoning_keeps_one_solution_per_problem():
+    rows = [omr_row(0, 0), omr_row(0, 1), omr_row(1, 0), omr_row(0, 2)]
+    out, report = normalise(datasets.Dataset.from_list(rows))
+    assert out["problem"] == [rows[0]["problem"], rows[2]["problem"]]
+    assert out["response"] == [rows[0]["generated_solution"], rows[2]["generated_solution"]]
+    assert report.counts == {"duplicate_id": 2}
+
+
+# -------------------------------------------------------------------------------------------------------- s1k
+
+
+def test_s1k_adapter_list_trajectory():
+    row = s1k_row(0)
+    out = s1k(row)
+    assert out["_drop"] == ""
+    assert out["problem"] == row["question"]
+    assert out["response"] == (
+        f"<think>\n{row['thinking_trajectories'][0]}\n</think>\n\nThe number of such rationals is "
+        "$2^{8-1} = \\boxed{128}$."
+    )
+    assert (out["problem_type"], out["source"], out["answer"]) == ("math", "qq8933/AIME_1983_2024", "")
+    assert out["id"] == problem_id(row["question"])
+
+
+def test_s1k_11_uses_the_deepseek_trace():
+    row = s1k_11_row(0)
+    out = s1k(row)
+    assert out["response"] == (
+        "<think>\nOkay, so I need to prove that … Wait, 等一下 — let me check $x = π/4$.\n</think>\n\n"
+        "**Proof.** By averaging $f(x) + f(x + π) ≥ 0$ … $\\boxed{a^2 + b^2 \\le 2}$ ∎"
+    )
+    assert "Gemini" not in out["response"]
+    assert out["source"] == "AI-MO/NuminaMath-CoT/aops_forum"
+
+
+def test_s1k_list_of_several_trajectories_is_joined():
+    out = s1k(s1k_row(0, thinking_trajectories=["Step 1.", "Step 2."]))
+    assert out["response"].startswith("<think>\nStep 1.\nStep 2.\n</think>\n\n")
+
+
+@pytest.mark.parametrize(
+    ("row", "detail"),
+    [
+        (s1k_row(0, question=None), "field 'question' is missing"),
+        (s1k_row(0, question=["Q"]), "field 'question' is list, not a string"),
+        (s1k_row(0, thinking_trajectories=None), "field 'thinking_trajectories' is missing"),
+        (s1k_row(0, thinking_trajectories=[]), "field 'thinking_trajectories' is an empty list"),
+        (s1k_row(0, thinking_trajectories=[""]), "field 'thinking_trajectories' is empty"),
+        (s1k_row(0, thinking_trajectories=["ok", None]), "thinking_trajectories[1] is NoneType, not a string"),
+        (s1k_row(0, thinking_trajectories=3), "field 'thinking_trajectories' is int, not a string or list"),
+        (s1k_row(0, attempt=None), "field 'attempt' is missing"),
+        (s1k_row(0, attempt="  "), "field 'attempt' is empty"),
+        (s1k_11_row(0, deepseek_thinking_trajectory=None), "field 'deepseek_thinking_trajectory' is missing"),
+        (s1k_11_row(0, deepseek_attempt=0.5), "field 'deepseek_attempt' is float, not a string"),
+        (
+            {"question": "Q", "solution": "A"},
+            "no thinking trajectory field: none of 'deepseek_thinking_trajectory', 'claude_thinking_trajectory', "
+            "'thinking_trajectories', 'gemini_thinking_trajectory'",
+        ),
+    ],
+)
+def test_s1k_bad_fields(row, detail):
+    out = s1k(row)
+    assert out["_drop"] == "bad_field"
+    assert out["_detail"] == detail
+
+
+def test_s1k_string_trajectory_accepted():
+    out = s1k(s1k_row(0, thinking_trajectories="  one trace  "))
+    assert out["response"].startswith("<think>\none trace\n</think>")
+
+
+# ---------------------------------------------------------------------------------- normalise, end to end
+
+
+def _write_jsonl(path: Path, rows: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def test_normalise_sharegpt_jsonl_end_to_end(tmp_path):
+    rows = [
+        stratos_row(0),
+        stratos_row(1, conversations=[{"from": "user", "value": "Only a question?"}]),  # no assistant turn
+        stratos_row(2, conversations=[]),  # empty list
+        stratos_row(
+            3,
+            conversations=[
+                {"from": "system", "value": "Be brief."},
+                {"from": "user", "value": UNICODE_PROBLEM},
+                {"from": "assistant", "value": UNICODE_TRACE},
+            ],
+        ),
+        stratos_row(0),  # the same problem again → duplicate hash id
+    ]
+    path = _write_jsonl(tmp_path / "stratos.jsonl", rows)
+    raw = load_pool(PoolArguments(pool=str(path)), tmp_path / "cache")
+    assert set(raw.column_names) == set(STRATOS_COLUMNS)
+    out, report = normalise(raw)
+    assert out.column_names == KEEP_COLUMNS
+    assert out["problem"] == [f"{STRATOS_PROBLEM} (#0)", UNICODE_PROBLEM]
+    assert out["response"] == [STRATOS_RESPONSE, UNICODE_TRACE]
+    assert out["pool_row"] == [0, 3]
+    assert (report.rows_in, report.rows_kept) == (5, 2)
+    assert report.counts == {"bad_field": 2, "duplicate_id": 1}
+    by_row = {d["row"]: d for d in report.dropped}
+    assert by_row[1]["detail"] == "conversations has no non-empty assistant turn"
+    assert by_row[1]["id"] == problem_id("Only a question?")
+    assert by_row[2]["detail"] == "field 'conversations' is an empty list"
+    assert by_row[4]["reason"] == "duplicate_id"
+    with pytest.raises(S2RError, match=r"pool row 1 \(id sha1-.*\): conversations has no non-empty assistant turn"):
+        normalise(raw, on_bad_row="error")
+
+
+@pytest.mark.parametrize(
+    ("rows", "name", "kept"),
+    [
+        ([openthoughts3_row(0), openthoughts3_row(1)], "conversations", 2),
+        ([light_r1_row(0), light_r1_row(1, conversations=None)], "conversations", 1),
+        ([limo_row(0), limo_row(1, solution=None)], "problem_solution", 1),
+        ([omr_row(0), omr_row(1, generated_solution="")], "problem_solution", 1),
+        ([deepmath_row(0), deepmath_row(1)], "problem_solution", 2),
+        ([s1k_row(0), s1k_row(1, thinking_trajectories=[])], "s1k", 1),
+        ([s1k_11_row(0), s1k_11_row(1, deepseek_attempt=None)], "s1k", 1),
+    ],
+)
+def test_normalise_auto_detects_public_schemas_from_parquet(tmp_path, rows, name, kept):
+    path = tmp_path / "pool.parquet"
+    datasets.Dataset.from_list(rows).to_parquet(str(path))
+    raw = load_pool(PoolArguments(pool=str(path)), tmp_path / "cache")
+    assert detect_format(raw.column_names) == name
+    out, report = normalise(raw)
+    assert (report.rows_in, report.rows_kept) == (len(rows), kept)
+    first = [r.get("question") or r.get("problem") or r["conversations"][0]["value"] for r in rows[:kept]]
+    assert out["problem"] == first  # the bad row, when there is one, is the last
+    assert all(out["response"])
