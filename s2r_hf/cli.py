@@ -103,6 +103,10 @@ def _quote(value) -> str:
 
 
 def _build_scorer(scoring: ScoringArguments, cache_dir: str, device, seed: int):
+    if scoring.num_threads is not None:
+        import torch
+
+        torch.set_num_threads(scoring.num_threads)
     if scoring.difficulty_scorer == "passrate":
         from s2r_hf.scoring.passrate import build_passrate
 

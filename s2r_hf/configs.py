@@ -154,6 +154,14 @@ class ScoringArguments:
             "help": "Processes for length counting. 1 is usually fastest: the fast tokenizer already uses every core."
         },
     )
+    num_threads: int | None = field(
+        default=None,
+        metadata={
+            "help": "torch threads per process for scoring on CPU (default: torch's choice, one per core). On a "
+            "small or shared CPU 1 can be several times faster: torch's OpenMP threads stall when a core is busy. "
+            "Under `accelerate launch` with N CPU processes, use cores / N."
+        },
+    )
 
     def __post_init__(self) -> None:
         problems: list[str] = []
@@ -171,6 +179,8 @@ class ScoringArguments:
                 problems.append(f"--{name.replace('_', '-')} must be >= 1, got {getattr(self, name)}")
         if self.judge_batch_tokens is not None and self.judge_batch_tokens < 1:
             problems.append(f"--judge-batch-tokens must be >= 1, got {self.judge_batch_tokens}")
+        if self.num_threads is not None and self.num_threads < 1:
+            problems.append(f"--num-threads must be >= 1, got {self.num_threads}")
         if not self.judge_system_prompt.strip():
             problems.append("--judge-system-prompt is empty; leave it out to use the paper's prompt")
         collect(problems)

@@ -83,7 +83,9 @@ def fit_to_hardware(training, model) -> list[str]:
     if (training.padding_free or training.packing) and not (attn or "").startswith("flash_attention"):
         notes.append(
             f"padding-free / packed batches on {attn or 'the default attention'}: correct (transformers masks each "
-            "packed sequence from its position_ids) but without the flash-attention varlen speed-up"
+            "packed sequence from its position_ids) but attention is computed over the whole packed length, so it "
+            "can be SLOWER than padding (measured 0.8x tokens/s on CPU, benchmarks/bench_train.py); it pays off "
+            "with flash-attention (attn_implementation: flash_attention_2)"
         )
     if not cuda and training.bf16:
         notes.append("bf16 on CPU runs through autocast: fast only with AVX512-BF16/AMX; set bf16: false for fp32")

@@ -257,7 +257,7 @@ def test_sharegpt_jsonl_pool_auto_format(tmp_path):
     pool = _write_jsonl(tmp_path / "stratos.jsonl", rows)
     out = tmp_path / "out"
     args = ["select", "--pool", str(pool), "--pool-format", "auto", "--judge", "s2r:tiny-judge"]
-    proc = run([*args, "--no_decontaminate", "--count", "3", "--output-dir", str(out)])
+    proc = run([*args, "--no_decontaminate", "--count", "3", "--num-threads", "1", "--output-dir", str(out)])
     assert proc.returncode == 0, proc.stderr[-2000:]
     counts = json.loads((out / "manifest.json").read_text())["counts"]
     assert (counts["pool_rows"], counts["normalise_dropped"], counts["selected"]) == (12, {"bad_field": 1}, 3)

@@ -97,6 +97,7 @@ def test_dataclass_default_budget_is_ratio_one_tenth():
         (["--passrate-samples", "0"], r"--passrate-samples must be >= 1"),
         (["--judge-system-prompt", "  "], r"--judge-system-prompt is empty"),
         (["--decontam-ngram", "0"], r"--decontam-ngram must be >= 1"),
+        (["--num-threads", "0"], r"--num-threads must be >= 1, got 0"),
     ],
 )
 def test_validation_errors_name_the_option(argv, message):

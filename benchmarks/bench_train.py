@@ -1,0 +1,948 @@
+#!/usr/bin/env python
+"""Training-throughput benchmark of `s2r train` (TRL SFTTrainer), as ratios to a padding baseline timed in the same
+process.
+
+Sections (``--sections``, default all):
+
+train   Real ``trl.SFTTrainer`` training (fp32, CPU) on the same rows in every variant. The rows are the first
+        ``--rows`` usable problems of the synthetic OpenR1-schema pool (long traces of very different lengths),
+        made training rows by OUR code path (``normalise`` → ``sft_data.prepare_rows``: reasoning system prompt
+        first, the training chat template with generation markers, end-of-turn token as EOS, rows longer than
+        ``--max-length`` dropped) and tokenised ONCE by SFTTrainer's own preparation (assistant-only labels);
+        packing re-uses those tokens (TRL's ``pack_dataset``, through a second SFTTrainer). Every timed trainer
+        gets the prepared dataset (``skip_prepare_dataset``), a copy of one seeded random-init Qwen2 and the same
+        optimizer settings, and trains ONE EPOCH, so every variant sees exactly the same tokens. Variants:
+          padding        packing=False, padding_free=False: --batch-size rows per step, padded to the longest;
+          padding_free   padding_free=True, no packing: the same batches flattened into one sequence with
+                         position_ids (TRL 1.16 requires max_length=None then: prepare_rows already cut the rows);
+          packing        packing=True with TRL 1.16's default strategy "bfd" (best-fit decreasing), which turns
+                         padding-free on by itself; one bin of --pack-length tokens per step (auto: about one
+                         padding step's real tokens);
+          grouped        as padding, with train_sampling_strategy=group_by_length (length-sorted batches).
+        Variants run in interleaved blocks (A,B,C,D, D,C,B,A, A,B,C,D, ...). A TrainerCallback stamps wall and CPU
+        time at every step end; "steady" skips the first --warmup-steps steps, "epoch" counts them all. Reported per
+        variant: real (non-pad) and total (incl. pad) tokens/s, padding fraction, steps/s, tokens per step,
+        attention-score elements computed per real token and attention's share of the executed FLOPs, model
+        FLOP/s and MFU against an fp32 matmul peak measured here, the CPU share and load average of every block,
+        and the median over repeats of each block's tokens/s ratio to the padding block of the same repeat.
+        Losses: the initial model's NLL on identical label tokens through each variant's batch layout (equal to
+        fp32 rounding, so the flattened rows do not attend to each other), each variant's mean training loss, and
+        padding_free's step losses against padding's (same batches).
+gpu     FLOP arithmetic, not measurement (no GPU here): training FLOPs per token (6·N + LM head + causal
+        attention) for Qwen2.5-0.5B/1.5B at 8k and 16k tokens, tokens/s on one H100 at an assumed MFU, and the
+        time of the paper's run (~10 % of the verified OpenR1 pool: 19,600 rows × 8,000 tokens × 3 epochs, the
+        assumption of recipes/*/README.md; the synthetic pool's rows are NOT representative).
+
+Why padding-free/packing can LOSE on CPU: without flash-attention's varlen kernels (CUDA only), transformers runs
+the flattened rows through SDPA/eager with a block-diagonal 4-D mask, so attention costs (sum of row lengths)²
+per step instead of rows x longest² (padding) or sum(row length²) (varlen); the "attn elems/tok" column shows it.
+They save the padded tokens' dense work and pay that: a net gain where the dense layers dominate (Qwen2.5 widths,
+--model-size 0.5b), a loss where attention does (the narrow default models at 1-2k tokens). On a GPU with
+flash-attention 2/3 the same batches cost only the per-row attention.
+
+Absolute numbers move a lot between hosts and with background load (two cores; another process halves them):
+read the ratios. Runs on --threads torch threads (default 1: on a loaded 2-core host 2 OpenMP threads collapse).
+
+Run time on the 2-core reference host (1 thread): --quick ~1.2 min; the full default ~7.5 min. --model-size 0.5b is
+~15 s per 3k-token step per layer; --full-vocab makes the LM head (151,936 rows) dominate: ~100x slower.
+
+    python benchmarks/bench_train.py --quick
+    python benchmarks/bench_train.py --out benchmarks/results_train.json
+    python benchmarks/bench_train.py --sections train --model-size 0.5b --layers 1 --rows 8 --max-length 1024
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import gc
+import json
+import math
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))
+
+from bench_select import (  # noqa: E402  (shared helpers of the benchmarks folder)
+    JUDGE_SHAPES,
+    HelpFormatter,
+    _dur,
+    host_info,
+    loadavg,
+    matmul_peak,
+    meta_non_embedding_params,
+    non_embedding_params,
+    print_table,
+)
+
+SECTIONS = ("train", "gpu")
+VARIANTS = ("padding", "padding_free", "packing", "grouped")
+QWEN_VOCAB = 151936
+
+# CPU model shapes. "tiny" = the built-in tiny judge; "small" = a few M params (a few steps/s on one core at
+# ~2k tokens per step); 0.5b/1.5b = Qwen2.5's layer shapes (config.json of the Hub models), fewer layers on CPU.
+SMALL_SHAPE = {
+    "hidden_size": 256,
+    "num_hidden_layers": 2,
+    "num_attention_heads": 4,
+    "num_key_value_heads": 2,
+    "intermediate_size": 1024,
+}
+CPU_LAYERS = {"0.5b": 2, "1.5b": 2}  # default --layers for the Qwen shapes (24 / 28 in the real models)
+
+# Sizes: (full default, --quick). An option given explicitly always wins.
+PROFILES = {
+    "model_size": ("small", "tiny"),
+    "rows": (24, 16),
+    "max_think_words": (3000, 1500),
+    "max_length": (2048, 1024),
+    "batch_size": (4, 4),
+    "warmup_steps": (1, 1),
+    "repeats": (3, 3),
+    "check_rows": (8, 8),
+}
+
+
+# --------------------------------------------------------------------------------------------------
+# Model, rows and trainers
+# --------------------------------------------------------------------------------------------------
+
+
+def model_config(args, tiny_path: Path, vocab: int):
+    """A Qwen2Config for --model-size (vocab: the tokenizer's, or Qwen's with --full-vocab)."""
+    from transformers import Qwen2Config
+
+    if args.model_size == "tiny":
+        config = Qwen2Config.from_pretrained(tiny_path)
+        shape = {k: getattr(config, k) for k in SMALL_SHAPE}
+    elif args.model_size == "small":
+        shape = dict(SMALL_SHAPE)
+    else:
+        shape = {k: JUDGE_SHAPES[args.model_size][k] for k in SMALL_SHAPE}
+        shape["num_hidden_layers"] = CPU_LAYERS[args.model_size]
+    if args.layers:
+        shape["num_hidden_layers"] = args.layers
+    return Qwen2Config(
+        **shape,
+        vocab_size=QWEN_VOCAB if args.full_vocab else vocab,
+        tie_word_embeddings=args.model_size in ("0.5b", "1.5b"),
+        max_position_embeddings=max(32768, args.max_length, args.pack_length or 0),
+        rms_norm_eps=1e-6,
+        use_sliding_window=False,
+    )
+
+
+def build_rows(args, work: Path):
+    """Tokenizer set up as ``s2r_hf.train.setup`` does it, and the training rows from ``prepare_rows``."""
+    from transformers import AutoTokenizer
+
+    from s2r_hf.pools import normalise
+    from s2r_hf.sft_data import end_of_turn_token, prepare_rows, training_template
+    from s2r_hf.synthetic import build_tiny_judge, openr1_dataset
+
+    tiny_path = build_tiny_judge(work / "tiny-judge")
+    tokenizer = AutoTokenizer.from_pretrained(tiny_path)
+    template, template_source = training_template(tokenizer)
+    if template is not None:
+        tokenizer.chat_template = template
+    eot = end_of_turn_token(tokenizer, None)
+    pool_rows = args.pool_rows or 3 * args.rows + 16
+    raw = openr1_dataset(pool_rows, seed=args.seed, cache_dir=str(work / "pool"), max_think_words=args.max_think_words)
+    canon, drops = normalise(raw)
+    rows, report = prepare_rows(canon, tokenizer, template=None, max_length=args.max_length, overlong="drop")
+    if len(rows) < args.rows:
+        raise SystemExit(
+            f"only {len(rows)} of {pool_rows} pool rows are usable at --max-length {args.max_length}; "
+            f"pass --pool-rows {2 * pool_rows} or fewer --rows"
+        )
+    rows = rows.select(range(args.rows))  # the first --rows usable rows, in pool order
+    info = {
+        "pool_rows": pool_rows,
+        "normalised_rows": len(canon),
+        "normalise_drops": dict(drops.counts),
+        "max_think_words": args.max_think_words,
+        "chat_template": template_source,
+        "eos_token": eot,
+        "data_report": report.as_dict(),
+    }
+    return tiny_path, tokenizer, rows, eot, info
+
+
+def sft_config(args, variant: str, work: Path, eot: str, prepared: bool, pack_length: int):
+    """SFTConfig of one variant: one epoch; every optimizer / seed setting is shared."""
+    from trl import SFTConfig
+
+    per_variant = {
+        "padding": {"packing": False, "padding_free": False, "max_length": args.max_length},
+        # TRL 1.16 raises ValueError for padding_free without packing unless max_length is None (it would not be
+        # enforced); prepare_rows already dropped the rows over --max-length, so nothing changes.
+        "padding_free": {"packing": False, "padding_free": True, "max_length": None},
+        "packing": {"packing": True, "packing_strategy": "bfd", "max_length": pack_length},
+        "grouped": {
+            "packing": False,
+            "padding_free": False,
+            "max_length": args.max_length,
+            "train_sampling_strategy": "group_by_length",
+        },
+    }[variant]
+    return SFTConfig(
+        output_dir=str(work / "runs" / variant),
+        use_cpu=True,
+        bf16=False,
+        fp16=False,
+        per_device_train_batch_size=1 if variant == "packing" else args.batch_size,
+        gradient_accumulation_steps=1,
+        num_train_epochs=1,
+        max_steps=-1,
+        learning_rate=args.lr,
+        lr_scheduler_type="constant",
+        warmup_steps=0,
+        weight_decay=0.0,
+        max_grad_norm=1.0,
+        logging_steps=1,
+        save_strategy="no",
+        report_to="none",
+        disable_tqdm=True,
+        dataloader_num_workers=0,
+        seed=args.seed,
+        data_seed=args.seed,
+        # The assistant-only labels are made once, in preparation; a prepared (tokenised) dataset is no longer
+        # "conversational" and TRL rejects the flag with it, while its labels already carry the mask.
+        assistant_only_loss=not prepared,
+        eos_token=eot,
+        dataset_kwargs={"skip_prepare_dataset": True} if prepared else None,
+        **per_variant,
+    )
+
+
+class BatchRecorder:
+    """Wraps the trainer's collator: records real/total tokens and attention work of every batch, in order."""
+
+    def __init__(self, inner):
+        self.inner = inner
+        self.batches: list[dict[str, float]] = []
+
+    def __call__(self, examples):
+        out = self.inner(examples)
+        self.batches.append(batch_stats(out))
+        return out
+
+
+def batch_stats(batch: dict[str, Any]) -> dict[str, float]:
+    """Tokens and attention-score elements of a collated batch (padded, or flattened with position_ids)."""
+    ids = batch["input_ids"]
+    if "attention_mask" in batch:
+        lengths = batch["attention_mask"].sum(1).tolist()
+        computed = ids.shape[0] * ids.shape[1] ** 2  # sdpa/eager: every row is padded to the longest
+    else:
+        lengths = batch["cu_seq_lens_q"].diff().tolist()
+        computed = ids.shape[1] ** 2  # one flattened sequence under a block-diagonal mask (no varlen kernel)
+    return {
+        "total": int(ids.numel()),
+        "real": int(sum(lengths)),
+        "labels": int((batch["labels"] != -100).sum()),
+        "docs": len(lengths),
+        "attn_computed": float(computed),
+        "attn_varlen": float(sum(n * n for n in lengths)),  # what a varlen (flash-attention) kernel computes
+    }
+
+
+def make_clock():
+    from transformers import TrainerCallback
+
+    class StepClock(TrainerCallback):
+        """Wall and process-CPU time and load average at train begin and every step end; every step's loss."""
+
+        def __init__(self):
+            self.begin: tuple[float, float, float] | None = None
+            self.marks: list[tuple[float, float, float]] = []
+            self.losses: list[float] = []
+
+        def on_train_begin(self, args, state, control, **kwargs):
+            self.begin = (time.perf_counter(), time.process_time(), loadavg())
+
+        def on_step_end(self, args, state, control, **kwargs):
+            self.marks.append((time.perf_counter(), time.process_time(), loadavg()))
+
+        def on_log(self, args, state, control, logs=None, **kwargs):
+            if logs and "loss" in logs:
+                self.losses.append(float(logs["loss"]))
+
+    return StepClock()
+
+
+def new_trainer(model, config, dataset, tokenizer):
+    from transformers import PrinterCallback
+    from trl import SFTTrainer
+
+    trainer = SFTTrainer(model=model, args=config, train_dataset=dataset, processing_class=tokenizer)
+    trainer.remove_callback(PrinterCallback)  # disable_tqdm prints every log dict otherwise
+    return trainer
+
+
+# --------------------------------------------------------------------------------------------------
+# (a) train
+# --------------------------------------------------------------------------------------------------
+
+
+def layout_loss(model, collator, groups: list[list[dict]]) -> tuple[float, int]:
+    """Token-weighted NLL of ``model`` over every label token of ``groups`` (each collated as one batch)."""
+    import torch
+
+    total, count = 0.0, 0
+    with torch.no_grad():
+        for group in groups:
+            batch = collator(group)
+            n = int((batch["labels"][:, 1:] != -100).sum())
+            out = model(**batch)
+            total += float(out.loss) * n
+            count += n
+    return total / max(count, 1), count
+
+
+def loss_check(args, template, tok_ds, collators: dict, pack_length: int) -> dict[str, Any]:
+    """The initial model's NLL on the first --check-rows rows through each variant's batch layout."""
+    from trl.data_utils import pack_dataset
+
+    sub = tok_ds.select(range(min(args.check_rows, len(tok_ds)))).select_columns(["input_ids", "labels"])
+    examples = [dict(x) for x in sub]
+    chunks = [examples[i : i + args.batch_size] for i in range(0, len(examples), args.batch_size)]
+    packed = [dict(x) for x in pack_dataset(sub, pack_length, "bfd")]
+    model = copy.deepcopy(template).eval()
+    out: dict[str, Any] = {"rows": len(examples)}
+    for variant, collator in collators.items():
+        groups = [[p] for p in packed] if variant == "packing" else chunks
+        loss, n = layout_loss(model, collator, groups)
+        out[variant] = {"nll": loss, "label_tokens": n, "batches": len(groups)}
+    base = out["padding"]["nll"]
+    others = [v for v in collators if v != "padding"]
+    out["max_rel_diff_vs_padding"] = max((abs(out[v]["nll"] - base) / base for v in others), default=0.0)
+    out["same_label_tokens"] = len({out[v]["label_tokens"] for v in collators}) == 1
+    del model
+    return out
+
+
+def run_block(args, variant, template, config, dataset, tokenizer) -> dict[str, Any]:
+    """One epoch of trainer.train(); steady = after --warmup-steps step ends, whole = from train begin."""
+    model = copy.deepcopy(template)
+    trainer = new_trainer(model, config, dataset, tokenizer)
+    recorder = BatchRecorder(trainer.data_collator)
+    trainer.data_collator = recorder
+    clock = make_clock()
+    trainer.add_callback(clock)
+    trainer.train()
+    n, w = len(clock.marks), args.warmup_steps
+    if n <= w:
+        raise SystemExit(f"{variant}: one epoch is {n} steps, not more than --warmup-steps {w}; pass more --rows")
+    batches = recorder.batches[:n]  # batch k feeds step k + 1 (the loader may collate one batch ahead)
+    out: dict[str, Any] = {"variant": variant, "steps": n - w, "losses": clock.losses[:n]}
+    for tag, (w0, c0, l0), part in (
+        ("steady", clock.marks[w - 1], batches[w:]),
+        ("epoch", clock.begin, batches),
+    ):
+        w1, c1, l1 = clock.marks[-1]
+        wall = w1 - w0
+        tot = {k: sum(b[k] for b in part) for k in part[0]}
+        out[tag] = {
+            "steps": len(part),
+            "seconds": wall,
+            "steps_per_s": len(part) / wall,
+            "real_tokens": tot["real"],
+            "total_tokens": tot["total"],
+            "label_tokens": tot["labels"],
+            "rows": tot["docs"],
+            "real_tokens_per_s": tot["real"] / wall,
+            "total_tokens_per_s": tot["total"] / wall,
+            "padding_fraction": 1 - tot["real"] / tot["total"],
+            "attn_computed": tot["attn_computed"],
+            "attn_varlen": tot["attn_varlen"],
+            "cpu_share": (c1 - c0) / wall / max(args.threads, 1),
+            "max_loadavg": max(l0, l1, *(m[2] for m in clock.marks)),
+        }
+    del trainer, model, recorder
+    gc.collect()
+    return out
+
+
+def flops_of(nonemb: int, config, tokens: float, attn_elems: float, per_elem: float) -> float:
+    """Training FLOPs: 6·N and the LM head (6·h·V) per token, plus ``per_elem``·layers·hidden per attention element.
+
+    Useful (model) FLOPs: real tokens, and causal attention within each row: per row of n tokens and per layer,
+    QK^T and AV over n²/2 pairs at 2·h FLOP each, ×3 for fwd + bwd = 6·h·n² → ``per_elem`` 6 on Σ n².
+    Executed (estimate): padded tokens too, and SDPA with an explicit mask computing every score of the padded /
+    flattened matrix: 2 matmuls × 2·h × 3 = 12·h per element.
+    """
+    per_token = 6.0 * nonemb + 6.0 * config.hidden_size * config.vocab_size
+    return per_token * tokens + per_elem * config.num_hidden_layers * config.hidden_size * attn_elems
+
+
+def prepare_data(args, work: Path, template, tokenizer, rows, eot):
+    """Tokenise once (SFTTrainer's own preparation: chat template, assistant-only labels); pack those tokens."""
+    t = time.perf_counter()
+    tok_ds = new_trainer(template, sft_config(args, "padding", work, eot, False, 0), rows, tokenizer).train_dataset
+    lengths = [len(x) for x in tok_ds.with_format("arrow")["input_ids"].to_pylist()]
+    mean_len = sum(lengths) / len(lengths)
+    pack_length = args.pack_length or max(args.max_length, int(math.ceil(args.batch_size * mean_len / 64) * 64))
+    pack_cfg = sft_config(args, "packing", work, eot, False, pack_length)
+    packed = new_trainer(template, pack_cfg, tok_ds, tokenizer).train_dataset
+    packed_tokens = sum(len(x) for x in packed.with_format("arrow")["input_ids"].to_pylist())
+    if packed_tokens != sum(lengths):
+        raise SystemExit(f"packing kept {packed_tokens} of {sum(lengths)} tokens: is --pack-length < --max-length?")
+    return tok_ds, packed, lengths, pack_length, time.perf_counter() - t
+
+
+def summarise(args, blocks: list[dict], nonemb: int, config, peak: float) -> dict[str, dict]:
+    """Per variant: medians over its blocks, and the median of its per-repeat ratios to the padding block."""
+    out = {}
+    for v in args.variants:
+        mine = [b for b in blocks if b["variant"] == v]
+        entry: dict[str, Any] = {}
+        for tag in ("steady", "epoch"):
+            ratios = []
+            for b in mine:
+                base = next(x for x in blocks if x["variant"] == "padding" and x["repeat"] == b["repeat"])
+                ratios.append(b[tag]["real_tokens_per_s"] / base[tag]["real_tokens_per_s"])
+            entry[tag] = {
+                "real_tokens_per_s_median": statistics.median(b[tag]["real_tokens_per_s"] for b in mine),
+                "total_tokens_per_s_median": statistics.median(b[tag]["total_tokens_per_s"] for b in mine),
+                "steps_per_s_median": statistics.median(b[tag]["steps_per_s"] for b in mine),
+                "real_tokens_per_s_over_padding_per_repeat": ratios,
+                "real_tokens_per_s_over_padding_median": statistics.median(ratios),
+            }
+        s = mine[0]["steady"]  # every repeat of a variant trains the same batches
+        e = mine[0]["epoch"]
+        useful = flops_of(nonemb, config, s["real_tokens"], s["attn_varlen"], 6.0)
+        executed = flops_of(nonemb, config, s["total_tokens"], s["attn_computed"], 12.0)
+        attn_executed = 12.0 * config.num_hidden_layers * config.hidden_size * s["attn_computed"]
+        gflops = useful / 1e9 * entry["steady"]["real_tokens_per_s_median"] / s["real_tokens"]
+        losses = [x for b in mine for x in b["losses"]]
+        out[v] = {
+            **entry,
+            "padding_fraction": s["padding_fraction"],
+            "padding_fraction_epoch": e["padding_fraction"],
+            "steady_steps": s["steps"],
+            "steady_real_tokens": s["real_tokens"],
+            "epoch_steps": e["steps"],
+            "epoch_real_tokens": e["real_tokens"],
+            "epoch_label_tokens": e["label_tokens"],
+            "real_tokens_per_step": s["real_tokens"] / s["steps"],
+            "rows_per_step": s["rows"] / s["steps"],
+            "attn_elems_computed_per_real_token": s["attn_computed"] / s["real_tokens"],
+            "attn_elems_varlen_per_real_token": s["attn_varlen"] / s["real_tokens"],
+            "attention_share_of_executed_flops": attn_executed / executed,
+            "useful_over_executed_flops": useful / executed,
+            "model_gflop_per_s": gflops,
+            "mfu_vs_measured_fp32_peak": gflops / peak,
+            "mean_train_loss": statistics.mean(losses),
+            "first_step_loss": mine[0]["losses"][0],
+            "losses_finite": all(math.isfinite(x) for x in losses),
+            "cpu_share_min": min(b["steady"]["cpu_share"] for b in mine),
+            "max_loadavg": max(b["steady"]["max_loadavg"] for b in mine),
+        }
+    return out
+
+
+def bench_train(args, work: Path, results: dict) -> None:
+    import numpy as np
+    import torch
+    from transformers import AutoModelForCausalLM
+
+    threads = torch.get_num_threads()
+    print(f"[train] building {args.rows} training rows (max_think_words={args.max_think_words}) ...", flush=True)
+    tiny_path, tokenizer, rows, eot, data_info = build_rows(args, work)
+    config = model_config(args, tiny_path, len(tokenizer))
+    assert config.vocab_size >= len(tokenizer), "model vocab must cover the tokenizer's ids"
+    torch.manual_seed(args.seed)
+    template = AutoModelForCausalLM.from_config(config, attn_implementation=args.attn, dtype=torch.float32)
+    nonemb = non_embedding_params(template)
+    n_params = sum(p.numel() for p in template.parameters())
+    tok_ds, packed, lengths, pack_length, prepare_s = prepare_data(args, work, template, tokenizer, rows, eot)
+    datasets_of = {"padding": tok_ds, "padding_free": tok_ds, "packing": packed, "grouped": tok_ds}
+    print(
+        f"[train] {len(tok_ds)} rows, {sum(lengths)} tokens (mean {np.mean(lengths):.0f}, max {max(lengths)}), "
+        f"{len(packed)} packed bins of <= {pack_length}; random Qwen2 {args.model_size}: {n_params / 1e6:.2f}M params "
+        f"({nonemb / 1e6:.2f}M non-embedding), {threads} thread(s), attn {args.attn}; prepared in {prepare_s:.1f}s",
+        flush=True,
+    )
+    configs = {v: sft_config(args, v, work, eot, True, pack_length) for v in args.variants}
+
+    # The initial model's loss on identical label tokens through each variant's collator ("grouped" = padding's).
+    collators = {
+        v: new_trainer(template, configs[v], datasets_of[v], tokenizer).data_collator
+        for v in args.variants
+        if v != "grouped"
+    }
+    check = loss_check(args, template, tok_ds, collators, pack_length)
+    print(
+        f"[train] initial-model NLL on the same {check['padding']['label_tokens']} label tokens: "
+        + ", ".join(f"{v} {check[v]['nll']:.6f}" for v in collators)
+        + f"; max rel diff {check['max_rel_diff_vs_padding']:.1e}",
+        flush=True,
+    )
+
+    peak_shape = (config.hidden_size, config.intermediate_size)
+    print(f"[train] fp32 matmul peak, F.linear 1024x{peak_shape[0]}x{peak_shape[1]}, {threads} thread(s)", flush=True)
+    peaks = [matmul_peak(*peak_shape, torch.float32, reps=3, iters=4)]
+    blocks: list[dict] = []
+    for rep in range(args.repeats):
+        for v in args.variants if rep % 2 == 0 else args.variants[::-1]:
+            print(f"[train] repeat {rep + 1}/{args.repeats}: {v}, one epoch ...", flush=True)
+            b = run_block(args, v, template, configs[v], datasets_of[v], tokenizer)
+            b["repeat"] = rep
+            blocks.append(b)
+            s = b["steady"]
+            print(
+                f"          {s['real_tokens_per_s']:.0f} real tok/s, {s['total_tokens_per_s']:.0f} total tok/s, "
+                f"pad {100 * s['padding_fraction']:.1f}%, {s['steps_per_s']:.2f} steps/s ({s['steps']} timed of "
+                f"{b['epoch']['steps']}), cpu {100 * s['cpu_share']:.0f}%, load {s['max_loadavg']:.2f}",
+                flush=True,
+            )
+        peaks.append(matmul_peak(*peak_shape, torch.float32, reps=2, iters=4))
+    peak = max(peaks)
+    variants = summarise(args, blocks, nonemb, config, peak)
+    extra = {}
+    if "padding_free" in variants:  # same sampler order, batches and init: the step losses must match padding's
+        diffs = []
+        for rep in range(args.repeats):
+            a, c = (
+                next(b for b in blocks if b["variant"] == v and b["repeat"] == rep)["losses"]
+                for v in ("padding", "padding_free")
+            )
+            diffs += [abs(x - y) for x, y in zip(a, c, strict=True)]
+        extra["padding_free_vs_padding_max_abs_step_loss_diff"] = max(diffs)
+
+    layers = config.num_hidden_layers
+    results["train"] = {
+        "model": f"random-init Qwen2, {args.model_size} shape, {layers} layer(s)",
+        "model_size": args.model_size,
+        "config": {k: getattr(config, k) for k in (*SMALL_SHAPE, "vocab_size", "tie_word_embeddings")},
+        "attn_implementation": args.attn,
+        "dtype": "float32",
+        "params": n_params,
+        "non_embedding_params": nonemb,
+        "tokenizer": f"tiny judge BPE (vocab {len(tokenizer)})",
+        "torch_threads": threads,
+        "omp_num_threads": os.environ.get("OMP_NUM_THREADS"),
+        "data": {
+            **data_info,
+            "rows": len(tok_ds),
+            "tokens": sum(lengths),
+            "mean_tokens_per_row": float(np.mean(lengths)),
+            "tokens_per_row_p10_p50_p90_max": [int(x) for x in np.percentile(lengths, [10, 50, 90, 100])],
+            "packed_bins": len(packed),
+            "pack_length": pack_length,
+            "prepare_seconds": prepare_s,
+        },
+        "trainer": {
+            "batch_size_rows": args.batch_size,
+            "packing_batch_size_bins": 1,
+            "max_length": args.max_length,
+            "epochs_per_block": 1,
+            "warmup_steps_untimed": args.warmup_steps,
+            "repeats": args.repeats,
+            "learning_rate": args.lr,
+            "optim": str(getattr(configs["padding"].optim, "value", configs["padding"].optim)),
+            "lr_scheduler": "constant",
+            "gradient_accumulation_steps": 1,
+            "seed": args.seed,
+        },
+        "trl_requirements": TRL_NOTES,
+        "initial_model_loss_check": check,
+        "matmul_peak_shape": [1024, *peak_shape],
+        "matmul_peak_gflops_fp32": peak,
+        "matmul_peak_gflops_fp32_samples": peaks,
+        "variants": variants,
+        **extra,
+        "blocks": blocks,
+    }
+
+
+TRL_NOTES = {
+    "padding_free_without_packing": "TRL 1.16 raises ValueError unless max_length=None (it would not be enforced); "
+    "the rows here are pre-cut by prepare_rows. s2r train's check_options rejects padding_free without packing",
+    "packing_default_strategy": "bfd (best-fit decreasing; a row longer than max_length is truncated), which turns "
+    "padding-free on by itself (SFTTrainer: padding_free = args.padding_free or packing with bfd/bfd_split)",
+    "attention": "TRL 1.16 does not check attn_implementation. Padding-free batches carry position_ids and "
+    "cu_seq_lens but no attention_mask; with sdpa/eager, transformers finds the row boundaries from position_ids and "
+    "builds a block-diagonal 4-D mask: exact, but the scores of the whole flattened sequence are computed. "
+    "flash_attention_2/3 (CUDA + flash-attn) run varlen on cu_seq_lens instead: not available on CPU",
+    "assistant_only_loss": "applied once, when the rows are tokenised; the timed trainers get the tokenised rows "
+    "(skip_prepare_dataset) whose labels carry the mask, and TRL rejects the flag for a non-conversational dataset",
+}
+
+
+def print_train(r: dict) -> None:
+    rows = []
+    for v, x in r["variants"].items():
+        s, e = x["steady"], x["epoch"]
+        rows.append(
+            [
+                v,
+                s["real_tokens_per_s_median"],
+                s["total_tokens_per_s_median"],
+                f"{s['real_tokens_per_s_over_padding_median']:.2f}x",
+                f"{e['real_tokens_per_s_over_padding_median']:.2f}x",
+                f"{100 * x['padding_fraction']:.1f}%",
+                s["steps_per_s_median"],
+                x["real_tokens_per_step"],
+                x["attn_elems_computed_per_real_token"],
+                f"{100 * x['attention_share_of_executed_flops']:.0f}%",
+                x["model_gflop_per_s"],
+                f"{100 * x['mfu_vs_measured_fp32_peak']:.1f}%",
+                f"{x['mean_train_loss']:.4f}",
+                f"{100 * x['cpu_share_min']:.0f}%",
+                x["max_loadavg"],
+            ]
+        )
+    t, d = r["trainer"], r["data"]
+    print_table(
+        f"(a) train: {r['model']} ({r['non_embedding_params'] / 1e6:.2f}M non-emb params), fp32, "
+        f"{r['torch_threads']} thread(s), {r['attn_implementation']}; {d['rows']} rows x 1 epoch per block, "
+        f"{t['batch_size_rows']} rows/batch, packed bins of {d['pack_length']}; median of {t['repeats']} "
+        "interleaved blocks",
+        [
+            "variant",
+            "real tok/s",
+            "total tok/s",
+            "x padding",
+            "x pad (epoch)",
+            "pad",
+            "steps/s",
+            "real tok/step",
+            "attn elems/tok",
+            "attn % exec",
+            "GFLOP/s",
+            "MFU fp32pk",
+            "mean loss",
+            "cpu min",
+            "load",
+        ],
+        rows,
+    )
+    c = r["initial_model_loss_check"]
+    layouts = [k for k in c if isinstance(c[k], dict)]
+    print(
+        f"  initial-model NLL on the same {c['rows']} rows / {c['padding']['label_tokens']} label tokens: "
+        + ", ".join(f"{k} {c[k]['nll']:.6f}" for k in layouts)
+        + f" (max rel diff {c['max_rel_diff_vs_padding']:.1e}; same label tokens: {c['same_label_tokens']})"
+    )
+    if "padding_free_vs_padding_max_abs_step_loss_diff" in r:
+        print(
+            "  padding_free vs padding (same batches, same init): max |step loss diff| = "
+            f"{r['padding_free_vs_padding_max_abs_step_loss_diff']:.1e}"
+        )
+    print(
+        f"  steady = after {t['warmup_steps_untimed']} untimed step(s); epoch = every step, identical tokens in every "
+        f"variant. Rows: tokens p10/p50/p90/max {d['tokens_per_row_p10_p50_p90_max']} (mean "
+        f"{d['mean_tokens_per_row']:.0f}); fp32 matmul peak {r['matmul_peak_gflops_fp32']:.1f} GFLOP/s "
+        f"(F.linear {'x'.join(map(str, r['matmul_peak_shape']))})"
+    )
+    for v, x in r["variants"].items():
+        per = ", ".join(f"{y:.2f}" for y in x["steady"]["real_tokens_per_s_over_padding_per_repeat"])
+        print(
+            f"  {v}: x padding per repeat {per}; {x['epoch_real_tokens']} real / {x['epoch_label_tokens']} label "
+            f"tokens per epoch in {x['epoch_steps']} steps; losses finite: {x['losses_finite']}"
+        )
+
+
+# --------------------------------------------------------------------------------------------------
+# (b) GPU arithmetic
+# --------------------------------------------------------------------------------------------------
+
+
+def train_flops_per_token(size: str, seq: float) -> dict[str, float]:
+    """Training (fwd + bwd) model FLOPs per token of a Qwen2.5 shape at causal context ``seq``."""
+    nonemb, config = meta_non_embedding_params(size)
+    dense = 6.0 * nonemb
+    head = 6.0 * config.hidden_size * config.vocab_size
+    attn = 6.0 * config.num_hidden_layers * config.hidden_size * seq  # causal: half of PaLM's 12·L·h·T
+    total = dense + head + attn
+    return {"non_embedding_params": nonemb, "dense": dense, "lm_head": head, "attention": attn, "total": total}
+
+
+def bench_gpu(args, work: Path, results: dict) -> None:
+    rate = args.gpu_peak_tflops * 1e12 * args.gpu_mfu
+    run_tokens = args.gpu_rows * args.gpu_tokens_per_row * args.gpu_epochs
+    table = []
+    for size in args.gpu_models:
+        for seq in args.gpu_seq_lens:
+            f = train_flops_per_token(size, seq)
+            table.append(
+                {
+                    "model": f"Qwen2.5-{size.upper()}",
+                    "seq_len": seq,
+                    **{f"flops_per_token_{k}": v for k, v in f.items() if k != "non_embedding_params"},
+                    "non_embedding_params": f["non_embedding_params"],
+                    "attention_share": f["attention"] / f["total"],
+                    "tokens_per_s_1_gpu": rate / f["total"],
+                    "sequences_per_s_1_gpu": rate / f["total"] / seq,
+                }
+            )
+        f = train_flops_per_token(size, args.gpu_tokens_per_row)
+        seconds = run_tokens * f["total"] / rate
+        table.append(
+            {
+                "model": f"Qwen2.5-{size.upper()}",
+                "paper_run": True,
+                "seq_len": args.gpu_tokens_per_row,
+                "flops_per_token_total": f["total"],
+                "run_tokens": run_tokens,
+                "run_flops": run_tokens * f["total"],
+                "tokens_per_s_1_gpu": rate / f["total"],
+                "seconds_1_gpu": seconds,
+                f"seconds_{args.gpu_count}_gpus": seconds / args.gpu_count,
+            }
+        )
+    results["gpu"] = {
+        "kind": "FLOP arithmetic, not a measurement (no GPU was lent)",
+        "gpu_name": args.gpu_name,
+        "gpu_peak_tflops_dense_bf16": args.gpu_peak_tflops,
+        "assumed_mfu": args.gpu_mfu,
+        "gpus": args.gpu_count,
+        "flops_formula": "per token: 6·N_non-embedding + 6·hidden·vocab (LM head) + 6·layers·hidden·T (causal "
+        "attention at context T: QK^T and AV over T/2 keys on average, fwd + bwd = 3x fwd). Model FLOPs: "
+        "activation-checkpointing recompute (SPEC: on) is not counted, so hardware FLOPs are ~4/3 of these",
+        "paper_run": {
+            "rows": args.gpu_rows,
+            "tokens_per_row": args.gpu_tokens_per_row,
+            "epochs": args.gpu_epochs,
+            "tokens": run_tokens,
+            "source": "rows: ~10% of the ~196k verified OpenR1-Math pool (SPEC §1, §4); tokens per row: the "
+            "assumption of recipes/Qwen2.5-1.5B-Instruct/README.md for the Select2Reason 10% subset (ranked mostly "
+            "by length; a random OpenR1 trace ~4,000), not measured; epochs: 3 (SPEC §5: 3-5). Attention at "
+            "context = tokens per row (batch 1 or varlen packing: each row attends to itself only). The synthetic "
+            "pool's rows (tiny 512-token vocab, capped generator lengths) are not representative",
+        },
+        "table": table,
+    }
+
+
+def print_gpu(r: dict) -> None:
+    n, peak, mfu = r["gpus"], r["gpu_peak_tflops_dense_bf16"], r["assumed_mfu"]
+    rows = []
+    for x in r["table"]:
+        if x.get("paper_run"):
+            continue
+        rows.append(
+            [
+                x["model"],
+                x["seq_len"],
+                f"{x['non_embedding_params'] / 1e6:.0f}M",
+                f"{x['flops_per_token_total'] / 1e9:.2f}",
+                f"{100 * x['attention_share']:.0f}%",
+                x["tokens_per_s_1_gpu"],
+                x["sequences_per_s_1_gpu"],
+            ]
+        )
+    print_table(
+        f"(b) GPU ARITHMETIC (not measured): bf16 training on 1 {r['gpu_name']} @ {peak:.0f} TFLOP/s x "
+        f"{100 * mfu:.0f}% assumed MFU",
+        ["model", "seq len", "non-emb", "GFLOP/token", "attn share", "tokens/s", "seqs/s"],
+        rows,
+    )
+    p = r["paper_run"]
+    rows = [
+        [
+            x["model"],
+            f"{x['run_tokens'] / 1e6:.0f}M",
+            f"{x['run_flops']:.2e}",
+            x["tokens_per_s_1_gpu"],
+            _dur(x["seconds_1_gpu"]),
+            _dur(x[f"seconds_{n}_gpus"]),
+        ]
+        for x in r["table"]
+        if x.get("paper_run")
+    ]
+    print_table(
+        f"(b) GPU ARITHMETIC: the paper's run, {p['rows']:,} rows x {p['tokens_per_row']:,} tokens x {p['epochs']} "
+        "epochs",
+        ["model", "tokens", "FLOPs", "tokens/s 1 GPU", "1 GPU", f"{n} GPUs"],
+        rows,
+    )
+    print(f"  {r['flops_formula']}\n  token count: {p['source']}")
+
+
+# --------------------------------------------------------------------------------------------------
+# main
+# --------------------------------------------------------------------------------------------------
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(
+        prog="bench_train.py",
+        description=__doc__.rsplit("\n\n", 1)[0] + "\n\nSizes in option help: [full default | --quick].",
+        formatter_class=HelpFormatter,
+    )
+    p.add_argument("--quick", action="store_true", help="Small sizes (~1.5 min): tiny model, 96 rows, 1024 tokens.")
+    p.add_argument("--out", default="benchmarks/results_train.json", help="Write the results (and host) as JSON.")
+    p.add_argument("--sections", default=",".join(SECTIONS), help=f"Comma-separated subset of {', '.join(SECTIONS)}.")
+    p.add_argument("--work-dir", default=None, help="Scratch folder (default: a new temp folder, removed at the end).")
+    p.add_argument("--keep-work-dir", action="store_true", help="Keep the scratch folder.")
+    p.add_argument("--merge", action="store_true", help="Keep the other sections of an existing --out file.")
+    p.add_argument("--seed", type=int, default=0, help="Seed of the synthetic rows, the model init and the sampler.")
+    p.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="torch intra-op threads; OMP_NUM_THREADS/MKL_NUM_THREADS are set to it before torch loads. 1 by "
+        "default: on a loaded 2-core host two OpenMP threads collapse.",
+    )
+    g = p.add_argument_group("train (a)")
+    g.add_argument(
+        "--variants",
+        default=",".join(VARIANTS),
+        help=f"Comma-separated subset of {', '.join(VARIANTS)}; padding (the baseline) is always run.",
+    )
+    g.add_argument(
+        "--model-size",
+        choices=("tiny", "small", "0.5b", "1.5b"),
+        default=None,
+        help="Random Qwen2: tiny judge (hidden 64, 2 layers), small (256, 2), or Qwen2.5-0.5B (896) / 1.5B (1536) "
+        "layer shapes with --layers layers (default 2). [small | tiny]",
+    )
+    g.add_argument("--layers", type=int, default=None, help="Override the number of layers.")
+    g.add_argument(
+        "--full-vocab",
+        action="store_true",
+        help=f"Embedding / LM head of Qwen's {QWEN_VOCAB:,} rows (default: the tokenizer's 512, same ids); ~100x "
+        "slower.",
+    )
+    g.add_argument("--attn", choices=("sdpa", "eager"), default="sdpa", help="attn_implementation (flash-attn: CUDA).")
+    g.add_argument(
+        "--rows", type=int, default=None, help="Training rows (one epoch per block): the first usable ones. [24 | 16]"
+    )
+    g.add_argument(
+        "--pool-rows", type=int, default=0, help="Synthetic pool rows to draw them from (0: 3 x --rows + 16)."
+    )
+    g.add_argument("--max-think-words", type=int, default=None, help="Synthetic trace length cap, words. [3000 | 1500]")
+    g.add_argument(
+        "--max-length", type=int, default=None, help="max_length; prepare_rows drops longer rows. [2048 | 1024]"
+    )
+    g.add_argument("--batch-size", type=int, default=None, help="Rows per step (padding, padding_free). [4 | 4]")
+    g.add_argument(
+        "--pack-length",
+        type=int,
+        default=0,
+        help="Packed bin length (packing's max_length, one bin per step); 0: max(--max-length, batch-size x mean "
+        "row tokens, rounded up to 64), i.e. about the real tokens of one padding step.",
+    )
+    g.add_argument("--warmup-steps", type=int, default=None, help="Untimed steps at the start of each block. [1 | 1]")
+    g.add_argument("--repeats", type=int, default=None, help="Interleaved blocks per variant (>= 3). [3 | 3]")
+    g.add_argument("--check-rows", type=int, default=None, help="Rows of the initial-model loss check. [8 | 8]")
+    g.add_argument("--lr", type=float, default=1e-4, help="Learning rate (AdamW, constant, same for every variant).")
+    g = p.add_argument_group("GPU arithmetic (b)")
+    g.add_argument("--gpu-models", default="0.5b,1.5b", help="Comma-separated Qwen2.5 sizes (0.5b, 1.5b).")
+    g.add_argument("--gpu-seq-lens", default="8192,16384", help="Comma-separated sequence lengths.")
+    g.add_argument("--gpu-rows", type=int, default=19600, help="Rows of the paper's run (10%% of ~196k).")
+    g.add_argument("--gpu-tokens-per-row", type=int, default=8000, help="Mean tokens per row of that subset.")
+    g.add_argument("--gpu-epochs", type=int, default=3, help="Epochs of the paper's run.")
+    g.add_argument("--gpu-name", default="H100", help="Label of the GPU whose peak --gpu-peak-tflops is.")
+    g.add_argument("--gpu-peak-tflops", type=float, default=989.0, help="Dense bf16 peak of one GPU (H100 SXM).")
+    g.add_argument("--gpu-mfu", type=float, default=0.40, help="Assumed model FLOP utilisation.")
+    g.add_argument("--gpu-count", type=int, default=8, help="GPUs for the data-parallel figure.")
+    args = p.parse_args(argv)
+    for name, (full, quick) in PROFILES.items():
+        if getattr(args, name) is None:
+            setattr(args, name, quick if args.quick else full)
+    args.sections = [s.strip() for s in args.sections.split(",") if s.strip()]
+    bad = [s for s in args.sections if s not in SECTIONS]
+    if bad:
+        p.error(f"unknown section(s) {bad}; choose from {', '.join(SECTIONS)}")
+    variants = [v.strip() for v in args.variants.split(",") if v.strip()]
+    bad = [v for v in variants if v not in VARIANTS]
+    if bad:
+        p.error(f"unknown variant(s) {bad}; choose from {', '.join(VARIANTS)}")
+    args.variants = ["padding", *[v for v in variants if v != "padding"]]
+    args.gpu_models = [m.strip() for m in args.gpu_models.split(",") if m.strip()]
+    if any(m not in JUDGE_SHAPES for m in args.gpu_models):
+        p.error(f"--gpu-models: choose from {', '.join(JUDGE_SHAPES)}")
+    args.gpu_seq_lens = [int(x) for x in args.gpu_seq_lens.split(",") if x.strip()]
+    if args.repeats < 3:
+        p.error("--repeats must be >= 3 (the ratios are medians over interleaved blocks)")
+    for name in ("rows", "max_length", "batch_size", "warmup_steps", "check_rows", "threads"):
+        if getattr(args, name) < 1:
+            p.error(f"--{name.replace('_', '-')} must be >= 1")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    # Thread counts before torch (and its OpenMP runtime) loads; offline; caches inside the scratch folder.
+    os.environ["OMP_NUM_THREADS"] = os.environ["MKL_NUM_THREADS"] = str(args.threads)
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    for key in ("HF_HUB_OFFLINE", "HF_DATASETS_OFFLINE", "TRANSFORMERS_OFFLINE"):
+        os.environ.setdefault(key, "1")
+    work = Path(args.work_dir) if args.work_dir else Path(tempfile.mkdtemp(prefix="s2r-bench-train-"))
+    work.mkdir(parents=True, exist_ok=True)
+    os.environ["HF_DATASETS_CACHE"] = str(work / "hf-datasets-cache")
+    sys.path.insert(0, str(REPO))
+    import datasets
+    import torch
+    import transformers
+
+    datasets.logging.set_verbosity_error()
+    datasets.disable_progress_bars()
+    transformers.logging.set_verbosity_error()
+    torch.set_num_threads(args.threads)
+
+    out = Path(args.out)
+    previous = json.loads(out.read_text()) if args.merge and out.exists() else {}
+    results: dict = {
+        "host": host_info(),
+        "options": dict(vars(args)),
+        "env": {k: os.environ.get(k) for k in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "TOKENIZERS_PARALLELISM")},
+        "loadavg_start": loadavg(),
+        "started": time.strftime("%Y-%m-%d %H:%M:%S"),
+    }
+    import trl
+
+    results["host"]["versions"]["trl"] = trl.__version__
+    for section in SECTIONS:
+        if section in previous and section not in args.sections:
+            results[section] = previous[section]
+    h = results["host"]
+    print(
+        f"host: {h.get('cpu_model')} ({h['cpu_count']} cores, flags {' '.join(h.get('cpu_flags', []))}), torch "
+        f"{h['versions'].get('torch')}, trl {trl.__version__}, {h['torch_threads']} thread(s); load average "
+        f"{results['loadavg_start']}",
+        flush=True,
+    )
+    t0 = time.perf_counter()
+    steps = {"train": bench_train, "gpu": bench_gpu}
+    try:
+        for section in SECTIONS:
+            if section in args.sections:
+                ts, started = time.perf_counter(), time.strftime("%Y-%m-%d %H:%M:%S")
+                steps[section](args, work, results)
+                results[section]["run"] = {"started": started, "options": results["options"]}
+                results.setdefault("section_seconds", {})[section] = time.perf_counter() - ts
+                out.parent.mkdir(parents=True, exist_ok=True)
+                out.write_text(json.dumps(results, indent=2, default=str) + "\n")  # partial results survive
+    finally:
+        if not args.keep_work_dir and not args.work_dir:
+            shutil.rmtree(work, ignore_errors=True)
+    results["total_seconds"] = time.perf_counter() - t0
+    results["loadavg_end"] = loadavg()
+    out.write_text(json.dumps(results, indent=2, default=str) + "\n")
+
+    printers = {"train": print_train, "gpu": print_gpu}
+    for section in SECTIONS:
+        if section in results:
+            printers[section](results[section])
+    load = f"{results['loadavg_start']} -> {results['loadavg_end']}"
+    print(f"\ntotal {results['total_seconds']:.0f}s; load average {load}")
+    print(f"results: {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
