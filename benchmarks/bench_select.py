@@ -38,44 +38,41 @@ of which the 220k-row end-to-end section is ~25 min (pass --e2e-rows 20000 for a
 from __future__ import annotations
 
 import argparse
-import contextlib
 import copy
 import gc
 import json
 import os
-import platform
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))
+
+from common import (  # noqa: E402  (timing / host / table / CLI helpers of the benchmarks folder)
+    JUDGE_SHAPES,
+    HelpFormatter,
+    Timer,
+    add_gpu_hardware_args,
+    dur,
+    finish_args,
+    matmul_peak,
+    meta_non_embedding_params,
+    non_embedding_params,
+    prepare_run,
+    print_results,
+    print_table,
+    require_positive,
+    run_sections,
+    start_results,
+)
+
 SECTIONS = ("judge", "length", "e2e", "gpu")
 SWEEP_DEFAULT = (256, 512, 1024, 2048, 4096)
-
-# Qwen2.5-Instruct shapes (config.json of the Hub models); "tiny" = the built-in tiny judge.
-JUDGE_SHAPES = {
-    "0.5b": {
-        "hidden_size": 896,
-        "num_hidden_layers": 24,
-        "num_attention_heads": 14,
-        "num_key_value_heads": 2,
-        "intermediate_size": 4864,
-        "vocab_size": 151936,
-        "tie_word_embeddings": True,
-    },
-    "1.5b": {
-        "hidden_size": 1536,
-        "num_hidden_layers": 28,
-        "num_attention_heads": 12,
-        "num_key_value_heads": 2,
-        "intermediate_size": 8960,
-        "vocab_size": 151936,
-        "tie_word_embeddings": True,
-    },
-}
 
 # Sizes: (full default, --quick). An option given explicitly always wins.
 PROFILES = {
@@ -121,101 +118,12 @@ with open(out, "w") as fh:
 
 
 # --------------------------------------------------------------------------------------------------
-# Small helpers
+# Model
 # --------------------------------------------------------------------------------------------------
 
 
-def loadavg() -> float:
-    try:
-        return float(Path("/proc/loadavg").read_text().split()[0])
-    except OSError:
-        return float("nan")
-
-
-class Timer:
-    """Wall time, process CPU time and the CPU share (CPU time / wall / threads) of one block."""
-
-    def __init__(self, threads: int = 1):
-        self.threads = threads
-
-    def __enter__(self):
-        self.load0 = loadavg()
-        self.w0, self.c0 = time.perf_counter(), time.process_time()
-        return self
-
-    def __exit__(self, *exc):
-        self.wall = time.perf_counter() - self.w0
-        self.cpu = time.process_time() - self.c0
-        self.cpu_share = self.cpu / max(self.wall, 1e-9) / max(self.threads, 1)
-        self.load = max(self.load0, loadavg())
-        return False
-
-
-def host_info() -> dict:
-    import torch
-
-    info = {
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-        "cpu_count": os.cpu_count(),
-        "torch_threads": torch.get_num_threads(),
-    }
-    try:
-        cpuinfo = Path("/proc/cpuinfo").read_text()
-        model = next((ln.split(":", 1)[1].strip() for ln in cpuinfo.splitlines() if ln.startswith("model name")), "")
-        flags = next((ln.split(":", 1)[1].split() for ln in cpuinfo.splitlines() if ln.startswith("flags")), [])
-        info["cpu_model"] = model
-        info["cpu_flags"] = sorted(
-            f for f in flags if f in ("avx2", "fma", "avx512f", "avx512_bf16", "amx_bf16", "amx_tile", "avx512_vnni")
-        )
-    except OSError:
-        pass
-    try:
-        mem = Path("/proc/meminfo").read_text().split("\n", 1)[0].split()[1]
-        info["mem_total_gib"] = round(int(mem) / 2**20, 1)
-    except (OSError, IndexError, ValueError):
-        pass
-    try:
-        info["mkldnn_bf16_supported"] = bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
-    except (AttributeError, RuntimeError):
-        info["mkldnn_bf16_supported"] = None
-    versions = {}
-    for name in ("torch", "transformers", "datasets", "tokenizers", "numpy", "pyarrow"):
-        with contextlib.suppress(Exception):
-            versions[name] = __import__(name).__version__
-    info["versions"] = versions
-    return info
-
-
-def matmul_peak(hidden: int, intermediate: int, dtype, reps: int = 5, iters: int = 6) -> float:
-    """Best F.linear GFLOP/s of a [1024, hidden] x [intermediate, hidden]^T product."""
-    import torch
-    import torch.nn.functional as F
-
-    torch.manual_seed(0)
-    x = torch.randn(1024, hidden, dtype=dtype)
-    w = torch.randn(intermediate, hidden, dtype=dtype) * 0.02
-    for _ in range(2):
-        F.linear(x, w)
-    best = 0.0
-    flops = 2.0 * 1024 * hidden * intermediate * iters
-    for _ in range(reps):
-        t = time.perf_counter()
-        for _ in range(iters):
-            F.linear(x, w)
-        best = max(best, flops / (time.perf_counter() - t) / 1e9)
-    return best
-
-
-def non_embedding_params(model) -> int:
-    """Parameters outside the token embedding and LM head (a tied head is the embedding)."""
-    emb = model.get_input_embeddings().weight
-    head = model.get_output_embeddings().weight
-    total = sum(p.numel() for p in model.parameters())
-    return total - emb.numel() - (0 if head is emb else head.numel())
-
-
 def qwen2_config(size: str, tiny_path: Path):
+    """The judge's config: a Qwen2.5-Instruct shape (JUDGE_SHAPES), or "tiny" = the built-in tiny judge's."""
     from transformers import Qwen2Config
 
     if size == "tiny":
@@ -229,39 +137,6 @@ def qwen2_config(size: str, tiny_path: Path):
         bos_token_id=151643,
         eos_token_id=151645,
     )
-
-
-def meta_non_embedding_params(size: str) -> tuple[int, object]:
-    """Non-embedding params of a Qwen2.5 shape without allocating it (meta device)."""
-    import torch
-    from transformers import Qwen2Config, Qwen2ForCausalLM
-
-    config = Qwen2Config(**JUDGE_SHAPES[size])
-    with torch.device("meta"):
-        model = Qwen2ForCausalLM(config)
-    return non_embedding_params(model), config
-
-
-def fmt(x, digits: int = 3) -> str:
-    if x is None:
-        return "-"
-    if isinstance(x, float):
-        if x != x:
-            return "nan"
-        if abs(x) >= 1000:
-            return f"{x:,.0f}"
-        return f"{x:.{digits}g}"
-    return str(x)
-
-
-def print_table(title: str, header: list[str], rows: list[list]) -> None:
-    cells = [[fmt(c) for c in r] for r in rows]
-    widths = [max(len(h), *(len(r[i]) for r in cells)) if cells else len(h) for i, h in enumerate(header)]
-    print(f"\n== {title}")
-    print("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
-    print("  ".join("-" * w for w in widths))
-    for r in cells:
-        print("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -1003,38 +878,18 @@ def print_gpu(r: dict) -> None:
         ["LM head, one position/row", f"{r['flops_lm_head_last_position']:.3e}"],
         ["total FLOPs", f"{r['flops_total']:.3e}"],
         ["(attention, not in total)", f"{r['flops_attention_extra_not_in_total']:.3e}"],
-        [f"1 {r['gpu_name']} @ {peak:.0f} TF x {100 * r['assumed_mfu']:.0f}% MFU", _dur(r["seconds_1_gpu"])],
-        [f"{n} {r['gpu_name']}s", _dur(r[f"seconds_{n}_gpus"])],
+        [f"1 {r['gpu_name']} @ {peak:.0f} TF x {100 * r['assumed_mfu']:.0f}% MFU", dur(r["seconds_1_gpu"])],
+        [f"{n} {r['gpu_name']}s", dur(r[f"seconds_{n}_gpus"])],
     ]
     if "cpu_this_host_seconds_at_measured_engine_rate" in r:
-        rows.append(["this CPU at the measured engine rate", _dur(r["cpu_this_host_seconds_at_measured_engine_rate"])])
+        rows.append(["this CPU at the measured engine rate", dur(r["cpu_this_host_seconds_at_measured_engine_rate"])])
     print_table(f"(d) GPU arithmetic: {r['model']} judging {r['questions']:,} questions", ["quantity", "value"], rows)
     print(f"  prompt length: {r['prompt_tokens_source']}")
-
-
-def _dur(s: float) -> str:
-    if s < 120:
-        return f"{s:.1f} s"
-    if s < 7200:
-        return f"{s / 60:.1f} min"
-    if s < 3 * 86400:
-        return f"{s / 3600:.1f} h"
-    return f"{s / 86400:.1f} days"
 
 
 # --------------------------------------------------------------------------------------------------
 # main
 # --------------------------------------------------------------------------------------------------
-
-
-class HelpFormatter(argparse.RawDescriptionHelpFormatter):
-    """Shows a default only where there is one (sizes show [full | --quick] in their help instead)."""
-
-    def _get_help_string(self, action):
-        text = action.help or ""
-        if action.default not in (None, False, [], argparse.SUPPRESS) and "%(default)" not in text:
-            text += " (default: %(default)s)"
-        return text
 
 
 def parse_args(argv=None):
@@ -1130,57 +985,25 @@ def parse_args(argv=None):
         help="Mean judge prompt tokens (default: measured on the synthetic pool with the tiny tokenizer).",
     )
     g.add_argument("--gpu-sample-rows", type=int, default=5000, help="Problems to measure the prompt length on.")
-    g.add_argument("--gpu-name", default="H100", help="Label of the GPU whose peak --gpu-peak-tflops is.")
-    g.add_argument("--gpu-peak-tflops", type=float, default=989.0, help="Dense bf16 peak of one GPU (H100 SXM).")
-    g.add_argument("--gpu-mfu", type=float, default=0.40, help="Assumed model FLOP utilisation on the GPU.")
-    g.add_argument("--gpu-count", type=int, default=8, help="GPUs for the data-parallel figure.")
+    add_gpu_hardware_args(g, mfu_help="Assumed model FLOP utilisation on the GPU.")
     args = p.parse_args(argv)
-    for name, (full, quick) in PROFILES.items():
-        if getattr(args, name) is None:
-            setattr(args, name, quick if args.quick else full)
-    args.sections = [s.strip() for s in args.sections.split(",") if s.strip()]
-    bad = [s for s in args.sections if s not in SECTIONS]
-    if bad:
-        p.error(f"unknown section(s) {bad}; choose from {', '.join(SECTIONS)}")
+    finish_args(p, args, PROFILES, SECTIONS)
     args.sweep_budgets = [int(x) for x in args.sweep_budgets.split(",") if x.strip()]
-    for name in ("judge_rows", "sweep_rows", "sweep_rounds", "length_rows", "e2e_rows", "length_repeats", "rounds"):
-        if getattr(args, name) < 1:
-            p.error(f"--{name.replace('_', '-')} must be >= 1")
+    require_positive(
+        p, args, ("judge_rows", "sweep_rows", "sweep_rounds", "length_rows", "e2e_rows", "length_repeats", "rounds")
+    )
     return args
 
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    work = Path(args.work_dir) if args.work_dir else Path(tempfile.mkdtemp(prefix="s2r-bench-"))
-    work.mkdir(parents=True, exist_ok=True)
-    # Offline, and every datasets cache inside the scratch folder (never the user's ~/.cache).
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    os.environ["HF_DATASETS_CACHE"] = str(work / "hf-datasets-cache")
-    sys.path.insert(0, str(REPO))
-    import datasets
+    work = prepare_run(args, "s2r-bench-")
     import torch
-    import transformers
 
-    datasets.logging.set_verbosity_error()
-    datasets.disable_progress_bars()
-    transformers.logging.set_verbosity_error()
     if args.threads:
         torch.set_num_threads(args.threads)
 
-    out = Path(args.out)
-    previous = json.loads(out.read_text()) if args.merge and out.exists() else {}
-    results: dict = {
-        "host": host_info(),
-        "options": {k: v for k, v in vars(args).items()},
-        "loadavg_start": loadavg(),
-        "started": time.strftime("%Y-%m-%d %H:%M:%S"),
-    }
-    for section in SECTIONS:
-        if section in previous and section not in args.sections:
-            results[section] = previous[section]
-            results.setdefault("section_seconds", {})[section] = previous.get("section_seconds", {}).get(section)
+    out, results = start_results(args, SECTIONS, keep_seconds=True)
     h = results["host"]
     print(
         f"host: {h.get('cpu_model')} ({h['cpu_count']} cores, flags {' '.join(h.get('cpu_flags', []))}), "
@@ -1188,35 +1011,10 @@ def main(argv=None) -> int:
         f"load average {results['loadavg_start']}",
         flush=True,
     )
-    t0 = time.perf_counter()
     steps = {"judge": bench_judge, "length": bench_length, "e2e": bench_e2e, "gpu": bench_gpu}
-    try:
-        for section in SECTIONS:
-            if section in args.sections:
-                ts, started = time.perf_counter(), time.strftime("%Y-%m-%d %H:%M:%S")
-                steps[section](args, work, results)
-                results[section]["run"] = {
-                    "started": started,
-                    "options": results["options"],
-                    "torch_threads": results["host"]["torch_threads"],
-                }
-                results.setdefault("section_seconds", {})[section] = time.perf_counter() - ts
-                out.parent.mkdir(parents=True, exist_ok=True)
-                out.write_text(json.dumps(results, indent=2, default=str) + "\n")  # partial results survive
-    finally:
-        if not args.keep_work_dir and not args.work_dir:
-            shutil.rmtree(work, ignore_errors=True)
-    results["total_seconds"] = time.perf_counter() - t0
-    results["loadavg_end"] = loadavg()
-    out.write_text(json.dumps(results, indent=2, default=str) + "\n")
-
+    run_sections(args, work, out, results, SECTIONS, steps, run_extra={"torch_threads": h["torch_threads"]})
     printers = {"judge": print_judge, "length": print_length, "e2e": print_e2e, "gpu": print_gpu}
-    for section in SECTIONS:
-        if section in results:
-            printers[section](results[section])
-    load = f"{results['loadavg_start']} -> {results['loadavg_end']}"
-    print(f"\ntotal {results['total_seconds']:.0f}s; load average {load}")
-    print(f"results: {out}")
+    print_results(results, out, SECTIONS, printers)
     return 0
 
 

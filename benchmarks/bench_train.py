@@ -56,32 +56,34 @@ from __future__ import annotations
 import argparse
 import copy
 import gc
-import json
 import math
 import os
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
 if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
-from bench_select import (  # noqa: E402  (shared helpers of the benchmarks folder)
+from common import (  # noqa: E402  (timing / host / table / CLI helpers of the benchmarks folder)
     JUDGE_SHAPES,
     HelpFormatter,
-    _dur,
-    host_info,
+    add_gpu_hardware_args,
+    dur,
+    finish_args,
     loadavg,
     matmul_peak,
     meta_non_embedding_params,
     non_embedding_params,
+    prepare_run,
+    print_results,
     print_table,
+    require_positive,
+    run_sections,
+    start_results,
 )
 
 SECTIONS = ("train", "gpu")
@@ -756,8 +758,8 @@ def print_gpu(r: dict) -> None:
             f"{x['run_tokens'] / 1e6:.0f}M",
             f"{x['run_flops']:.2e}",
             x["tokens_per_s_1_gpu"],
-            _dur(x["seconds_1_gpu"]),
-            _dur(x[f"seconds_{n}_gpus"]),
+            dur(x["seconds_1_gpu"]),
+            dur(x[f"seconds_{n}_gpus"]),
         ]
         for x in r["table"]
         if x.get("paper_run")
@@ -845,18 +847,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     g.add_argument("--gpu-rows", type=int, default=19600, help="Rows of the paper's run (10%% of ~196k).")
     g.add_argument("--gpu-tokens-per-row", type=int, default=8000, help="Mean tokens per row of that subset.")
     g.add_argument("--gpu-epochs", type=int, default=3, help="Epochs of the paper's run.")
-    g.add_argument("--gpu-name", default="H100", help="Label of the GPU whose peak --gpu-peak-tflops is.")
-    g.add_argument("--gpu-peak-tflops", type=float, default=989.0, help="Dense bf16 peak of one GPU (H100 SXM).")
-    g.add_argument("--gpu-mfu", type=float, default=0.40, help="Assumed model FLOP utilisation.")
-    g.add_argument("--gpu-count", type=int, default=8, help="GPUs for the data-parallel figure.")
+    add_gpu_hardware_args(g)
     args = p.parse_args(argv)
-    for name, (full, quick) in PROFILES.items():
-        if getattr(args, name) is None:
-            setattr(args, name, quick if args.quick else full)
-    args.sections = [s.strip() for s in args.sections.split(",") if s.strip()]
-    bad = [s for s in args.sections if s not in SECTIONS]
-    if bad:
-        p.error(f"unknown section(s) {bad}; choose from {', '.join(SECTIONS)}")
+    finish_args(p, args, PROFILES, SECTIONS)
     variants = [v.strip() for v in args.variants.split(",") if v.strip()]
     bad = [v for v in variants if v not in VARIANTS]
     if bad:
@@ -868,9 +861,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args.gpu_seq_lens = [int(x) for x in args.gpu_seq_lens.split(",") if x.strip()]
     if args.repeats < 3:
         p.error("--repeats must be >= 3 (the ratios are medians over interleaved blocks)")
-    for name in ("rows", "max_length", "batch_size", "warmup_steps", "check_rows", "threads"):
-        if getattr(args, name) < 1:
-            p.error(f"--{name.replace('_', '-')} must be >= 1")
+    require_positive(p, args, ("rows", "max_length", "batch_size", "warmup_steps", "check_rows", "threads"))
     return args
 
 
@@ -879,36 +870,16 @@ def main(argv: list[str] | None = None) -> int:
     # Thread counts before torch (and its OpenMP runtime) loads; offline; caches inside the scratch folder.
     os.environ["OMP_NUM_THREADS"] = os.environ["MKL_NUM_THREADS"] = str(args.threads)
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    for key in ("HF_HUB_OFFLINE", "HF_DATASETS_OFFLINE", "TRANSFORMERS_OFFLINE"):
-        os.environ.setdefault(key, "1")
-    work = Path(args.work_dir) if args.work_dir else Path(tempfile.mkdtemp(prefix="s2r-bench-train-"))
-    work.mkdir(parents=True, exist_ok=True)
-    os.environ["HF_DATASETS_CACHE"] = str(work / "hf-datasets-cache")
-    sys.path.insert(0, str(REPO))
-    import datasets
+    work = prepare_run(args, "s2r-bench-train-")
     import torch
-    import transformers
 
-    datasets.logging.set_verbosity_error()
-    datasets.disable_progress_bars()
-    transformers.logging.set_verbosity_error()
     torch.set_num_threads(args.threads)
 
-    out = Path(args.out)
-    previous = json.loads(out.read_text()) if args.merge and out.exists() else {}
-    results: dict = {
-        "host": host_info(),
-        "options": dict(vars(args)),
-        "env": {k: os.environ.get(k) for k in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "TOKENIZERS_PARALLELISM")},
-        "loadavg_start": loadavg(),
-        "started": time.strftime("%Y-%m-%d %H:%M:%S"),
-    }
+    env = {k: os.environ.get(k) for k in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "TOKENIZERS_PARALLELISM")}
+    out, results = start_results(args, SECTIONS, extra={"env": env})
     import trl
 
     results["host"]["versions"]["trl"] = trl.__version__
-    for section in SECTIONS:
-        if section in previous and section not in args.sections:
-            results[section] = previous[section]
     h = results["host"]
     print(
         f"host: {h.get('cpu_model')} ({h['cpu_count']} cores, flags {' '.join(h.get('cpu_flags', []))}), torch "
@@ -916,31 +887,9 @@ def main(argv: list[str] | None = None) -> int:
         f"{results['loadavg_start']}",
         flush=True,
     )
-    t0 = time.perf_counter()
     steps = {"train": bench_train, "gpu": bench_gpu}
-    try:
-        for section in SECTIONS:
-            if section in args.sections:
-                ts, started = time.perf_counter(), time.strftime("%Y-%m-%d %H:%M:%S")
-                steps[section](args, work, results)
-                results[section]["run"] = {"started": started, "options": results["options"]}
-                results.setdefault("section_seconds", {})[section] = time.perf_counter() - ts
-                out.parent.mkdir(parents=True, exist_ok=True)
-                out.write_text(json.dumps(results, indent=2, default=str) + "\n")  # partial results survive
-    finally:
-        if not args.keep_work_dir and not args.work_dir:
-            shutil.rmtree(work, ignore_errors=True)
-    results["total_seconds"] = time.perf_counter() - t0
-    results["loadavg_end"] = loadavg()
-    out.write_text(json.dumps(results, indent=2, default=str) + "\n")
-
-    printers = {"train": print_train, "gpu": print_gpu}
-    for section in SECTIONS:
-        if section in results:
-            printers[section](results[section])
-    load = f"{results['loadavg_start']} -> {results['loadavg_end']}"
-    print(f"\ntotal {results['total_seconds']:.0f}s; load average {load}")
-    print(f"results: {out}")
+    run_sections(args, work, out, results, SECTIONS, steps)
+    print_results(results, out, SECTIONS, {"train": print_train, "gpu": print_gpu})
     return 0
 
 

@@ -8,12 +8,15 @@
 4. (found here) The sample cache lives at ``cache_dir / model_name / hash``; with an absolute model path
    (``/…/my-model``) the join drops ``cache_dir`` and the cache lands inside the model folder, where
    a retrained model at the same path would read stale answers.
+5. (found here) The transformers backend never sets ``do_sample``: with temperature > 0 the "samples" are
+   greedy copies (or transformers 5 rejects ``num_return_sequences > 1``).
 
 Fixes: the registry skips those three built-in modules (we never run them; our tasks are prefixed ``s2r_``
 so the name-clash check still holds); the details logger gets an ``xxh64`` that encodes ``str`` as UTF-8
-first; the sample cache is keyed on the model path made relative, so it stays under ``cache_dir``.
-Nothing is patched at import: :func:`apply` is called by ``s2r eval`` just before lighteval runs, is
-idempotent, and :func:`undo` restores the originals.
+first; the sample cache is keyed on the model path made relative, so it stays under ``cache_dir``; the
+transformers backend samples when its temperature is above 0. Nothing is patched at import: :func:`apply`
+is called by ``s2r eval`` and ``s2r-lighteval`` (:mod:`s2r_hf.eval.lighteval_cli`) just before lighteval
+runs, is idempotent, and :func:`undo` restores the originals.
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ def apply() -> None:
     if _ORIGINALS:
         return
     from lighteval.logging import info_loggers
+    from lighteval.models.transformers.transformers_model import TransformersModel
     from lighteval.tasks.registry import Registry
     from lighteval.utils.cache_management import SampleCache
 
@@ -72,9 +76,21 @@ def apply() -> None:
         cache_init(self, model_config.model_copy(update={"model_name": relative}))
         self.model_config = model_config
 
+    model_init = TransformersModel.__init__
+
+    def _model_init(self, config, *args, **kwargs):
+        model_init(self, config, *args, **kwargs)
+        if (config.generation_parameters.temperature or 0) > 0:
+            self.generation_config_dict["do_sample"] = True
+
     _ORIGINALS.update(
-        load_files=load_files, load_subdirs=load_subdirs, xxhash=info_loggers.xxhash, cache_init=cache_init
+        load_files=load_files,
+        load_subdirs=load_subdirs,
+        xxhash=info_loggers.xxhash,
+        cache_init=cache_init,
+        model_init=model_init,
     )
+    TransformersModel.__init__ = _model_init
     SampleCache.__init__ = _cache_init
     Registry._load_from_files = staticmethod(_load_from_files)
     Registry._load_from_subdirs = staticmethod(_load_from_subdirs)
@@ -87,9 +103,11 @@ def undo() -> None:
     if not _ORIGINALS:
         return
     from lighteval.logging import info_loggers
+    from lighteval.models.transformers.transformers_model import TransformersModel
     from lighteval.tasks.registry import Registry
     from lighteval.utils.cache_management import SampleCache
 
+    TransformersModel.__init__ = _ORIGINALS["model_init"]
     Registry._load_from_files = staticmethod(_ORIGINALS["load_files"])
     Registry._load_from_subdirs = staticmethod(_ORIGINALS["load_subdirs"])
     SampleCache.__init__ = _ORIGINALS["cache_init"]

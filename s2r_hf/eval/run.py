@@ -56,6 +56,14 @@ class EvalArguments:
     tensor_parallel_size: int = field(default=1, metadata={"help": "vLLM tensor parallelism."})
     seed: int = field(default=1234, metadata={"help": "Sampling seed."})
     save_details: bool = field(default=False, metadata={"help": "Also write per-sample details (parquet)."})
+    export_lighteval: str | None = field(
+        default=None,
+        metadata={
+            "help": "Instead of evaluating, write into this folder the lighteval model configs (one YAML per "
+            "sampling group: system prompt, temperature, top_p, max new tokens) and run.sh with the plain "
+            "`s2r-lighteval vllm|accelerate ...` commands that evaluate exactly what `s2r eval` would."
+        },
+    )
 
     def __post_init__(self):
         from s2r_hf.eval.tasks import BENCHMARKS, missing_data
@@ -152,8 +160,11 @@ def main(args: EvalArguments) -> list[Path]:
     from s2r_hf.eval.results import find_results
     from s2r_hf.eval.tasks import make_task
 
-    compat.apply()
     backend = pick_backend(args.backend)
+    if args.export_lighteval:
+        export_lighteval(args, backend)
+        return []
+    compat.apply()
     out = Path(args.output_dir)
     out.mkdir(parents=True, exist_ok=True)
     logger.info("s2r eval with the %s backend; options: %s", backend, asdict(args))
@@ -178,10 +189,6 @@ def main(args: EvalArguments) -> list[Path]:
             evaluation_tracker=EvaluationTracker(output_dir=str(out), save_details=args.save_details),
             model_config=_model_config(args, backend, temperature, top_p, cache_dir),
         )
-        if backend == "transformers" and temperature > 0:
-            # lighteval never sets do_sample; without it (a model whose generation_config lacks it) the
-            # "samples" would be greedy copies, or transformers 5 rejects num_return_sequences > 1.
-            pipeline.model.generation_config_dict["do_sample"] = True
         pipeline.evaluate()
         pipeline.save_and_push_results()
         shutil.rmtree(cache_dir, ignore_errors=True)
@@ -189,6 +196,51 @@ def main(args: EvalArguments) -> list[Path]:
     written = [p for p in find_results(out) if p not in before]
     logger.info("results: %s", ", ".join(str(p) for p in written))
     return written
+
+
+def export_lighteval(args: EvalArguments, backend: str) -> Path:
+    """Model-config YAMLs + ``run.sh`` for plain lighteval (through ``s2r-lighteval``); returns run.sh."""
+    import shlex
+
+    import yaml
+
+    from s2r_hf.io import atomic_write_text
+
+    folder = Path(args.export_lighteval).resolve()
+    env = {"S2R_EVAL_MAX_NEW_TOKENS": str(args.max_new_tokens)}
+    if args.data_dir:
+        env["S2R_EVAL_DATA_DIR"] = str(Path(args.data_dir).resolve())
+    if args.greedy:
+        env["S2R_EVAL_GREEDY"] = "1"
+    prefix = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
+    lines = [
+        "#!/usr/bin/env bash",
+        f"# Written by `s2r eval --export-lighteval {args.export_lighteval}`: plain lighteval (with s2r_hf's",
+        "# compatibility fixes) evaluating what `s2r eval` would. One command per sampling group.",
+        "set -euo pipefail",
+    ]
+    for (n, temperature, top_p), keys in sampling_groups(args).items():
+        name = "greedy" if n == 1 and temperature == 0 else f"sampled-n{n}"
+        cache = folder / ".lighteval_cache" / name
+        config = _model_config(args, backend, temperature, top_p, cache).model_dump(mode="json", exclude_unset=True)
+        path = atomic_write_text(
+            folder / f"{name}.yaml",
+            yaml.safe_dump({"model_parameters": config}, sort_keys=False, allow_unicode=True),
+        )
+        command = ["s2r-lighteval", "vllm" if backend == "vllm" else "accelerate", str(path)]
+        command += [",".join(f"s2r_{k}|0" for k in keys), "--custom-tasks", str(Path(__file__).with_name("tasks.py"))]
+        command += ["--output-dir", str(Path(args.output_dir).resolve())]
+        command += ["--max-samples", str(args.max_samples)] if args.max_samples else []
+        command += ["--save-details"] if args.save_details else []
+        lines += [
+            f"# {','.join(keys)}: {n} sample(s), temperature {temperature}, top_p {top_p}",
+            f"rm -rf {shlex.quote(str(cache))}  # lighteval's sample cache is keyed on the config, not the weights",
+            f"{prefix} {' '.join(shlex.quote(c) for c in command)}",
+        ]
+    script = atomic_write_text(folder / "run.sh", "\n".join(lines) + "\n")
+    script.chmod(0o755)
+    logger.info("wrote lighteval configs and %s; run it with: bash %s", script, script)
+    return script
 
 
 def cli(argv: list[str]) -> None:

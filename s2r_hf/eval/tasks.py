@@ -32,7 +32,8 @@ mostly Qwen2.5-Math's ``evaluation/data/<key>/test.jsonl``), which name some col
 Kaoyan: ``problem``; AIME25: ``question``; GaokaoMathQA: ``options`` dict + ``label``).
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations`: lighteval loads this file by path (--custom-tasks s2r_hf/eval/tasks.py)
+# without registering it in sys.modules, and dataclasses cannot resolve string annotations then.
 
 import ast
 import contextlib
@@ -340,6 +341,13 @@ def make_tasks(
 
 def __getattr__(name: str):
     # TASKS_TABLE is built when lighteval reads it, not at import (it imports lighteval).
-    if name == "TASKS_TABLE":
-        return make_tasks()
+    if name == "TASKS_TABLE":  # as plain lighteval (`s2r-lighteval`) reads it: options from the environment
+        import os
+
+        data_dir = os.environ.get("S2R_EVAL_DATA_DIR") or None
+        max_new_tokens = int(os.environ.get("S2R_EVAL_MAX_NEW_TOKENS") or DEFAULT_MAX_NEW_TOKENS)
+        greedy = os.environ.get("S2R_EVAL_GREEDY", "").lower() not in ("", "0", "false", "no")
+        keys = [k for k in BENCHMARKS if BENCHMARKS[k].download is None or _local_folder(k, data_dir) is not None]
+        sampling = GREEDY if greedy else None
+        return [make_task(k, data_dir=data_dir, max_new_tokens=max_new_tokens, sampling=sampling) for k in keys]
     raise AttributeError(name)

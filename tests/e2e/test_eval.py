@@ -76,3 +76,36 @@ def test_eval_then_card(tmp_path, tiny_judge):
         assert entry.task_id == key
         pass1 = next(e for e in entries if e.dataset_name == key and e.metric_type == "pass@1")
         assert entry.value == pass1.metric_value
+
+
+@pytest.mark.slow
+def test_plain_lighteval_runs_the_exported_configs(tmp_path, tiny_judge):
+    """`s2r eval --export-lighteval` → run.sh → `s2r-lighteval accelerate <yaml> ... --custom-tasks tasks.py`."""
+    import sys
+
+    import yaml
+
+    from s2r_hf.eval.results import collect
+    from s2r_hf.prompts import REASONING_SYSTEM_PROMPT
+
+    write_benchmark(tmp_path / "data", "math_500")
+    out, export = tmp_path / "eval", tmp_path / "lighteval"
+    proc = run(
+        [
+            *("eval", "--model", str(tiny_judge), "--tasks", "math_500", "--data-dir", str(tmp_path / "data")),
+            *("--output-dir", str(out), "--greedy", "--max-new-tokens", "8", "--export-lighteval", str(export)),
+        ]
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert not out.exists()  # exported, not evaluated
+    config = yaml.safe_load((export / "greedy.yaml").read_text())["model_parameters"]
+    assert config["system_prompt"] == REASONING_SYSTEM_PROMPT and config["model_name"] == str(tiny_judge)
+    assert config["generation_parameters"]["max_new_tokens"] == 8 and config["device"] == "cpu"
+    script = (export / "run.sh").read_text()
+    assert "s2r-lighteval accelerate" in script and "'s2r_math_500|0'" in script and "--custom-tasks" in script
+
+    env = {**os.environ, "PATH": f"{os.path.dirname(sys.executable)}{os.pathsep}{os.environ['PATH']}"}
+    ran = subprocess.run(["bash", str(export / "run.sh")], cwd=tmp_path, capture_output=True, text=True, env=env)
+    assert ran.returncode == 0, ran.stdout[-2000:] + ran.stderr[-4000:]
+    rows = {(r.benchmark, r.metric): r.value for r in collect(out)}
+    assert 0.0 <= rows[("math_500", "pass@1")] <= 1.0 and 0 < rows[("math_500", "response_tokens")] <= 8

@@ -100,3 +100,19 @@ def test_defect_4_sample_cache_stays_under_cache_dir(unpatched, tmp_path, tiny_j
     cache = SampleCache(config)
     assert cache.cache_dir.is_relative_to(tmp_path / "cache")
     assert cache.model_config is config
+
+
+def test_defect_5_transformers_backend_samples_when_temperature_is_set(unpatched, tiny_judge):
+    from lighteval.models.model_input import GenerationParameters
+    from lighteval.models.transformers.transformers_model import TransformersModel, TransformersModelConfig
+
+    def model(temperature: float):
+        params = GenerationParameters(temperature=temperature, max_new_tokens=4)
+        return TransformersModel(
+            TransformersModelConfig(model_name=str(tiny_judge), device="cpu", generation_parameters=params)
+        )
+
+    assert "do_sample" not in model(0.6).generation_config_dict  # lighteval alone: greedy "samples"
+    unpatched.apply()
+    assert model(0.6).generation_config_dict["do_sample"] is True
+    assert "do_sample" not in model(0.0).generation_config_dict

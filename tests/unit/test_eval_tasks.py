@@ -201,3 +201,20 @@ def test_vllm_backend_config_carries_the_task_sampling_and_the_training_system_p
     gen = config.generation_parameters
     assert (gen.temperature, gen.top_p, gen.max_new_tokens) == (0.6, 0.95, 32768)
     assert pick_backend("auto") == "transformers"  # no CUDA here
+
+
+def test_task_file_loads_by_path_as_lighteval_custom_tasks_does(tmp_path, monkeypatch):
+    """`--custom-tasks s2r_hf/eval/tasks.py`: loaded from the file, unregistered in sys.modules; env options."""
+    import importlib.util
+
+    write_benchmark(tmp_path, "kaoyan")
+    monkeypatch.setenv("S2R_EVAL_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("S2R_EVAL_GREEDY", "1")
+    monkeypatch.setenv("S2R_EVAL_MAX_NEW_TOKENS", "64")
+    spec = importlib.util.spec_from_file_location("custom_tasks_by_path", tasks.__file__)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    table = {t.name: t for t in module.TASKS_TABLE}
+    assert "s2r_kaoyan" in table and "s2r_gaokao2024_mix" not in table  # local-only: only when its folder is there
+    assert table["s2r_aime24"].generation_size == 64
+    assert table["s2r_aime24"].metrics[0].metric_name == ["pass@1", "maj@1", "response_tokens"]  # greedy: 1 sample
