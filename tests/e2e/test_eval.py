@@ -9,10 +9,11 @@ import subprocess
 
 import pytest
 
+from s2r_hf.eval.tasks import BENCHMARKS
 from tests.conftest import ROOT, S2R
 from tests.eval_data import write_benchmark
 
-TASKS = ("math_500", "gaokao2023en")
+TASKS = tuple(BENCHMARKS)  # every benchmark, 3 local problems each
 
 
 def run(args: list[str], timeout: int = 400) -> subprocess.CompletedProcess:
