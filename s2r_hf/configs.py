@@ -264,8 +264,13 @@ class OutputArguments:
     hub_commit_message: str | None = field(default=None, metadata={"help": "Commit message for the push."})
 
     def __post_init__(self) -> None:
+        from s2r_hf.hub import config_name_problem
+
         if not self.output_dir:
             raise S2RError("--output-dir is required: the folder where the subset, manifest and card are written")
+        problem = config_name_problem(self.hub_config_name)
+        if problem:
+            raise S2RError(f"--hub-config-name: {problem}")
 
 
 def check_compatible(pool: PoolArguments, scoring: ScoringArguments, sel: SelectionArguments) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shlex
 import time
 from collections.abc import Callable
@@ -33,6 +34,7 @@ SIDE_FILES = {
     "scores.parquet": "selection/scores.parquet",
     "dropped.parquet": "selection/dropped.parquet",
 }
+RESERVED_CONFIG_NAMES = {"data", "selection"}  # folders of the default config
 WEIGHT_SUFFIXES = (".safetensors", ".bin", ".safetensors.index.json", ".bin.index.json", ".pt", ".pth")
 MODEL_SKIP_PREFIXES = ("checkpoint-", "_")  # what Trainer.push_to_hub leaves out
 MODEL_SKIP_DIRS = {".cache", ".git"}  # huggingface_hub's local_dir metadata, a git checkout
@@ -68,6 +70,16 @@ def _describe(err: Exception) -> str:
     return text
 
 
+def config_name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be a dataset config of ours (it names the config's folder in the repo), or None."""
+    if re.fullmatch(r"[A-Za-z0-9][\w.-]*", name) and name not in RESERVED_CONFIG_NAMES:
+        return None
+    return (
+        f"config name {name!r} cannot name a folder of the repo: use letters, digits, '_', '.', '-' "
+        f"(not {', '.join(sorted(RESERVED_CONFIG_NAMES))})"
+    )
+
+
 def _info_list(info) -> list[dict]:
     """A card's ``dataset_info`` as a list of per-config dicts (one config may be written as a bare dict)."""
     if isinstance(info, dict):
@@ -86,7 +98,8 @@ def _repo_card(api, out: Path, repo_id: str, config_name: str, data_dir: str, re
     others, other_info = [], []
     if "README.md" in repo_files:
         remote = DatasetCard.load(repo_id, repo_type="dataset", token=api.token)
-        others = [c for c in remote.data.get("configs") or [] if c.get("config_name") != config_name]
+        listed = [c for c in remote.data.get("configs") or [] if isinstance(c, dict) and c.get("config_name")]
+        others = [c for c in listed if c["config_name"] != config_name]
         names = {c.get("config_name") for c in others}
         other_info = [e for e in _info_list(remote.data.get("dataset_info")) if e.get("config_name") in names]
     if config_name == "default" and not others:
@@ -108,6 +121,9 @@ def _operations(api, out: Path, repo_id: str, config_name: str) -> list:
     """
     from huggingface_hub import CommitOperationAdd, CommitOperationDelete
 
+    problem = config_name_problem(config_name)
+    if problem:
+        raise S2RError(problem)
     data_dir = "data" if config_name == "default" else config_name
     side = SIDE_FILES if config_name == "default" else {k: f"{data_dir}/{v}" for k, v in SIDE_FILES.items()}
     shards = sorted((out / "data").glob("*.parquet"))

@@ -98,6 +98,7 @@ def test_dataclass_default_budget_is_ratio_one_tenth():
         (["--judge-system-prompt", "  "], r"--judge-system-prompt is empty"),
         (["--decontam-ngram", "0"], r"--decontam-ngram must be >= 1"),
         (["--num-threads", "0"], r"--num-threads must be >= 1, got 0"),
+        (["--hub-config-name", "data"], r"--hub-config-name: config name .data. cannot name a folder"),
     ],
 )
 def test_validation_errors_name_the_option(argv, message):

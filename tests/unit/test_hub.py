@@ -83,3 +83,11 @@ def test_scrub_and_transient_classification():
     assert "HF_TOKEN" in hub.describe_failure(HTTPError(401))
     assert "hf_tok123" not in hub.describe_failure(HTTPError(401), token="hf_tok123")
     assert hub.is_hub_error(HTTPError(403)) and not hub.is_hub_error(ValueError("x"))
+
+
+@pytest.mark.parametrize("name", ["data", "selection", "../up", "a/b", ""])
+def test_config_names_that_would_clash_with_repo_folders_are_refused(tmp_path, name):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "train-00000-of-00001.parquet").write_bytes(b"PAR1")
+    with pytest.raises(S2RError, match="cannot name a folder of the repo"):
+        hub._operations(None, tmp_path, "me/subset", name)
