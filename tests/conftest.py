@@ -77,3 +77,11 @@ def hub_server(tmp_path_factory):
 
     with HubServer(tmp_path_factory.mktemp("hub"), token=f"hf_s2rTest{secrets.token_hex(16)}") as hub:
         yield hub
+
+
+@pytest.fixture
+def healthy_hub(hub_server):
+    """The module's hub server with no fault switched on, before and after the test."""
+    hub_server.clear_faults()
+    yield hub_server
+    hub_server.clear_faults()

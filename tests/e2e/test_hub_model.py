@@ -18,6 +18,8 @@ from tests.conftest import ROOT, S2R
 from tests.e2e.test_hub_push import assert_token_hidden, hub_env
 from tests.unit.test_eval_results import AIME, MATH, write_results
 
+pytestmark = pytest.mark.usefixtures("healthy_hub")  # no fault left on between tests
+
 DEMO = ROOT / "recipes" / "tiny-qwen2" / "sft" / "config_demo.yaml"
 SELECT_DEMO = ROOT / "recipes" / "selection" / "synthetic" / "config_s2r_10pct.yaml"
 REPO = "ns/tiny-s2r"
@@ -61,13 +63,6 @@ def card_args(results: Path, *extra: str) -> list[str]:
 
 def last_line(proc: subprocess.CompletedProcess) -> str:
     return proc.stderr.strip().splitlines()[-1]
-
-
-@pytest.fixture(autouse=True)
-def healthy_server(hub_server):
-    hub_server.clear_faults()
-    yield
-    hub_server.clear_faults()
 
 
 @pytest.fixture(scope="module")

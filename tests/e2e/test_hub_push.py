@@ -17,6 +17,8 @@ import pytest
 
 from tests.conftest import ROOT, S2R
 
+pytestmark = pytest.mark.usefixtures("healthy_hub")  # no fault left on between tests
+
 DEMO = ROOT / "recipes" / "selection" / "synthetic" / "config_s2r_10pct.yaml"
 SHARD = "data/train-00000-of-00001.parquet"
 
@@ -121,14 +123,6 @@ def assert_local_output_complete(out: Path) -> None:
     assert list(load_dataset(str(out), split="train")["id"]) == manifest["selected_ids"]
     for name in ("README.md", "scores.png", "scores.parquet", "config.yaml", SHARD):
         assert (out / name).is_file(), name
-
-
-@pytest.fixture(autouse=True)
-def healthy_server(hub_server):
-    """Every test starts and ends with a server that has no fault switched on."""
-    hub_server.clear_faults()
-    yield
-    hub_server.clear_faults()
 
 
 @pytest.fixture(scope="module")
