@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import threading
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -13,10 +15,16 @@ from s2r_hf.errors import S2RError
 OUTPUT_FILES = ("data", "scores.parquet", "dropped.parquet", "manifest.json", "config.yaml", "scores.png", "README.md")
 
 
+def temp_path(path: Path) -> Path:
+    """A temp name beside ``path``, unique per process AND thread AND call: writers of the same file (ranks
+    sharing a cache, threads in one process) never rename each other's half-written files."""
+    return path.with_name(f".tmp-{os.getpid()}-{threading.get_ident()}-{uuid.uuid4().hex[:8]}-{path.name}")
+
+
 def atomic_write_text(path: str | Path, text: str) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".tmp-{os.getpid()}-{path.name}")
+    tmp = temp_path(path)
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
     return path
@@ -32,7 +40,7 @@ def atomic_to_parquet(ds_or_table, path: str | Path) -> Path:
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".tmp-{os.getpid()}-{path.name}")
+    tmp = temp_path(path)
     if hasattr(ds_or_table, "to_parquet"):
         ds_or_table.to_parquet(str(tmp))
     else:

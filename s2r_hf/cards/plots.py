@@ -6,6 +6,8 @@ from pathlib import Path
 
 import numpy as np
 
+from s2r_hf.io import temp_path
+
 
 def score_figure(
     path: str | Path,
@@ -50,7 +52,7 @@ def score_figure(
     fig.suptitle(title)
     fig.tight_layout()
     path = Path(path)
-    tmp = path.with_name(f".tmp-{path.name}")
+    tmp = temp_path(path)
     fig.savefig(tmp, dpi=110, format="png")
     plt.close(fig)
     tmp.replace(path)

@@ -163,3 +163,27 @@ def test_score_figure_is_a_png(tmp_path):
         )
         assert path.read_bytes()[:4] == b"\x89PNG" and path.stat().st_size > 5000
     assert sorted(p.name for p in tmp_path.iterdir()) == ["s.png"]
+
+
+def test_atomic_writes_of_one_file_from_many_threads_never_collide(tmp_path):
+    """Ranks sharing a cache may be threads of one process: every writer gets its own temp file."""
+    import threading
+
+    from s2r_hf.io import atomic_write_text
+
+    target, errors = tmp_path / "key.json", []
+
+    def write(i: int) -> None:
+        try:
+            for _ in range(50):
+                atomic_write_text(target, f'{{"writer": {i}}}')
+        except Exception as err:  # pragma: no cover - what this test exists to catch
+            errors.append(err)
+
+    threads = [threading.Thread(target=write, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors and target.read_text().startswith('{"writer": ')
+    assert not list(tmp_path.glob(".tmp-*"))
