@@ -80,6 +80,20 @@ def config_name_problem(name: str) -> str | None:
     )
 
 
+def _add_and_delete(adds: dict, stale: list[str]) -> list:
+    """Commit operations: add (or replace) every ``adds`` path from its bytes or local file, delete ``stale``."""
+    from huggingface_hub import CommitOperationAdd, CommitOperationDelete
+
+    return [CommitOperationAdd(path_in_repo=p, path_or_fileobj=src) for p, src in adds.items()] + [
+        CommitOperationDelete(path_in_repo=p) for p in stale
+    ]
+
+
+def _push_retry(out: Path, repo_id: str) -> str:
+    """The command that retries a push of an output folder (selection or model)."""
+    return f"s2r push --output-dir {shlex.quote(str(out))} --repo {shlex.quote(repo_id)}"
+
+
 def _info_list(info) -> list[dict]:
     """A card's ``dataset_info`` as a list of per-config dicts (one config may be written as a bare dict)."""
     if isinstance(info, dict):
@@ -119,8 +133,6 @@ def _operations(api, out: Path, repo_id: str, config_name: str) -> list:
     Config ``default`` keeps its shards in ``data/`` and its side files at the top; a named config keeps both in
     a folder of its name, so configs never overwrite each other's manifest or plot.
     """
-    from huggingface_hub import CommitOperationAdd, CommitOperationDelete
-
     problem = config_name_problem(config_name)
     if problem:
         raise S2RError(problem)
@@ -139,9 +151,7 @@ def _operations(api, out: Path, repo_id: str, config_name: str) -> list:
         for path in repo_files
         if path not in adds and (path.startswith(f"{data_dir}/train-") or path in side.values())
     ]
-    return [CommitOperationAdd(path_in_repo=p, path_or_fileobj=src) for p, src in adds.items()] + [
-        CommitOperationDelete(path_in_repo=p) for p in stale
-    ]
+    return _add_and_delete(adds, stale)
 
 
 def _commit(
@@ -177,7 +187,7 @@ def _commit(
         except S2RError:
             raise
         except Exception as err:
-            detail = _scrub(_describe(err), token)
+            detail = describe_failure(err, token)
             if attempt < ATTEMPTS and _is_transient(err):
                 logger.warning("push to %s failed (%s); retrying in %.0f s", repo_id, detail, wait)
                 time.sleep(wait)
@@ -208,7 +218,7 @@ def push_selection(
         "dataset",
         lambda api: _operations(api, out, repo_id, config_name),
         local=out,
-        retry=f"s2r push --output-dir {shlex.quote(str(out))} --repo {shlex.quote(repo_id)}",
+        retry=_push_retry(out, repo_id),
         message=commit_message or f"Select2Reason subset from {out.name}",
         private=private,
         token=token,
@@ -246,21 +256,15 @@ def push_model(
         raise S2RError(f"{out} holds no model weights (*.safetensors / *.bin); train first (`s2r train`)")
 
     def operations(api) -> list:
-        from huggingface_hub import CommitOperationAdd, CommitOperationDelete
-
-        stale = [
-            p for p in api.list_repo_files(repo_id) if p not in files and "/" not in p and p.endswith(WEIGHT_SUFFIXES)
-        ]
-        return [CommitOperationAdd(path_in_repo=p, path_or_fileobj=src) for p, src in files.items()] + [
-            CommitOperationDelete(path_in_repo=p) for p in stale
-        ]
+        stale = [p for p in api.list_repo_files(repo_id) if p not in files and "/" not in p]
+        return _add_and_delete(files, [p for p in stale if p.endswith(WEIGHT_SUFFIXES)])
 
     return _commit(
         repo_id,
         "model",
         operations,
         local=out,
-        retry=f"s2r push --output-dir {shlex.quote(str(out))} --repo {shlex.quote(repo_id)}",
+        retry=_push_retry(out, repo_id),
         message=commit_message or f"Select2Reason SFT: {out.name}",
         private=private,
         token=token,
@@ -272,15 +276,13 @@ def push_card(model_dir: str | Path, repo_id: str, *, retry: str, token: str | N
 
     Unchanged files are skipped by huggingface_hub, so re-pushing the same results makes no commit.
     """
-    from huggingface_hub import CommitOperationAdd
-
     folder = Path(model_dir)
-    files = {"README.md": folder / "README.md"}
-    files |= {f".eval_results/{p.name}": p for p in sorted((folder / ".eval_results").glob("*.yaml"))}
+    files = {"README.md": str(folder / "README.md")}
+    files |= {f".eval_results/{p.name}": str(p) for p in sorted((folder / ".eval_results").glob("*.yaml"))}
     return _commit(
         repo_id,
         "model",
-        lambda api: [CommitOperationAdd(path_in_repo=rel, path_or_fileobj=str(src)) for rel, src in files.items()],
+        lambda api: _add_and_delete(files, []),
         local=folder,
         retry=retry,
         message="Add s2r eval results",
@@ -302,7 +304,7 @@ def download_card(repo_id: str, folder: str | Path, *, token: str | None = None)
         )
     except Exception as err:
         raise S2RError(
-            f"could not read model repo {repo_id!r} ({_scrub(_describe(err), token)}); check the repo id, "
+            f"could not read model repo {repo_id!r} ({describe_failure(err, token)}); check the repo id, "
             "HF_TOKEN and the network, or pass a local model folder as --model"
         ) from None
     return Path(path)

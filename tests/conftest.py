@@ -30,6 +30,12 @@ import pytest  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 S2R = [sys.executable, "-m", "s2r_hf.cli"]
+LAUNCHER_VARS = ("RANK", "WORLD_SIZE", "LOCAL_RANK", "MASTER_ADDR", "MASTER_PORT", "ACCELERATE_USE_CPU")
+
+
+def without_launcher_vars(env: dict[str, str]) -> dict[str, str]:
+    """``env`` minus the rank variables of an enclosing launcher: a child must start its own process group."""
+    return {k: v for k, v in env.items() if k not in LAUNCHER_VARS}
 
 
 @pytest.fixture(autouse=True)

@@ -87,12 +87,10 @@ class EvalArguments:
             raise S2RError("; ".join(problems))
 
     def task_keys(self) -> list[str]:
-        from s2r_hf.eval.tasks import BENCHMARKS
-
         if self.tasks.strip() == "all":  # every benchmark that can be loaded: Hub copies + local folders given
-            from s2r_hf.eval.tasks import missing_data
+            from s2r_hf.eval.tasks import available_keys
 
-            return [k for k in BENCHMARKS if not missing_data([k], self.data_dir)]
+            return available_keys(self.data_dir)
         return [k.strip().removeprefix("s2r_").split("|")[0] for k in self.tasks.split(",") if k.strip()]
 
 

@@ -273,6 +273,11 @@ def _local_folder(key: str, data_dir: str | Path | None) -> Path | None:
     return folder if folder is not None and folder.is_dir() else None
 
 
+def available_keys(data_dir: str | Path | None = None) -> list[str]:
+    """Every benchmark whose data can be found: a loadable Hub copy, or a ``<data_dir>/<key>/`` folder."""
+    return [k for k, b in BENCHMARKS.items() if b.download is None or _local_folder(k, data_dir) is not None]
+
+
 def missing_data(keys: list[str], data_dir: str | Path | None = None) -> list[str]:
     """One "what is missing; where to get it" line per benchmark of ``keys`` that has neither a loadable Hub
     copy nor a ``<data_dir>/<key>/`` folder (check before loading a model)."""
@@ -332,11 +337,11 @@ def make_tasks(
     *,
     data_dir: str | Path | None = None,
     max_new_tokens: int = DEFAULT_MAX_NEW_TOKENS,
+    sampling: dict | None = None,
 ) -> list:
-    """Task configs for ``keys`` (default: every benchmark whose data can be found, on the Hub or in ``data_dir``)."""
-    if keys is None:
-        keys = [k for k in BENCHMARKS if BENCHMARKS[k].download is None or _local_folder(k, data_dir) is not None]
-    return [make_task(k, data_dir=data_dir, max_new_tokens=max_new_tokens) for k in keys]
+    """Task configs for ``keys`` (default: :func:`available_keys`); ``sampling`` as in :func:`make_task`."""
+    keys = available_keys(data_dir) if keys is None else keys
+    return [make_task(k, data_dir=data_dir, max_new_tokens=max_new_tokens, sampling=sampling) for k in keys]
 
 
 def __getattr__(name: str):
@@ -347,7 +352,5 @@ def __getattr__(name: str):
         data_dir = os.environ.get("S2R_EVAL_DATA_DIR") or None
         max_new_tokens = int(os.environ.get("S2R_EVAL_MAX_NEW_TOKENS") or DEFAULT_MAX_NEW_TOKENS)
         greedy = os.environ.get("S2R_EVAL_GREEDY", "").lower() not in ("", "0", "false", "no")
-        keys = [k for k in BENCHMARKS if BENCHMARKS[k].download is None or _local_folder(k, data_dir) is not None]
-        sampling = GREEDY if greedy else None
-        return [make_task(k, data_dir=data_dir, max_new_tokens=max_new_tokens, sampling=sampling) for k in keys]
+        return make_tasks(data_dir=data_dir, max_new_tokens=max_new_tokens, sampling=GREEDY if greedy else None)
     raise AttributeError(name)

@@ -247,6 +247,11 @@ def alpaca(row: Row) -> Row:
     return _out(row_id, problem, output, answer=_opt_text(row, "answer"), source=_opt_text(row, "source"))
 
 
+def think_response(reasoning: str, answer: str) -> str:
+    """A trace stored as reasoning + answer columns, written the way R1 emits it (``<think>`` block, then answer)."""
+    return f"<think>\n{reasoning.strip()}\n</think>\n\n{answer.strip()}"
+
+
 def chinese_r1(row: Row) -> Row:
     """Chinese-DeepSeek-R1-Distill-data-110k: ``input``, ``reasoning_content``, ``content``."""
     problem = _text(row, "input")
@@ -258,7 +263,7 @@ def chinese_r1(row: Row) -> Row:
         return _bad(row, "reasoning_content", row_id)
     if content is None:
         return _bad(row, "content", row_id)
-    response = f"<think>\n{reasoning.strip()}\n</think>\n\n{content.strip()}"
+    response = think_response(reasoning, content)
     return _out(
         row_id,
         problem,
@@ -366,7 +371,7 @@ def s1k(row: Row) -> Row:
     return _out(
         row_id,
         problem,
-        f"<think>\n{trajectory}\n</think>\n\n{attempt.strip()}",
+        think_response(trajectory, attempt),
         answer=_opt_text(row, "answer"),
         problem_type=_opt_text(row, "cot_type"),
         source=_opt_text(row, "source_type"),

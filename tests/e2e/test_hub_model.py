@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import ROOT, S2R
+from tests.conftest import ROOT, S2R, without_launcher_vars
 from tests.e2e.test_hub_push import assert_token_hidden, hub_env
 from tests.unit.test_eval_results import AIME, MATH, write_results
 
@@ -46,10 +46,7 @@ def run(args: list[str], env: dict[str, str], timeout: int = 600) -> subprocess.
 
 
 def train_env(hub, home: Path) -> dict[str, str]:
-    env = hub_env(hub, home, OMP_NUM_THREADS="1", TOKENIZERS_PARALLELISM="false")
-    for name in ("RANK", "WORLD_SIZE", "LOCAL_RANK", "MASTER_ADDR", "MASTER_PORT", "ACCELERATE_USE_CPU"):
-        env.pop(name, None)
-    return env
+    return without_launcher_vars(hub_env(hub, home, OMP_NUM_THREADS="1", TOKENIZERS_PARALLELISM="false"))
 
 
 def train_args(subset: Path, out: Path, repo: str) -> list[str]:

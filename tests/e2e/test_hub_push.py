@@ -125,6 +125,15 @@ def assert_local_output_complete(out: Path) -> None:
         assert (out / name).is_file(), name
 
 
+def assert_retry_succeeds(hub, failed: subprocess.CompletedProcess, out: Path, repo: str, env: dict) -> None:
+    """Once the server is healthy, `s2r push` completes the failed push; no token anywhere, either time."""
+    hub.clear_faults()
+    retried = push(out, repo, env)
+    assert retried.returncode == 0, retried.stderr[-3000:]
+    assert_round_trip(hub, repo, out, env)
+    assert_token_hidden(hub, failed, retried, folders=(out,))
+
+
 @pytest.fixture(scope="module")
 def pushed(hub_server, tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess, dict[str, str]]:
     """`s2r select ... --push-to-hub ns/s2r-subset`, the documented one-command flow."""
@@ -149,10 +158,10 @@ def test_select_pushes_and_load_dataset_gets_the_same_rows(hub_server, pushed, t
     assert_round_trip(hub_server, "ns/s2r-subset", out, hub_env(hub_server, tmp_path))  # fresh caches
     assert_token_hidden(hub_server, proc, folders=(out,))
     # a second push of the same output changes nothing: no new commit
-    commits = len(json.loads((hub_server.repo_dir("ns/s2r-subset") / "repo.json").read_text())["commits"])
+    commits = len(hub_server.commits("ns/s2r-subset"))
     again = push(out, "ns/s2r-subset", env)
     assert again.returncode == 0, again.stderr[-2000:]
-    assert len(json.loads((hub_server.repo_dir("ns/s2r-subset") / "repo.json").read_text())["commits"]) == commits
+    assert len(hub_server.commits("ns/s2r-subset")) == commits
 
 
 def test_commit_500_fails_clearly_then_push_succeeds(hub_server, pushed, tmp_path):
@@ -166,11 +175,7 @@ def test_commit_500_fails_clearly_then_push_succeeds(hub_server, pushed, tmp_pat
     assert [status for *_, status in commits] == [500, 500, 500]  # retried, but bounded
     assert_local_output_complete(out)
 
-    hub_server.clear_faults()
-    retried = push(out, repo, env)
-    assert retried.returncode == 0, retried.stderr[-3000:]
-    assert_round_trip(hub_server, repo, out, env)
-    assert_token_hidden(hub_server, failed, retried, folders=(out,))
+    assert_retry_succeeds(hub_server, failed, out, repo, env)
 
 
 def test_connection_dropped_mid_upload_fails_clearly_then_push_succeeds(hub_server, finished_output, tmp_path):
@@ -184,11 +189,7 @@ def test_connection_dropped_mid_upload_fails_clearly_then_push_succeeds(hub_serv
     assert not hub_server.files(repo).joinpath(SHARD).exists()  # nothing half-committed
     assert_local_output_complete(out)
 
-    hub_server.clear_faults()
-    retried = push(out, repo, env)
-    assert retried.returncode == 0, retried.stderr[-3000:]
-    assert_round_trip(hub_server, repo, out, env)
-    assert_token_hidden(hub_server, failed, retried, folders=(out,))
+    assert_retry_succeeds(hub_server, failed, out, repo, env)
 
 
 def test_one_dropped_lfs_upload_is_retried_transparently(hub_server, finished_output, tmp_path):
@@ -214,11 +215,7 @@ def test_rejected_token_fails_clearly_then_push_succeeds(hub_server, finished_ou
     assert not hub_server.repo_dir(repo).exists()
     assert_local_output_complete(out)
 
-    hub_server.clear_faults()
-    retried = push(out, repo, env)
-    assert retried.returncode == 0, retried.stderr[-3000:]
-    assert_round_trip(hub_server, repo, out, env)
-    assert_token_hidden(hub_server, failed, retried, folders=(out,))
+    assert_retry_succeeds(hub_server, failed, out, repo, env)
 
 
 def test_unreachable_hub_fails_clearly(hub_server, finished_output, tmp_path):

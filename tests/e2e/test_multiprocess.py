@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.conftest import ROOT, S2R
+from tests.conftest import ROOT, S2R, without_launcher_vars
 
 pytestmark = pytest.mark.slow
 
@@ -62,17 +62,17 @@ def fresh_cache(tmp: Path, name: str, tiny_judge: Path) -> Path:
 
 
 def run(cmd: list[str], cache: Path, **env: str) -> subprocess.CompletedProcess:
-    environ = {
-        **os.environ,
-        "S2R_HF_CACHE": str(cache),
-        "HF_HUB_OFFLINE": "1",
-        "HF_DATASETS_OFFLINE": "1",
-        "TRANSFORMERS_OFFLINE": "1",
-        "TOKENIZERS_PARALLELISM": "false",
-        **env,
-    }
-    for name in ("RANK", "WORLD_SIZE", "LOCAL_RANK", "MASTER_ADDR", "MASTER_PORT", "ACCELERATE_USE_CPU"):
-        environ.pop(name, None)
+    environ = without_launcher_vars(
+        {
+            **os.environ,
+            "S2R_HF_CACHE": str(cache),
+            "HF_HUB_OFFLINE": "1",
+            "HF_DATASETS_OFFLINE": "1",
+            "TRANSFORMERS_OFFLINE": "1",
+            "TOKENIZERS_PARALLELISM": "false",
+            **env,
+        }
+    )
     proc = subprocess.run(cmd, cwd=ROOT, env=environ, capture_output=True, text=True, timeout=240)
     assert proc.returncode == 0, f"{' '.join(cmd[:8])} … failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}"
     return proc

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, S2R
+from tests.conftest import ROOT, S2R, without_launcher_vars
 
 DEMO = ROOT / "recipes" / "tiny-qwen2" / "sft" / "config_demo.yaml"
 SELECT_DEMO = ROOT / "recipes" / "selection" / "synthetic" / "config_s2r_10pct.yaml"
@@ -62,9 +62,7 @@ def test_bad_recipe_fails_with_one_line_naming_the_key(tmp_path):
 
 @pytest.mark.slow
 def test_two_cpu_ranks_train_on_a_fresh_selection(tmp_path):
-    env = {**os.environ, "OMP_NUM_THREADS": "1", "TOKENIZERS_PARALLELISM": "false"}
-    for name in ("RANK", "WORLD_SIZE", "LOCAL_RANK", "MASTER_ADDR", "MASTER_PORT", "ACCELERATE_USE_CPU"):
-        env.pop(name, None)
+    env = without_launcher_vars({**os.environ, "OMP_NUM_THREADS": "1", "TOKENIZERS_PARALLELISM": "false"})
     subset = tmp_path / "subset"
     select = [*S2R, "select", "--config", str(SELECT_DEMO), "--synthetic-rows", "300", "--count", "16"]
     proc = subprocess.run(
