@@ -14,7 +14,17 @@ from pathlib import Path
 from s2r_hf.errors import S2RError, collect
 from s2r_hf.prompts import JUDGE_SYSTEM_PROMPT
 
-POOL_FORMATS = ("auto", "openr1", "messages", "alpaca", "chinese_r1", "conversations", "problem_solution", "s1k")
+POOL_FORMATS = (
+    "auto",
+    "openr1",
+    "messages",
+    "alpaca",
+    "chinese_r1",
+    "conversations",
+    "problem_solution",
+    "s1k",
+    "prompt_completion",
+)
 STRATEGIES = ("s2r", "difficulty", "length", "random", "stratified", "full")
 DIFFICULTY_SCORERS = ("judge", "passrate")
 JUDGE_DTYPES = ("auto", "bfloat16", "float16", "float32")
@@ -70,8 +80,8 @@ class PoolArguments:
             "output), s1k (question + thinking trajectory + attempt: s1K, s1K-1.1), problem_solution (problem + "
             "generated_solution: OpenMathReasoning; question + r1_solution_1: DeepMath-103K; question + solution + "
             "answer: LIMO), "
-            "conversations (ShareGPT from/value turns: Bespoke-Stratos, OpenThoughts, Light-R1), messages "
-            "(role/content or from/value turns)."
+            "conversations (ShareGPT from/value turns: Bespoke-Stratos, OpenThoughts, Light-R1), prompt_completion "
+            "(TRL's prompt + completion, strings or turns), messages (role/content or from/value turns)."
         },
     )
     on_bad_row: str = field(

@@ -4,6 +4,13 @@ Free-form answers go through :func:`s2r_hf.scoring.passrate.is_correct` (the sam
 pass-rate difficulty scorer), with one addition: a percentage equals its bare number (``50\\%`` vs
 ``50``), as the benchmarks' answer keys write either. Multiple-choice answers (a letter A–J) are
 compared as letters taken from the box (``\\boxed{B}``, ``\\boxed{(B)}``, ``\\boxed{\\text{B. 5}}``).
+
+A model may box the option's *text* instead of its letter. Select2Reason's own evaluation
+(``utils/grader.py`` ``check_is_correct``) accepts the letter or a prediction math-equal to the gold
+option's text (``parse_ground_truth`` gives GaokaoMathQA's ``options[label]`` and Gaokao2024-Mix's
+``answer`` column); so when the caller passes ``options`` ({letter: text}), a box whose content equals
+the text of exactly one option counts as that option's letter (exactly one: a text two options share
+picks no letter).
 """
 
 from __future__ import annotations
@@ -16,6 +23,17 @@ from s2r_hf.scoring.passrate import is_correct, last_boxed
 _LETTER = re.compile(r"^\(?([A-J])\)?(?:$|[\s.:,)])")
 _TEXT = re.compile(r"\\(?:text|textbf|mathrm|mathbf)\{([^{}]*)\}")
 _PERCENT = re.compile(r"\\?%")
+_SPACING = re.compile(r"\s+|\$|\\left|\\right|\\[,;!]|\\q?quad")
+
+
+def _same_text(a: str, b: str) -> bool:
+    """Equal up to $, spacing and sizing macros: option texts such as ``\\{x \\mid 1 \\leq x<2\\}`` (sets,
+    conditions, Chinese words) that math-verify cannot parse still match their own text."""
+    a, b = (
+        _SPACING.sub("", t).replace("dfrac", "frac").replace("leqslant", "leq").replace("geqslant", "geq")
+        for t in (a, b)
+    )
+    return bool(a) and a == b
 
 
 def boxed_content(completion: str) -> str | None:
@@ -34,10 +52,28 @@ def choice_letter(completion: str) -> str | None:
     return match.group(1) if match else None
 
 
-def grade(completion: str, gold: str, multiple_choice: bool = False) -> bool:
-    """Is the completion's final (boxed) answer the reference? No box: wrong."""
+def _option_letter(completion: str, options: dict[str, str] | None) -> str | None:
+    """The letter of the one option whose text the box equals (math-verify), or None (no box, none, several)."""
+    content = boxed_content(completion)
+    if not options or content is None:
+        return None
+    box = f"\\boxed{{{content}}}"
+    texts = {letter: str(text).strip() for letter, text in options.items() if str(text).strip()}
+    hits = [letter for letter, text in texts.items() if _same_text(content, text)]  # verbatim text first:
+    if not hits:  # math-verify reads some texts (sets, conditions) loosely enough to match several options
+        hits = [letter for letter, text in texts.items() if is_correct(box, text)]
+    return hits[0].strip().upper() if len(hits) == 1 else None
+
+
+def grade(completion: str, gold: str, multiple_choice: bool = False, *, options: dict[str, str] | None = None) -> bool:
+    """Is the completion's final (boxed) answer the reference? No box: wrong.
+
+    Multiple choice: the boxed letter, or (with ``options``) the boxed text of exactly one option, must be
+    ``gold``'s letter.
+    """
     if multiple_choice:
-        return choice_letter(completion) == gold.strip().strip("()").upper()
+        letter = choice_letter(completion) or _option_letter(completion, options)
+        return letter == gold.strip().strip("()").upper()
     if is_correct(completion, gold):
         return True
     if _PERCENT.search(gold) or _PERCENT.search(boxed_content(completion) or ""):
@@ -46,19 +82,22 @@ def grade(completion: str, gold: str, multiple_choice: bool = False) -> bool:
     return False
 
 
-def answer_key(completion: str, multiple_choice: bool = False) -> str | None:
-    """What majority voting counts: the option letter, or the box content without spaces."""
+def answer_key(completion: str, multiple_choice: bool = False, *, options: dict[str, str] | None = None) -> str | None:
+    """What majority voting counts: the option letter (also for a boxed option text), or the box content
+    without spaces."""
     if multiple_choice:
-        return choice_letter(completion)
+        return choice_letter(completion) or _option_letter(completion, options)
     content = boxed_content(completion)
     return None if content is None else re.sub(r"\s+", "", content)
 
 
-def majority_correct(completions: list[str], gold: str, multiple_choice: bool = False) -> bool:
+def majority_correct(
+    completions: list[str], gold: str, multiple_choice: bool = False, *, options: dict[str, str] | None = None
+) -> bool:
     """maj@n: grade the most frequent final answer (ties: the first seen); no boxed answer at all → wrong."""
-    keys = [(answer_key(c, multiple_choice), c) for c in completions]
+    keys = [(answer_key(c, multiple_choice, options=options), c) for c in completions]
     counts = Counter(k for k, _ in keys if k is not None)
     if not counts:
         return False
     top = counts.most_common(1)[0][0]
-    return grade(next(c for k, c in keys if k == top), gold, multiple_choice)
+    return grade(next(c for k, c in keys if k == top), gold, multiple_choice, options=options)

@@ -11,6 +11,20 @@ from __future__ import annotations
 import numpy as np
 
 
+class Mean:
+    """``np.mean`` with a stable repr: lighteval keys its answer cache on the task config's text, in which a
+    plain function shows its memory address (a new cache key in every process: nothing would ever resume).
+    ``__name__`` is read by lighteval to pick the analytic standard error of a mean."""
+
+    __name__ = "mean"
+
+    def __call__(self, values) -> float:
+        return float(np.mean(values))
+
+    def __repr__(self) -> str:
+        return "mean"
+
+
 def response_metric(n: int):
     """A lighteval ``SampleLevelMetricGrouping`` asking the backend for ``n`` samples per problem."""
     from lighteval.metrics.metrics_sample import SampleLevelComputation, SamplingMetric
@@ -32,12 +46,13 @@ def response_metric(n: int):
         def compute(self, doc, model_response, **kwargs) -> dict[str, float]:
             texts = list(model_response.final_text)[: self.n]
             gold = doc.get_golds()[0]
-            choice = bool((doc.specific or {}).get("multiple_choice", False))
-            correct = [grade(t, gold, choice) for t in texts]
+            specific = doc.specific or {}
+            choice, options = bool(specific.get("multiple_choice", False)), specific.get("options")
+            correct = [grade(t, gold, choice, options=options) for t in texts]
             tokens = [len(t) for t in (model_response.output_tokens or [])[: self.n]]
             return {
                 names[0]: float(np.mean(correct)) if correct else 0.0,
-                names[1]: float(majority_correct(texts, gold, choice)),
+                names[1]: float(majority_correct(texts, gold, choice, options=options)),
                 names[2]: float(np.mean(tokens)) if tokens else float("nan"),
             }
 
@@ -46,5 +61,5 @@ def response_metric(n: int):
         higher_is_better={names[0]: True, names[1]: True, names[2]: False},
         category=SamplingMethod.GENERATIVE,
         sample_level_fn=ReasoningScores(),
-        corpus_level_fn=dict.fromkeys(names, np.mean),
+        corpus_level_fn=dict.fromkeys(names, Mean()),
     )

@@ -6,8 +6,9 @@
 vLLM on GPU (when installed), transformers otherwise (``--backend`` forces one). lighteval keeps the
 system prompt and sampling settings per model, not per task, so the tasks are run in groups of equal
 sampling (AIME/AMC: 16 samples, T 0.6, top_p 0.95; the rest greedy), one lighteval pipeline each; every
-group writes ``OUTPUT/results/<model>/results_<timestamp>.json``. lighteval's sample cache is keyed on the
-model config, not the weights, so each run gets a fresh cache dir under OUTPUT/.lighteval_cache.
+group writes ``OUTPUT/results/<model>/results_<timestamp>.json``. Answers are cached per chunk of problems
+under ``OUTPUT/.lighteval_cache/<key of weights, data, prompts, sampling>``: re-running the same command
+after a crash generates only what is missing (:mod:`s2r_hf.eval.resume`).
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ from s2r_hf.errors import S2RError
 logger = logging.getLogger(__name__)
 
 BACKENDS = ("auto", "vllm", "transformers")
+# Prompt tokens reserved beside the answer budget: the system prompt plus the longest benchmark question
+# (OlympiadBench and GPQA questions stay under 1k tokens with Qwen2.5's tokenizer).
+PROMPT_BUDGET = 2048
 
 
 @dataclass
@@ -53,9 +57,40 @@ class EvalArguments:
     max_samples: int | None = field(default=None, metadata={"help": "Evaluate only this many problems per task."})
     batch_size: int | None = field(default=None, metadata={"help": "transformers backend batch size."})
     dtype: str | None = field(default=None, metadata={"help": "Model dtype, e.g. bfloat16 (default: backend's)."})
-    tensor_parallel_size: int = field(default=1, metadata={"help": "vLLM tensor parallelism."})
+    tensor_parallel_size: int = field(default=1, metadata={"help": "vLLM tensor parallelism (GPUs per model copy)."})
+    data_parallel_size: int = field(
+        default=1,
+        metadata={
+            "help": "vLLM data parallelism: model copies, each on its own GPU(s) (e.g. 8 for a 7B model on 8 GPUs)."
+        },
+    )
+    max_model_length: int | None = field(
+        default=None,
+        metadata={
+            "help": f"vLLM context length (prompt + answer). Default: --max-new-tokens + {PROMPT_BUDGET} prompt "
+            "tokens, checked against the model's max_position_embeddings before loading it."
+        },
+    )
+    gpu_memory_utilization: float = field(
+        default=0.9, metadata={"help": "vLLM: fraction of GPU memory for weights + KV cache (lower it on OOM)."}
+    )
     seed: int = field(default=1234, metadata={"help": "Sampling seed."})
     save_details: bool = field(default=False, metadata={"help": "Also write per-sample details (parquet)."})
+    resume: bool = field(
+        default=True,
+        metadata={
+            "help": "Reuse the answers an earlier run of the same evaluation cached in OUTPUT_DIR/.lighteval_cache "
+            "(same weights, benchmark data, prompts, sampling, budget) and generate only the missing ones: re-run "
+            "the command after a crash, or to re-grade. --no-resume discards them and generates everything."
+        },
+    )
+    chunk_size: int = field(
+        default=256,
+        metadata={
+            "help": "Problems generated per call (per task); the answers are cached after each, so a crash loses at "
+            "most one chunk. Larger keeps vLLM's batch full longer; 0 = all of a sampling group in one call."
+        },
+    )
     export_lighteval: str | None = field(
         default=None,
         metadata={
@@ -77,6 +112,18 @@ class EvalArguments:
             problems.append(f"--backend must be one of {', '.join(BACKENDS)}, got {self.backend!r}")
         if self.max_new_tokens < 1:
             problems.append(f"--max-new-tokens must be >= 1, got {self.max_new_tokens}")
+        if self.chunk_size < 0:
+            problems.append(f"--chunk-size must be >= 0 (0 = no chunks), got {self.chunk_size}")
+        for name in ("tensor_parallel_size", "data_parallel_size"):
+            if getattr(self, name) < 1:
+                problems.append(f"--{name.replace('_', '-')} must be >= 1, got {getattr(self, name)}")
+        if self.max_model_length is not None and self.max_model_length <= self.max_new_tokens:
+            problems.append(
+                f"--max-model-length {self.max_model_length} leaves no room for the prompt beside "
+                f"--max-new-tokens {self.max_new_tokens}"
+            )
+        if not 0 < self.gpu_memory_utilization <= 1:
+            problems.append(f"--gpu-memory-utilization must be in (0, 1], got {self.gpu_memory_utilization}")
         if self.max_samples is not None and self.max_samples < 1:
             problems.append(f"--max-samples must be >= 1, got {self.max_samples}")
         if self.data_dir is not None and not Path(self.data_dir).is_dir():
@@ -122,6 +169,34 @@ def pick_backend(requested: str) -> str:
     return "vllm" if torch.cuda.is_available() and importlib.util.find_spec("vllm") else "transformers"
 
 
+def model_positions(model: str) -> int | None:
+    """The model's ``max_position_embeddings`` (its config.json, local or from the Hub), or None if unreadable."""
+    try:
+        from transformers import AutoConfig
+
+        config = AutoConfig.from_pretrained(model)
+    except (OSError, ValueError) as err:
+        logger.debug("could not read %s's config (%s): context length not checked", model, err)
+        return None
+    config = getattr(config, "text_config", None) or config
+    return getattr(config, "max_position_embeddings", None)
+
+
+def vllm_context_length(args: EvalArguments) -> int:
+    """``--max-model-length``, or the answer budget + :data:`PROMPT_BUDGET`; an error when the model has fewer
+    positions (vLLM would refuse it after minutes of loading)."""
+    length = args.max_model_length or args.max_new_tokens + PROMPT_BUDGET
+    positions = model_positions(args.model)
+    if positions is not None and length > positions:
+        raise S2RError(
+            f"{args.model} has {positions} positions (max_position_embeddings) but the evaluation needs {length} "
+            f"(--max-new-tokens {args.max_new_tokens} + prompt): lower --max-new-tokens (e.g. "
+            f"{max(positions - PROMPT_BUDGET, 1)}) or --max-model-length, or evaluate a model trained with a longer "
+            "context (the Qwen2.5-Math recipes raise it to 32768)"
+        )
+    return length
+
+
 def _model_config(args: EvalArguments, backend: str, temperature: float, top_p: float, cache_dir: Path):
     from lighteval.models.model_input import GenerationParameters
 
@@ -140,12 +215,58 @@ def _model_config(args: EvalArguments, backend: str, temperature: float, top_p: 
         from lighteval.models.vllm.vllm_model import VLLMModelConfig
 
         extra = {"dtype": args.dtype} if args.dtype else {}
-        return VLLMModelConfig(**common, tensor_parallel_size=args.tensor_parallel_size, seed=args.seed, **extra)
+        return VLLMModelConfig(
+            **common,
+            tensor_parallel_size=args.tensor_parallel_size,
+            data_parallel_size=args.data_parallel_size,
+            # lighteval's default (None) takes vLLM's CUDA-graph capture length (8192) as the context length,
+            # and a 16k answer budget then fails with "Context size is less than 0"
+            max_model_length=vllm_context_length(args),
+            gpu_memory_utilization=args.gpu_memory_utilization,
+            seed=args.seed,
+            **extra,
+        )
     import torch
     from lighteval.models.transformers.transformers_model import TransformersModelConfig
 
     extra = {k: v for k, v in {"dtype": args.dtype, "batch_size": args.batch_size}.items() if v is not None}
     return TransformersModelConfig(**common, device="cuda" if torch.cuda.is_available() else "cpu", **extra)
+
+
+def group_cache_key(args: EvalArguments, backend: str, keys: list[str], sampling: dict) -> str:
+    """The cache folder name of one sampling group: see :mod:`s2r_hf.eval.resume`."""
+    from s2r_hf.eval.resume import cache_key, data_identity
+    from s2r_hf.eval.tasks import BENCHMARKS, local_folder
+
+    data = {}
+    for key in keys:
+        b = BENCHMARKS[key]
+        data[key] = data_identity(local_folder(key, args.data_dir), (b.hf_repo, b.hf_subset, b.split))
+    options = {"backend": backend, "dtype": args.dtype, "max_new_tokens": args.max_new_tokens, "seed": args.seed}
+    return cache_key(args.model, data, {**options, **sampling})
+
+
+def loading_error(err: Exception, args: EvalArguments, keys: list[str]) -> Exception:
+    """An S2RError naming what could not be loaded (a benchmark's Hub copy, or the model) and what to do; any
+    other error unchanged."""
+    from s2r_hf.eval.tasks import BENCHMARKS
+
+    text = f"{type(err).__name__}: {err}"
+    hub = [k for k in keys if BENCHMARKS[k].hf_repo in text]
+    if hub:
+        key = hub[0]
+        where = Path(args.data_dir or "<data-dir>") / key
+        return S2RError(
+            f"could not load {key}'s data from {BENCHMARKS[key].hf_repo} ({text.splitlines()[0]}). Offline, or a "
+            f"gated dataset (accept its terms on the Hub and set HF_TOKEN)? Or put its jsonl/parquet in {where}/ "
+            "and pass --data-dir"
+        )
+    if args.model in text or isinstance(err, OSError):  # the data loaded (it comes first): the model did not
+        return S2RError(
+            f"could not load the model {args.model} ({text.splitlines()[0]}); give a local model folder or a Hub "
+            "id you can reach"
+        )
+    return err
 
 
 def main(args: EvalArguments) -> list[Path]:
@@ -156,6 +277,7 @@ def main(args: EvalArguments) -> list[Path]:
 
     from s2r_hf.eval import compat
     from s2r_hf.eval.results import find_results
+    from s2r_hf.eval.resume import generate_in_chunks
     from s2r_hf.eval.tasks import make_task
 
     backend = pick_backend(args.backend)
@@ -174,22 +296,28 @@ def main(args: EvalArguments) -> list[Path]:
         module.TASKS_TABLE = [
             make_task(k, data_dir=args.data_dir, max_new_tokens=args.max_new_tokens, sampling=sampling) for k in keys
         ]
-        cache_dir = out / ".lighteval_cache" / f"{time.strftime('%Y%m%dT%H%M%S')}-{n}-{temperature}"
-        shutil.rmtree(cache_dir, ignore_errors=True)
+        cache_dir = out / ".lighteval_cache" / group_cache_key(args, backend, keys, sampling)
+        if not args.resume:
+            shutil.rmtree(cache_dir, ignore_errors=True)
+        logger.info("answers of %s cached in %s (re-run the same command to resume)", ",".join(keys), cache_dir)
         torch.manual_seed(args.seed)
-        pipeline = Pipeline(
-            tasks=",".join(f"s2r_{k}|0" for k in keys),
-            pipeline_parameters=PipelineParameters(
-                launcher_type=ParallelismManager.VLLM if backend == "vllm" else ParallelismManager.ACCELERATE,
-                custom_tasks_directory=module,
-                max_samples=args.max_samples,
-            ),
-            evaluation_tracker=EvaluationTracker(output_dir=str(out), save_details=args.save_details),
-            model_config=_model_config(args, backend, temperature, top_p, cache_dir),
-        )
+        try:
+            pipeline = Pipeline(
+                tasks=",".join(f"s2r_{k}|0" for k in keys),
+                pipeline_parameters=PipelineParameters(
+                    launcher_type=ParallelismManager.VLLM if backend == "vllm" else ParallelismManager.ACCELERATE,
+                    custom_tasks_directory=module,
+                    max_samples=args.max_samples,
+                ),
+                evaluation_tracker=EvaluationTracker(output_dir=str(out), save_details=args.save_details),
+                model_config=_model_config(args, backend, temperature, top_p, cache_dir),
+            )
+        except (OSError, ValueError) as err:  # ConnectionError is an OSError; datasets' not-found a ValueError
+            raise loading_error(err, args, keys) from err
+        if args.chunk_size:
+            pipeline.model.greedy_until = generate_in_chunks(pipeline.model.greedy_until, args.chunk_size)
         pipeline.evaluate()
         pipeline.save_and_push_results()
-        shutil.rmtree(cache_dir, ignore_errors=True)
         logger.info("evaluated %s (n=%d, T=%g) in %.1f s", ",".join(keys), n, temperature, time.perf_counter() - t0)
     written = [p for p in find_results(out) if p not in before]
     logger.info("results: %s", ", ".join(str(p) for p in written))

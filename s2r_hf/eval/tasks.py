@@ -66,6 +66,14 @@ def _text(row: dict, *columns: str) -> str:
     raise KeyError(f"none of the columns {', '.join(columns)} in a row with columns {', '.join(row)}")
 
 
+def _required(row: dict, column: str):
+    """``row[column]``, which must hold a value (`datasets` fills a column a row lacks with None)."""
+    value = row.get(column)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise KeyError(f"no {column!r} value")
+    return value
+
+
 def _first(value):
     """``value[0]`` for a list-like value (list, tuple, numpy array), else ``value`` itself."""
     if isinstance(value, (str, bytes, dict)) or not hasattr(value, "__len__"):
@@ -84,16 +92,16 @@ def _number(value) -> str:
 
 
 def _problem_answer(row: dict) -> tuple[str, str, bool]:  # AIME24, AIME25, AMC23, MATH-500, Kaoyan
-    return _text(row, "problem", "question", "Problem", "Question"), _number(row["answer"]), False
+    return _text(row, "problem", "question", "Problem", "Question"), _number(_required(row, "answer")), False
 
 
 def _question_answer(row: dict) -> tuple[str, str, bool]:  # Gaokao2023en (answers in $…$)
-    return _text(row, "question", "problem"), _number(row["answer"]).replace("$", "").strip(), False
+    return _text(row, "question", "problem"), _number(_required(row, "answer")).replace("$", "").strip(), False
 
 
 def _olympiadbench(row: dict) -> tuple[str, str, bool]:
     """Gold = the first final answer (as Qwen2.5-Math and Select2Reason grade), its outer $ stripped."""
-    final = row["final_answer"]
+    final = _required(row, "final_answer")
     if isinstance(final, str) and final.strip().startswith("["):  # a list stored as its repr
         with contextlib.suppress(ValueError, SyntaxError):
             final = ast.literal_eval(final.strip())
@@ -103,7 +111,18 @@ def _olympiadbench(row: dict) -> tuple[str, str, bool]:
 def _gaokao2024_mix(row: dict) -> tuple[str, str, bool]:
     """Multiple-choice rows carry the letter in ``choice_answer`` ("" otherwise); gold = the letter if any."""
     choice = str(row.get("choice_answer") or "").strip()
-    return _text(row, "question", "problem"), choice or _number(row["answer"]), bool(choice)
+    return _text(row, "question", "problem"), choice or _number(_required(row, "answer")), bool(choice)
+
+
+def _gaokao2024_mix_options(row: dict) -> dict[str, str] | None:
+    """The gold option's text (``answer``, e.g. "C. {x | -3<x<4}" → "{x | -3<x<4}"): what Select2Reason also
+    accepts in the box; the other options' texts are only in the question."""
+    choice = str(row.get("choice_answer") or "").strip()
+    if not choice:
+        return None
+    letter = re.escape(choice)
+    text = re.sub(rf"^(?:\({letter}\)|{letter}\s*[.:：、])\s*", "", str(row.get("answer") or "").strip())
+    return {choice: text} if text else None
 
 
 def _option(text, index: int) -> tuple[str, str]:
@@ -113,15 +132,14 @@ def _option(text, index: int) -> tuple[str, str]:
     return (m.group(1), m.group(2).strip()) if m else (LETTERS[index], text)
 
 
-def _gaokao_math_qa(row: dict) -> tuple[str, str, bool]:
-    """GaokaoMathQA (AGIEval gaokao-mathqa, 351 four-option questions) in any of its three layouts.
+def _gaokao_math_qa_parts(row: dict) -> tuple[str, dict[str, str], str]:
+    """GaokaoMathQA (AGIEval gaokao-mathqa, 351 four-option questions) in any of its three layouts →
+    (question, {letter: option text}, gold letter).
 
     * Qwen2.5-Math / Select2Reason ``test.jsonl``: ``question``, ``options`` {"A": text, …}, ``label`` "B" (or ["B"]);
     * AGIEval's raw jsonl: ``passage``, ``question``, ``options`` ["(A)text", …], ``label`` "B";
     * ``hails/agieval-gaokao-mathqa`` (lm-eval's copy): ``choices`` ["(A)text", …], ``gold`` [1], ``query`` =
       "问题：… 选项：(A)… (B)…\\n答案：从A到D, 我们应选择" (AGIEval's zero-shot prompt).
-
-    Prompt as Select2Reason's ``parse_question``: the question, then one "A: text" line per option.
     """
     if "query" in row and "choices" in row:
         query = str(row["query"])
@@ -130,7 +148,7 @@ def _gaokao_math_qa(row: dict) -> tuple[str, str, bool]:
         question = query[:cut] if cut >= 0 else query
         question = question.replace("问题：", "", 1)
         options = dict(_option(text, i) for i, text in enumerate(row["choices"]))
-        gold = _first(row["gold"])
+        gold = _first(_required(row, "gold"))
         label = LETTERS[int(gold)] if str(gold).isdigit() else str(gold)
     else:
         question = (str(row.get("passage") or "") + str(row["question"])).strip()
@@ -140,32 +158,51 @@ def _gaokao_math_qa(row: dict) -> tuple[str, str, bool]:
             options = {str(k).strip(): str(v).strip() for k, v in raw.items() if v is not None}
         else:
             options = dict(_option(text, i) for i, text in enumerate(raw))
-        label = _first(row["label"])
+        label = _first(_required(row, "label"))
+    return question.strip(), options, str(label).strip().strip("()").upper()
+
+
+def _gaokao_math_qa(row: dict) -> tuple[str, str, bool]:
+    """Prompt as Select2Reason's ``parse_question``: the question, then one "A: text" line per option."""
+    question, options, label = _gaokao_math_qa_parts(row)
     listed = "\n".join(f"{key}: {text}" for key, text in options.items())
-    return f"{question.strip()}\n{listed}", str(label).strip().strip("()").upper(), True
+    return f"{question}\n{listed}", label, True
+
+
+def _gaokao_math_qa_options(row: dict) -> dict[str, str]:
+    return _gaokao_math_qa_parts(row)[1]
+
+
+def _gpqa_order(row: dict) -> list[str]:
+    """The four answers in an order fixed by the question text (GPQA stores the correct answer first)."""
+    options = [row["Correct Answer"], row["Incorrect Answer 1"], row["Incorrect Answer 2"], row["Incorrect Answer 3"]]
+    shift = int(hashlib.sha256(row["Question"].encode("utf-8")).hexdigest(), 16) % 4
+    return [str(text).strip() for text in options[shift:] + options[:shift]]
 
 
 def _gpqa(row: dict) -> tuple[str, str, bool]:
-    """Options in an order fixed by the question text (GPQA stores the correct answer first).
-
-    Select2Reason's own GPQA file instead has ``question`` (options inside) and ``choice_answer`` (the letter).
-    """
+    """Options in :func:`_gpqa_order`. Select2Reason's own GPQA file instead has ``question`` (options inside)
+    and ``choice_answer`` (the letter)."""
     if "Question" not in row:
-        return _text(row, "question", "problem"), str(row["choice_answer"]).strip(), True
-    options = [row["Correct Answer"], row["Incorrect Answer 1"], row["Incorrect Answer 2"], row["Incorrect Answer 3"]]
-    shift = int(hashlib.sha256(row["Question"].encode("utf-8")).hexdigest(), 16) % 4
-    order = options[shift:] + options[:shift]
-    listed = "\n".join(f"({LETTERS[i]}) {str(text).strip()}" for i, text in enumerate(order))
-    return f"{row['Question'].strip()}\n\n{listed}", LETTERS[order.index(options[0])], True
+        return _text(row, "question", "problem"), str(_required(row, "choice_answer")).strip(), True
+    order = _gpqa_order(row)
+    listed = "\n".join(f"({LETTERS[i]}) {text}" for i, text in enumerate(order))
+    return f"{row['Question'].strip()}\n\n{listed}", LETTERS[order.index(str(row["Correct Answer"]).strip())], True
+
+
+def _gpqa_options(row: dict) -> dict[str, str] | None:
+    return dict(zip(LETTERS, _gpqa_order(row), strict=False)) if "Question" in row else None
 
 
 @dataclass(frozen=True)
 class Benchmark:
     """One benchmark: where its data is, how a row reads, how it is sampled.
 
-    ``hf_repo``/``hf_subset``/``split`` name the Hub copy lighteval loads (``hf_repo`` is also the dataset id on
-    the model card). ``download`` is set when no Hub copy can be loaded by config name: then the data must be
-    a local ``<data_dir>/<key>/`` folder, and ``download`` says where to get the file.
+        ``hf_repo``/``hf_subset``/``split`` name the Hub copy lighteval loads (``hf_repo`` is also the dataset id on
+        the model card). ``download`` is set when no Hub copy can be loaded by config name: then the data must be
+        a local ``<data_dir>/<key>/`` folder, and ``download`` says where to get the file. ``options`` gives a
+    multiple-choice row's option texts, so a model that boxes the right option's text (not its letter) is
+    graded correct, as in Select2Reason's evaluation.
     """
 
     key: str
@@ -176,6 +213,7 @@ class Benchmark:
     sampling: dict
     size: int  # problems in the paper's copy (SPEC §6)
     download: str | None = None
+    options: Callable[[dict], dict[str, str] | None] | None = None  # multiple choice: {letter: text} for the grader
 
 
 # Evidence for every id / config / split / column (checked against public copies, not downloaded here):
@@ -219,6 +257,7 @@ BENCHMARKS: dict[str, Benchmark] = {
             _gaokao2024_mix,
             GREEDY,
             91,
+            options=_gaokao2024_mix_options,
             download=f"get it from {QWEN_DATA}/gaokao2024_mix/test.jsonl (a copy: https://huggingface.co/datasets/"
             "HuggingFaceTB/math_tasks/blob/main/data/gaokao2024_mix/test.jsonl)",
         ),
@@ -233,25 +272,48 @@ BENCHMARKS: dict[str, Benchmark] = {
             download="no public copy is known: Select2Reason's eval.py (https://github.com/IDEA-FinAI/"
             "Select2Reason) reads eval_data/kaoyan/test.jsonl (columns problem, answer; 199 rows) but does not ship it",
         ),
-        Benchmark("gaokao_math_qa", "hails/agieval-gaokao-mathqa", "default", "test", _gaokao_math_qa, GREEDY, 351),
-        Benchmark("gpqa_diamond", "Idavidrein/gpqa", "gpqa_diamond", "train", _gpqa, GREEDY, 198),
+        Benchmark(
+            *("gaokao_math_qa", "hails/agieval-gaokao-mathqa", "default", "test", _gaokao_math_qa, GREEDY, 351),
+            options=_gaokao_math_qa_options,
+        ),
+        Benchmark(
+            "gpqa_diamond", "Idavidrein/gpqa", "gpqa_diamond", "train", _gpqa, GREEDY, 198, options=_gpqa_options
+        ),
     ]
 }
 
 
 def make_prompt_fn(benchmark: Benchmark):
-    """lighteval prompt function: user turn = the question; gold = the reference answer."""
+    """lighteval prompt function: user turn = the question; gold = the reference answer.
+
+    A row the benchmark's layout cannot read stops the run with the row's number and columns (before any
+    answer is generated: lighteval builds every prompt first), not with a bare ``KeyError``."""
 
     def prompt(line: dict, task_name: str | None = None):
         from lighteval.tasks.requests import Doc
 
-        question, gold, multiple_choice = benchmark.row(line)
+        try:
+            question, gold, multiple_choice = benchmark.row(line)
+            options = benchmark.options(line) if multiple_choice and benchmark.options else None
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError) as err:
+            columns = ", ".join(k for k in line if not k.startswith("__"))
+            raise S2RError(
+                f"{benchmark.key}: row {line.get('__index', '?')} (from 0) cannot be read "
+                f"({type(err).__name__}: {err}); its columns: {columns}. Expected the columns of "
+                f"{benchmark.hf_repo} or of Qwen2.5-Math's "
+                f"evaluation/data/{benchmark.key}/test.jsonl; fix or drop that row in --data-dir"
+            ) from None
         return Doc(
             task_name=task_name,
             query=question,
             choices=[gold],
             gold_index=0,
-            specific={"answer": gold, "multiple_choice": multiple_choice, "benchmark": benchmark.key},
+            specific={
+                "answer": gold,
+                "multiple_choice": multiple_choice,
+                "options": options,
+                "benchmark": benchmark.key,
+            },
         )
 
     prompt.__name__ = f"{benchmark.key}_prompt"
@@ -268,14 +330,14 @@ def _local_split(folder: Path, split: str) -> str:
     return found[0] if len(found) == 1 else "train"
 
 
-def _local_folder(key: str, data_dir: str | Path | None) -> Path | None:
+def local_folder(key: str, data_dir: str | Path | None) -> Path | None:
     folder = Path(data_dir) / key if data_dir is not None else None
     return folder if folder is not None and folder.is_dir() else None
 
 
 def available_keys(data_dir: str | Path | None = None) -> list[str]:
     """Every benchmark whose data can be found: a loadable Hub copy, or a ``<data_dir>/<key>/`` folder."""
-    return [k for k, b in BENCHMARKS.items() if b.download is None or _local_folder(k, data_dir) is not None]
+    return [k for k, b in BENCHMARKS.items() if b.download is None or local_folder(k, data_dir) is not None]
 
 
 def missing_data(keys: list[str], data_dir: str | Path | None = None) -> list[str]:
@@ -284,7 +346,7 @@ def missing_data(keys: list[str], data_dir: str | Path | None = None) -> list[st
     problems = []
     for key in keys:
         b = BENCHMARKS[key]
-        if b.download is not None and _local_folder(key, data_dir) is None:
+        if b.download is not None and local_folder(key, data_dir) is None:
             where = Path(data_dir) / key if data_dir is not None else Path("<data-dir>") / key
             problems.append(
                 f"{key} has no Hub copy `datasets` can load: put its test.jsonl in {where}/ and pass --data-dir; "
@@ -312,7 +374,7 @@ def make_task(
 
     b = BENCHMARKS[key]
     repo, subset, split = b.hf_repo, b.hf_subset, b.split
-    local = _local_folder(key, data_dir)
+    local = local_folder(key, data_dir)
     if local is not None:
         repo, subset, split = str(local), None, _local_split(local, b.split)
     elif b.download is not None:

@@ -233,6 +233,39 @@ def conversations(row: Row) -> Row:
     return _chat(row, ("conversations", "messages"))
 
 
+def _side(value: Any, roles: frozenset[str], pick: int) -> str | None:
+    """A prompt/completion side as text: the string itself, or the ``pick`` (0 first, -1 last) turn of ``roles``
+    in a conversational list."""
+    if isinstance(value, str):
+        return value if value.strip() else None
+    if isinstance(value, list):
+        texts = [text for role, text in map(_turn, value) if role in roles]
+        if texts and isinstance(texts[pick], str) and texts[pick].strip():
+            return texts[pick]
+    return None
+
+
+def prompt_completion(row: Row) -> Row:
+    """TRL's prompt-completion format (e.g. mlx-community/s1K-1.1): ``prompt`` → ``completion``, each a string or,
+    in TRL's conversational form, a list of turns (the first user turn of the prompt is the problem; the last
+    assistant turn of the completion the response)."""
+    given_id = _given_id(row)
+    problem = _side(row.get("prompt"), USER_ROLES, 0)
+    if problem is None:
+        return _out(given_id, "", "", drop=BAD_FIELD, detail=_describe_side(row, "prompt", "user"))
+    row_id = _row_id(row, problem, "id", "uuid")
+    response = _side(row.get("completion"), ASSISTANT_ROLES, -1)
+    if response is None:
+        return _out(row_id, problem, "", drop=BAD_FIELD, detail=_describe_side(row, "completion", "assistant"))
+    return _out(row_id, problem, response, answer=_opt_text(row, "answer"), source=_opt_text(row, "source"))
+
+
+def _describe_side(row: Row, name: str, role: str) -> str:
+    if isinstance(row.get(name), list):
+        return f"{name} has no non-empty {role} turn"
+    return _describe(row, name)
+
+
 def alpaca(row: Row) -> Row:
     """Alpaca-style ``instruction`` (+ optional ``input``) → ``output``."""
     instruction = _text(row, "instruction")
@@ -386,6 +419,7 @@ ADAPTERS: dict[str, Callable[[Row], Row]] = {
     "conversations": conversations,
     "problem_solution": problem_solution,
     "s1k": s1k,
+    "prompt_completion": prompt_completion,
 }
 
 # Column sets that identify a format, checked in this order by ``detect_format``: the first subset wins, so
@@ -399,6 +433,7 @@ SIGNATURES: list[tuple[str, frozenset[str]]] = [
     ("problem_solution", frozenset({"problem", "generated_solution"})),  # OpenMathReasoning
     ("problem_solution", frozenset({"question", "r1_solution_1"})),  # DeepMath-103K
     ("problem_solution", frozenset({"question", "solution", "answer"})),  # LIMO
+    ("prompt_completion", frozenset({"prompt", "completion"})),
     ("conversations", frozenset({"conversations"})),
     ("messages", frozenset({"messages"})),
 ]

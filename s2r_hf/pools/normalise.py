@@ -61,6 +61,23 @@ def detect_format(columns: list[str]) -> str:
     )
 
 
+SHOW_BAD_ROWS = 5
+
+
+def _log_bad_rows(rows: list[dict]) -> None:
+    """Name the first malformed rows (row, id, field) on the console; every one is in ``dropped.parquet``."""
+    if not rows:
+        return
+    shown = "; ".join(f"row {r['row']} (id {r['id'] or '?'}): {r['detail']}" for r in rows[:SHOW_BAD_ROWS])
+    more = f"; and {len(rows) - SHOW_BAD_ROWS} more" if len(rows) > SHOW_BAD_ROWS else ""
+    logger.warning(
+        "dropped %d malformed pool row(s): %s%s (all listed in dropped.parquet; --on-bad-row error stops at the first)",
+        len(rows),
+        shown,
+        more,
+    )
+
+
 def _features():
     from datasets import Features, List, Value
 
@@ -121,6 +138,7 @@ def normalise(raw, pool_format: str = "auto", on_bad_row: str = "skip", desc: st
                 )
         for reason in sorted({r["reason"] for r in rows}):
             report.add(reason, [r for r in rows if r["reason"] == reason])
+        _log_bad_rows([r for r in rows if r["reason"] == BAD_FIELD])
     kept = np.flatnonzero(drop == "")
     _, first_seen = np.unique(ids[kept], return_index=True)
     unique = np.sort(kept[first_seen])

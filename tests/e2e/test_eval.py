@@ -110,3 +110,65 @@ def test_plain_lighteval_runs_the_exported_configs(tmp_path, tiny_judge):
     assert ran.returncode == 0, ran.stdout[-2000:] + ran.stderr[-4000:]
     rows = {(r.benchmark, r.metric): r.value for r in collect(out)}
     assert 0.0 <= rows[("math_500", "pass@1")] <= 1.0 and 0 < rows[("math_500", "response_tokens")] <= 8
+
+
+def _cached_answers(out) -> dict[str, list[str]]:
+    """sample id → generated texts, from lighteval's answer cache under ``out``."""
+    import pyarrow.parquet as pq
+
+    answers = {}
+    for path in out.joinpath(".lighteval_cache").rglob("GENERATIVE.parquet"):
+        answers.update({r["sample_id"]: r["sample"]["text"] for r in pq.read_table(path).to_pylist()})
+    return answers
+
+
+@pytest.mark.slow
+def test_killed_eval_resumes_where_it_stopped(tmp_path, tiny_judge):
+    """SIGKILL mid-run, re-run the same command: only the missing problems are generated, and every answer
+    and score equals an uninterrupted run's."""
+    import signal
+    import time
+
+    from s2r_hf.eval.results import collect
+    from tests.eval_data import write_rows
+
+    rows = [{"problem": f"Compute ${i} + {i}$.", "answer": str(2 * i)} for i in range(12)]
+    write_rows(tmp_path / "data", "math_500", "test.jsonl", rows)
+    common = ["eval", "--model", str(tiny_judge), "--tasks", "math_500", "--data-dir", str(tmp_path / "data")]
+    common += ["--greedy", "--max-new-tokens", "48", "--chunk-size", "2"]
+    out = tmp_path / "eval"
+    command = [*S2R, *common, "--output-dir", str(out)]
+    killed = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=os.environ)
+    deadline = time.monotonic() + 300
+    while not _cached_answers(out) and time.monotonic() < deadline and killed.poll() is None:
+        time.sleep(0.05)
+    killed.send_signal(signal.SIGKILL)
+    assert killed.wait(timeout=60) == -signal.SIGKILL, "finished before it could be killed: make it slower"
+    done = len(_cached_answers(out))
+    assert 2 <= done < len(rows) and not list(out.rglob("results_*.json"))
+
+    proc = run([*common, "--output-dir", str(out)])
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    generated = proc.stderr.count("Cache: Starting to process 2/2 samples")
+    assert generated == (len(rows) - done) // 2 and proc.stderr.count("Cache: 2/2 samples are cached") == done // 2
+
+    clean = tmp_path / "clean"
+    proc = run([*common, "--output-dir", str(clean), "--no-resume"])
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    assert _cached_answers(out) == _cached_answers(clean) and len(_cached_answers(clean)) == len(rows)
+    assert [(r.metric, r.value) for r in collect(out)] == [(r.metric, r.value) for r in collect(clean)]
+
+
+def test_unreachable_benchmark_data_is_one_line_naming_the_fix(tmp_path, tiny_judge):
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    proc = subprocess.run(
+        [*S2R, "eval", "--model", str(tiny_judge), "--tasks", "aime24", "--output-dir", str(tmp_path), "--greedy"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    last = proc.stderr.strip().splitlines()[-1]
+    assert "could not load aime24's data from HuggingFaceH4/aime_2024" in last and "--data-dir" in last

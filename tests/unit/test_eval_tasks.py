@@ -191,12 +191,14 @@ def test_vllm_backend_config_carries_the_task_sampling_and_the_training_system_p
         backend="vllm",
         dtype="bfloat16",
         tensor_parallel_size=2,
+        data_parallel_size=4,
         max_new_tokens=32768,
     )
     config = _model_config(args, pick_backend(args.backend), 0.6, 0.95, tmp_path / "cache")
     assert type(config).__name__ == "VLLMModelConfig"
     assert config.model_name == "me/Qwen2.5-Math-7B-S2R-10pct" and config.dtype == "bfloat16"
-    assert config.tensor_parallel_size == 2 and config.seed == args.seed
+    assert config.tensor_parallel_size == 2 and config.data_parallel_size == 4 and config.seed == args.seed
+    assert config.max_model_length == 32768 + 2048  # lighteval's default would be vLLM's 8192 capture length
     assert config.system_prompt == REASONING_SYSTEM_PROMPT
     gen = config.generation_parameters
     assert (gen.temperature, gen.top_p, gen.max_new_tokens) == (0.6, 0.95, 32768)
@@ -218,3 +220,100 @@ def test_task_file_loads_by_path_as_lighteval_custom_tasks_does(tmp_path, monkey
     assert "s2r_kaoyan" in table and "s2r_gaokao2024_mix" not in table  # local-only: only when its folder is there
     assert table["s2r_aime24"].generation_size == 64
     assert table["s2r_aime24"].metrics[0].metric_name == ["pass@1", "maj@1", "response_tokens"]  # greedy: 1 sample
+
+
+def test_metric_grades_a_boxed_option_text_through_the_docs_options(tmp_path):
+    """GaokaoMathQA: the prompt function hands the option texts to the metric, so the right option's text in the
+    box is right (as in Select2Reason's evaluation) and another option's text is wrong."""
+    from lighteval.models.model_output import ModelResponse
+    from lighteval.tasks.lighteval_task import LightevalTask
+
+    from s2r_hf.eval.metrics import response_metric
+
+    write_benchmark(tmp_path, "gaokao_math_qa")
+    doc = sorted(LightevalTask(tasks.make_task("gaokao_math_qa", data_dir=tmp_path)).get_docs(), key=lambda d: d.id)[0]
+    assert doc.get_golds() == ["B"] and doc.specific["options"] == {"A": "0", "B": "1", "C": "2", "D": "3"}
+    metric = response_metric(2)
+    response = ModelResponse(text=["\\boxed{1}", "\\boxed{2}"], output_tokens=[[0], [0, 0]])
+    scores = metric.compute_sample(doc=doc, model_response=response)
+    assert scores["pass@1"] == 0.5
+
+
+@pytest.mark.parametrize(
+    ("row", "options"),
+    [
+        ({"question": "q", "answer": "C. $\\{x \\mid-3<x<4\\}$", "choice_answer": "C"}, {"C": "$\\{x \\mid-3<x<4\\}$"}),
+        ({"question": "q", "answer": "(B) 12", "choice_answer": "B"}, {"B": "12"}),
+        ({"question": "q", "answer": "64", "choice_answer": ""}, None),
+    ],
+)
+def test_gaokao2024_mix_options_are_the_gold_text(row, options):
+    b = tasks.BENCHMARKS["gaokao2024_mix"]
+    assert (b.options(row) if b.row(row)[2] else None) == options
+
+
+@pytest.mark.parametrize(
+    ("key", "row", "named"),
+    [
+        ("math_500", {"problem": "1+1?", "solution": "2"}, "no 'answer' value"),
+        ("math_500", {"problem": "1+1?", "answer": None}, "no 'answer' value"),
+        ("aime24", {"answer": "3"}, "none of the columns problem"),
+        ("olympiadbench", {"question": "q", "final_answer": "  "}, "no 'final_answer' value"),
+        ("gaokao_math_qa", {"question": "q", "options": {"A": "1"}, "label": None}, "no 'label' value"),
+    ],
+)
+def test_unreadable_row_is_named_with_its_columns(key, row, named, tmp_path):
+    """A row the layout cannot read stops the run with the benchmark, row number, problem and columns —
+    and a missing answer is never graded against the text "None"."""
+    from lighteval.tasks.lighteval_task import LightevalTask
+
+    good = {"math_500": {"problem": "2+2?", "answer": "4"}, "aime24": {"problem": "3?", "answer": "3"}}
+    rows = [good.get(key, row), row] if key in good else [row]
+    write_rows(tmp_path, key, "test.jsonl", rows)
+    with pytest.raises(S2RError) as err:
+        LightevalTask(tasks.make_task(key, data_dir=tmp_path)).get_docs()
+    message = str(err.value)
+    assert message.startswith(f"{key}: row {len(rows) - 1} (from 0) cannot be read") and named in message
+    assert "its columns:" in message and "--data-dir" in message
+
+
+def test_loading_errors_say_what_could_not_load_and_what_to_do(tmp_path):
+    from s2r_hf.eval.run import EvalArguments, loading_error
+
+    args = EvalArguments(model="me/m", output_dir=str(tmp_path), tasks="aime24,gpqa_diamond")
+    offline = ConnectionError("Couldn't reach 'Idavidrein/gpqa' on the Hub (OfflineModeIsEnabled)")
+    message = str(loading_error(offline, args, ["aime24", "gpqa_diamond"]))
+    assert message.startswith("could not load gpqa_diamond's data from Idavidrein/gpqa (ConnectionError: Couldn't")
+    assert "HF_TOKEN" in message and "<data-dir>/gpqa_diamond/" in message and "--data-dir" in message
+    model = str(loading_error(OSError("We couldn't connect to 'https://huggingface.co'"), args, ["aime24"]))
+    assert model.startswith("could not load the model me/m (OSError: We couldn't connect")
+    other = ValueError("something else")
+    assert loading_error(other, args, ["aime24"]) is other
+
+
+def test_vllm_context_length_fits_the_answer_budget_and_the_model(tiny_judge, tmp_path):
+    """The tiny judge has 4096 positions: a 16k answer budget is refused before any model loads."""
+    from s2r_hf.eval.run import PROMPT_BUDGET, EvalArguments, vllm_context_length
+
+    args = EvalArguments(model=str(tiny_judge), output_dir=str(tmp_path), backend="vllm", max_new_tokens=1000)
+    assert vllm_context_length(args) == 1000 + PROMPT_BUDGET
+    args.max_model_length = 4096
+    assert vllm_context_length(args) == 4096
+    with pytest.raises(S2RError, match=r"has 4096 positions .* needs 18432 \(--max-new-tokens 16384 \+ prompt\)"):
+        vllm_context_length(EvalArguments(model=str(tiny_judge), output_dir=str(tmp_path), backend="vllm"))
+
+
+@pytest.mark.parametrize(
+    ("options", "named"),
+    [
+        ({"max_model_length": 100, "max_new_tokens": 100}, "--max-model-length 100 leaves no room"),
+        ({"data_parallel_size": 0}, "--data-parallel-size must be >= 1"),
+        ({"gpu_memory_utilization": 1.5}, "--gpu-memory-utilization must be in (0, 1]"),
+        ({"chunk_size": -1}, "--chunk-size must be >= 0"),
+    ],
+)
+def test_bad_vllm_and_resume_options_are_named(options, named, tmp_path):
+    from s2r_hf.eval.run import EvalArguments
+
+    with pytest.raises(S2RError, match=re.escape(named)):
+        EvalArguments(model="m", output_dir=str(tmp_path), **options)

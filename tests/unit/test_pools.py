@@ -315,13 +315,15 @@ def test_chinese_r1_adapter():
         (["messages"], "messages"),
         (["id", "messages", "source"], "messages"),
         (["problem", "generations"], "openr1"),
+        (["prompt", "completion"], "prompt_completion"),
+        (["question", "prompt", "completion", "solution"], "prompt_completion"),
     ],
 )
 def test_detect_format(columns, name):
     assert detect_format(columns) == name
 
 
-@pytest.mark.parametrize("columns", [["prompt", "completion"], ["problem", "solution"], []])
+@pytest.mark.parametrize("columns", [["prompt", "response"], ["problem", "solution"], []])
 def test_detect_format_error_lists_the_formats(columns):
     with pytest.raises(S2RError) as err:
         detect_format(columns)
@@ -1128,3 +1130,171 @@ def test_normalise_auto_detects_public_schemas_from_parquet(tmp_path, rows, name
     first = [r.get("question") or r.get("problem") or r["conversations"][0]["value"] for r in rows[:kept]]
     assert out["problem"] == first  # the bad row, when there is one, is the last
     assert all(out["response"])
+
+
+# ============================================================= rows of the public pools (tests/data/real_pools)
+
+REAL_POOLS = Path(__file__).resolve().parents[1] / "data" / "real_pools"
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt", "kept", "problem_start", "response_start"),
+    [
+        ("openr1_math_220k.parquet", "openr1", 3, "## Task B-1.3.", "<think>\nOkay, so I need to find the speed"),
+        ("bespoke_stratos_17k.jsonl", "conversations", 2, "Return your final response", "<|begin_of_thought|>"),
+        ("bespoke_stratos_17k_h4.parquet", "conversations", 2, "Return your final response", "<|begin_of_thought|>"),
+        ("openthoughts2_1m.jsonl", "conversations", 2, "Return your final response", "<think>\nOkay, so I need"),
+        ("light_r1_sftdata.jsonl", "conversations", 2, "Find all primes", "<think>\nOkay, so p = 5"),
+        ("sky_t1_data_17k.json", "conversations", 2, "Return your final response", "<|begin_of_thought|>"),
+        ("am_deepseek_r1_distilled.jsonl", "messages", 2, "What is the remainder", "<think>Powers of 2"),
+        ("deepmath_103k.parquet", "problem_solution", 1, "Evaluate the limit", "Okay, so I have this limit"),
+        ("openmathreasoning_cot.parquet", "problem_solution", 1, "Given a group of", "<think>\nOkay, so I need"),
+        ("limo.jsonl", "problem_solution", 2, "Find the remainder", "Okay, so I need to find"),
+        ("s1k.parquet", "s1k", 2, "Given a rational number", "<think>\nLet's think about this"),
+        ("s1k_11.parquet", "s1k", 2, "Let $a,b$ be reals", "<think>\nOkay, so I need to prove"),
+        ("openo1_sft.jsonl", "alpaca", 2, "How many positive divisors", "<Thought>"),
+        ("chinese_deepseek_r1_distill.jsonl", "chinese_r1", 2, "求 3 的平方", "<think>\n嗯，3 乘以 3"),
+        ("messy_openr1.jsonl.gz", "openr1", 5, "## Task B-1.3.", "<think>\nOkay, so I need to find the speed"),
+    ],
+)
+def test_real_pool_fixtures(tmp_path, name, fmt, kept, problem_start, response_start):
+    raw = load_pool(PoolArguments(pool=str(REAL_POOLS / name)), tmp_path / "cache")
+    assert detect_format(raw.column_names) == fmt
+    out, report = normalise(raw)
+    assert report.rows_kept == kept
+    assert out["problem"][0].startswith(problem_start)
+    assert out["response"][0].startswith(response_start)
+    assert all(m[0]["content"] == p for m, p in zip(out["messages"], out["problem"], strict=True))
+
+
+def test_real_openr1_row_with_null_llama_and_finish_reasons(tmp_path):
+    raw = load_pool(PoolArguments(pool=str(REAL_POOLS / "openr1_math_220k.parquet")), tmp_path / "cache")
+    assert raw[0]["correctness_llama"] is None and raw[0]["finish_reasons"] is None
+    assert raw.features["generations"] == openr1_features()["generations"]
+    out, _ = normalise(raw)
+    assert (out["id"][0], out["trace_index"][0], out["verified_by"][0]) == (
+        "586fd646-76d6-5070-8c81-9993ab9d8559",
+        0,
+        "math_verify",
+    )
+    assert out["response"][0] == raw[0]["generations"][0] == raw[0]["messages"][1]["content"]
+    assert out["answer"][0] == "v_{R}=4\\mathrm{~}/\\mathrm{},v_{B}=10\\mathrm{~}/\\mathrm{}"
+
+
+def test_messy_pool_drop_report_and_log(tmp_path, caplog):
+    raw = load_pool(PoolArguments(pool=str(REAL_POOLS / "messy_openr1.jsonl.gz")), tmp_path / "cache")
+    with caplog.at_level("WARNING", logger="s2r_hf.pools.normalise"):
+        out, report = normalise(raw)
+    assert report.counts == {"bad_field": 5, "incomplete_reasoning": 1, "no_verified_trace": 1, "duplicate_id": 2}
+    assert max(len(r) for r in out["response"]) >= 200_000
+    assert "设 $x^2" in out["problem"][out["id"].index("messy-unicode")]
+    message = caplog.text
+    assert "dropped 5 malformed pool row(s): row 1 (id messy-no-problem): field 'problem' is missing" in message
+    assert "row 4 (id messy-null-trace): generations[0] is empty or not a string" in message
+    assert "dropped.parquet" in message
+
+
+def test_trl_prompt_completion_from_a_real_card(tmp_path):
+    raw = load_pool(PoolArguments(pool=str(REAL_POOLS / "mlx_s1k_11_prompt_completion.parquet")), tmp_path / "c")
+    out, _ = normalise(raw)
+    assert out["problem"] == ["Q?"] and out["response"] == ["<think>…</think> 128"]
+
+
+@pytest.mark.parametrize(
+    ("row", "problem", "response", "detail"),
+    [
+        ({"prompt": "Q", "completion": "A"}, "Q", "A", ""),
+        (
+            {
+                "prompt": [{"role": "system", "content": "S"}, {"role": "user", "content": "Q"}],
+                "completion": [{"role": "assistant", "content": "A"}],
+            },
+            "Q",
+            "A",
+            "",
+        ),
+        ({"prompt": "", "completion": "A"}, "", "", "field 'prompt' is empty"),
+        ({"prompt": [{"role": "system", "content": "S"}], "completion": "A"}, "", "", "prompt has no non-empty user"),
+        ({"prompt": "Q", "completion": None}, "Q", "", "field 'completion' is missing"),
+        ({"prompt": "Q", "completion": [{"role": "user", "content": "x"}]}, "Q", "", "completion has no non-empty"),
+    ],
+)
+def test_prompt_completion_adapter(row, problem, response, detail):
+    from s2r_hf.pools.adapters import prompt_completion
+
+    out = prompt_completion(row)
+    assert (out["problem"], out["response"]) == (problem, response) and detail in out["_detail"]
+    assert bool(out["_drop"]) is bool(detail)
+
+
+# ------------------------------------------------------------------------------------ unusable local files
+
+
+@pytest.mark.parametrize(
+    ("name", "builder"),
+    [
+        ("a.jsonl", "json"),
+        ("a.JSONL", "json"),
+        ("a.jsonl.gz", "json"),
+        ("a.json.zst", "json"),
+        ("a.csv.bz2", "csv"),
+        ("a.parquet", "parquet"),
+        ("a.parquet.gz", None),
+        ("a.txt", None),
+        ("a.gz", None),
+        ("noext", None),
+    ],
+)
+def test_file_builder(name, builder):
+    from s2r_hf.pools.loading import file_builder
+
+    assert file_builder(Path(name)) == builder
+
+
+def test_load_pool_compressed_jsonl_file_and_folder(tmp_path):
+    import gzip
+
+    rows = [{"instruction": f"I{i}", "output": f"O{i}"} for i in range(3)]
+    folder = tmp_path / "pool"
+    folder.mkdir()
+    with gzip.open(folder / "train.jsonl.gz", "wt", encoding="utf-8") as f:
+        f.write("".join(json.dumps(r) + "\n" for r in rows))
+    assert _load(folder / "train.jsonl.gz", tmp_path)["instruction"] == ["I0", "I1", "I2"]
+    assert sorted(_load(folder, tmp_path)["output"]) == ["O0", "O1", "O2"]
+
+
+def test_load_pool_empty_file(tmp_path):
+    (tmp_path / "pool.jsonl").write_text("")
+    with pytest.raises(S2RError, match=r"pool file .*pool.jsonl is empty"):
+        _load(tmp_path / "pool.jsonl", tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ('{"instruction": "a", "output": "b"}\n{"instruction": "c", "out', "line 2 is not valid JSON (Unterminated"),
+        ("not json at all\n", "line 1 is not valid JSON (Expecting value"),
+    ],
+)
+def test_load_pool_bad_json_line_is_named(tmp_path, text, needle):
+    (tmp_path / "pool.jsonl").write_text(text)
+    with pytest.raises(S2RError) as err:
+        _load(tmp_path / "pool.jsonl", tmp_path)
+    msg = str(err.value)
+    assert needle in msg and "one JSON object per line" in msg and "\n" not in msg
+
+
+def test_load_pool_folder_with_different_columns(tmp_path):
+    folder = tmp_path / "pool"
+    folder.mkdir()
+    _write_jsonl(folder / "a.jsonl", [{"instruction": "a", "output": "b"}])
+    _write_jsonl(folder / "b.jsonl", [{"conversations": [{"from": "user", "value": "q"}]}])
+    with pytest.raises(S2RError, match=r"its files do not all have the same columns; give one file"):
+        _load(folder, tmp_path)
+
+
+def test_load_pool_corrupt_parquet(tmp_path):
+    (tmp_path / "pool.parquet").write_bytes(b"PAR1 not really parquet")
+    with pytest.raises(S2RError, match=r"could not read pool .*pool.parquet: ArrowInvalid: .*magic bytes") as err:
+        _load(tmp_path / "pool.parquet", tmp_path)
+    assert ".." not in str(err.value)

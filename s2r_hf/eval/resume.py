@@ -1,0 +1,95 @@
+"""Resumable evaluation: generations are cached per problem, in chunks, under a key of everything they depend on.
+
+A long-CoT evaluation is hours of GPU time (AIME at 16 samples × 16k tokens), and lighteval generates a
+whole pipeline's problems in ONE call, writing its sample cache only at the end: a crash loses all of it.
+``s2r eval`` therefore
+
+* keys lighteval's sample cache on what the generations depend on that lighteval's own key (the model
+  *config*) misses: the weights (file names, sizes and mtimes of a local folder; the commit of a Hub
+  model), the contents of local benchmark files, and the code that builds the prompts
+  (:func:`cache_key`) — so a re-trained model or an edited data file never reuses old answers;
+* makes the model generate in per-task chunks of at most ``chunk_size`` problems
+  (:func:`generate_in_chunks`); after each chunk lighteval's cache holds its answers, so re-running the
+  same command generates only what is missing, and re-grading finished answers takes seconds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+
+# Files whose code decides the prompts (and so the cached answers); the grader is not one of them:
+# re-grading cached answers with a fixed grader is the point of the cache.
+PROMPT_CODE = ("tasks.py", "../prompts.py")
+
+
+def model_identity(model: str) -> dict:
+    """What identifies the weights ``model`` names: a local folder's top-level files (name, size, mtime), or a
+    Hub model's commit (asked from the Hub, else read from the local Hub cache, else unresolved)."""
+    path = Path(model)
+    if path.is_dir():
+        files = sorted(p for p in path.iterdir() if p.is_file())
+        return {"path": str(path.resolve()), "files": [[p.name, p.stat().st_size, p.stat().st_mtime_ns] for p in files]}
+    return {"hub_id": model, "commit": _hub_commit(model)}
+
+
+def _hub_commit(repo_id: str) -> str | None:
+    from huggingface_hub import HfApi, try_to_load_from_cache
+
+    try:
+        return HfApi().model_info(repo_id).sha
+    except Exception as err:  # offline, gated, unknown: the locally cached snapshot is what would be loaded
+        logger.debug("could not ask the Hub for %s's commit (%s); using the local cache", repo_id, err)
+    cached = try_to_load_from_cache(repo_id, "config.json")
+    if isinstance(cached, str):  # …/models--ns--name/snapshots/<commit>/config.json
+        return Path(cached).parent.name
+    logger.warning("commit of %s unknown (Hub unreachable, not cached): cached answers keyed on its name", repo_id)
+    return None
+
+
+def data_identity(folder: Path | None, hub: tuple[str, str, str]) -> dict:
+    """A benchmark's data: the sha256 of every file in its local folder, or the Hub (repo, config, split)."""
+    if folder is None:
+        return {"hub": list(hub)}
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+
+
+def cache_key(model: str, data: dict[str, dict], options: dict) -> str:
+    """16 hex digits over the weights, the benchmarks' data, the prompt code and ``options``."""
+    here = Path(__file__).parent
+    code = {name: hashlib.sha256((here / name).read_bytes()).hexdigest() for name in PROMPT_CODE}
+    blob = json.dumps(
+        {"model": model_identity(model), "data": data, "code": code, "options": options}, sort_keys=True, default=str
+    )
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
+
+
+def generate_in_chunks(generate: Callable[[list], list], chunk_size: int) -> Callable[[list], list]:
+    """Wrap a lighteval model's cached ``greedy_until``: call it per task, ``chunk_size`` problems at a time,
+    so its sample cache is written after every chunk; answers come back in the order of ``docs``."""
+
+    def chunked(docs: list) -> list:
+        by_task: dict[str, list[int]] = {}
+        for i, doc in enumerate(docs):
+            by_task.setdefault(doc.task_name, []).append(i)
+        chunks = [idx[s : s + chunk_size] for idx in by_task.values() for s in range(0, len(idx), chunk_size)]
+        results: list = [None] * len(docs)
+        start = time.perf_counter()
+        for n, chunk in enumerate(chunks, 1):
+            for i, response in zip(chunk, generate([docs[i] for i in chunk]), strict=True):
+                results[i] = response
+            elapsed = time.perf_counter() - start
+            logger.info(
+                "answers cached: chunk %d/%d (%s, %d problems); %.0f s so far, about %.0f s left",
+                *(n, len(chunks), docs[chunk[0]].task_name, len(chunk), elapsed, elapsed / n * (len(chunks) - n)),
+            )
+        return results
+
+    return chunked
