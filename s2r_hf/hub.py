@@ -124,7 +124,42 @@ def _repo_card(api, out: Path, repo_id: str, config_name: str, data_dir: str, re
     card.data.dataset_info = sorted(infos, key=lambda e: [c["config_name"] for c in configs].index(e["config_name"]))
     if config_name != "default":  # the plot of this config lives in its folder
         card.text = card.text.replace("](scores.png)", f"]({data_dir}/scores.png)")
+    card.text = _with_configs_table(card.text, configs, card.data.dataset_info, config_name)
     return str(card)
+
+
+CONFIGS_START, CONFIGS_END = "<!-- s2r-configs:start -->", "<!-- s2r-configs:end -->"
+
+
+def _with_configs_table(text: str, configs: list[dict], infos: list[dict], described: str) -> str:
+    """The card body plus (in place of an older one) a table of every config in the repo: the body above it
+    describes only the config pushed last, and each config's recipe lives in its own manifest."""
+    rows = {e.get("config_name"): (e.get("splits") or [{}])[0].get("num_examples") for e in infos}
+    lines = [
+        CONFIGS_START,
+        "## Configs in this repository",
+        "",
+        f"The text above describes `{described}`, the config pushed last; every config's recipe (options, scorer, "
+        "selected ids in order) is in its `manifest.json`. Load one with "
+        '`load_dataset(repo, "<config>", split="train")`.',
+        "",
+        "| config | rows | recipe | plot |",
+        "|---|---:|---|---|",
+    ]
+    for c in configs:
+        name = c["config_name"]
+        folder = "" if name == "default" else f"{name}/"
+        count = rows.get(name)
+        shown = f"{count:,}" if isinstance(count, int) else "?"
+        manifest, plot = f"{folder}manifest.json", f"{folder}scores.png"
+        lines.append(f"| `{name}` | {shown} | [{manifest}]({manifest}) | [{plot}]({plot}) |")
+    lines.append(CONFIGS_END)
+    if CONFIGS_START in text and CONFIGS_END in text:
+        head, rest = text.split(CONFIGS_START, 1)
+        text = head.rstrip() + "\n" + rest.split(CONFIGS_END, 1)[1]
+    marker = "\n## Citation"
+    block = "\n".join(lines) + "\n"
+    return text.replace(marker, f"\n{block}{marker}", 1) if marker in text else f"{text.rstrip()}\n\n{block}"
 
 
 def _operations(api, out: Path, repo_id: str, config_name: str) -> list:

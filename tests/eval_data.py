@@ -139,6 +139,12 @@ BENCHMARK_ROWS: dict[str, tuple[str, list[dict]]] = {
 VARIANT_ROWS: list[tuple[str, dict, tuple[str, str, bool]]] = [
     # Select2Reason's own copies: AIME25 asks in `question`, AMC23 (and LIMR's amc23.jsonl) answer "27.0"
     ("aime25", {"question": "Find 2 + 5.", "answer": 7}, ("Find 2 + 5.", "7", False)),
+    # Maxwell-Jia/AIME_2024 (a much-used AIME24 copy): capitalised columns, integer answers
+    (
+        "aime24",
+        {"ID": "2024-I-1", "Problem": "Every morning Aya walks.", "Solution": "s", "Answer": 204},
+        ("Aya walks", "204", False),
+    ),
     ("amc23", {"problem": "Cities A and B are 45 miles apart.", "answer": "27.0"}, ("45 miles", "27", False)),
     ("amc23", {"question": "Negative?", "answer": -1.0}, ("Negative?", "-1", False)),
     # OlympiadBench final answer as a scalar string, as the repr of a list, or several answers (first graded)

@@ -8,7 +8,7 @@ whole pipeline's problems in ONE call, writing its sample cache only at the end:
   *config*) misses: the weights (file names, sizes and mtimes of a local folder; the commit of a Hub
   model), the contents of local benchmark files, and the code that builds the prompts
   (:func:`cache_key`) — so a re-trained model or an edited data file never reuses old answers;
-* makes the model generate in per-task chunks of at most ``chunk_size`` problems
+* makes the model generate in chunks of ``chunk_size`` problems
   (:func:`generate_in_chunks`); after each chunk lighteval's cache holds its answers, so re-running the
   same command generates only what is missing, and re-grading finished answers takes seconds.
 """
@@ -72,23 +72,23 @@ def cache_key(model: str, data: dict[str, dict], options: dict) -> str:
 
 
 def generate_in_chunks(generate: Callable[[list], list], chunk_size: int) -> Callable[[list], list]:
-    """Wrap a lighteval model's cached ``greedy_until``: call it per task, ``chunk_size`` problems at a time,
-    so its sample cache is written after every chunk; answers come back in the order of ``docs``."""
+    """Wrap a lighteval model's cached ``greedy_until``: call it on ``chunk_size`` problems at a time (in the
+    given order, tasks mixed: lighteval files each answer under its task), so its sample cache is written after
+    every chunk."""
 
     def chunked(docs: list) -> list:
-        by_task: dict[str, list[int]] = {}
-        for i, doc in enumerate(docs):
-            by_task.setdefault(doc.task_name, []).append(i)
-        chunks = [idx[s : s + chunk_size] for idx in by_task.values() for s in range(0, len(idx), chunk_size)]
-        results: list = [None] * len(docs)
+        chunks = [docs[s : s + chunk_size] for s in range(0, len(docs), chunk_size)]
+        results: list = []
         start = time.perf_counter()
         for n, chunk in enumerate(chunks, 1):
-            for i, response in zip(chunk, generate([docs[i] for i in chunk]), strict=True):
-                results[i] = response
+            answers = generate(chunk)
+            if len(answers) != len(chunk):
+                raise ValueError(f"the model returned {len(answers)} answers for {len(chunk)} problems")
+            results += answers
             elapsed = time.perf_counter() - start
             logger.info(
-                "answers cached: chunk %d/%d (%s, %d problems); %.0f s so far, about %.0f s left",
-                *(n, len(chunks), docs[chunk[0]].task_name, len(chunk), elapsed, elapsed / n * (len(chunks) - n)),
+                "answers cached: chunk %d/%d (%d problems); %.0f s so far",
+                *(n, len(chunks), len(chunk), elapsed),
             )
         return results
 

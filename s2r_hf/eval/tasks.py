@@ -38,6 +38,7 @@ Kaoyan: ``problem``; AIME25: ``question``; GaokaoMathQA: ``options`` dict + ``la
 import ast
 import contextlib
 import hashlib
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -46,6 +47,7 @@ from pathlib import Path
 from s2r_hf.errors import S2RError
 from s2r_hf.prompts import REASONING_SYSTEM_PROMPT
 
+logger = logging.getLogger(__name__)
 SYSTEM_PROMPT = REASONING_SYSTEM_PROMPT  # `s2r eval` passes it to lighteval as the model's system prompt
 PREFIX = "s2r_"
 DEFAULT_MAX_NEW_TOKENS = 16384
@@ -66,12 +68,13 @@ def _text(row: dict, *columns: str) -> str:
     raise KeyError(f"none of the columns {', '.join(columns)} in a row with columns {', '.join(row)}")
 
 
-def _required(row: dict, column: str):
-    """``row[column]``, which must hold a value (`datasets` fills a column a row lacks with None)."""
-    value = row.get(column)
-    if value is None or (isinstance(value, str) and not value.strip()):
-        raise KeyError(f"no {column!r} value")
-    return value
+def _required(row: dict, *columns: str):
+    """The value of the first of ``columns`` the row fills (`datasets` fills a column a row lacks with None)."""
+    for column in columns:
+        value = row.get(column)
+        if value is not None and not (isinstance(value, str) and not value.strip()):
+            return value
+    raise KeyError(f"no {' or '.join(repr(c) for c in columns)} value")
 
 
 def _first(value):
@@ -92,7 +95,7 @@ def _number(value) -> str:
 
 
 def _problem_answer(row: dict) -> tuple[str, str, bool]:  # AIME24, AIME25, AMC23, MATH-500, Kaoyan
-    return _text(row, "problem", "question", "Problem", "Question"), _number(_required(row, "answer")), False
+    return _text(row, "problem", "question", "Problem", "Question"), _number(_required(row, "answer", "Answer")), False
 
 
 def _question_answer(row: dict) -> tuple[str, str, bool]:  # Gaokao2023en (answers in $…$)
@@ -330,9 +333,25 @@ def _local_split(folder: Path, split: str) -> str:
     return found[0] if len(found) == 1 else "train"
 
 
+# Other folder names of a benchmark in evaluation data trees people copy whole (Qwen2.5-Math's evaluation/data,
+# Select2Reason's eval_data, math-evaluation-harness's data): `math500/test.jsonl`, `gpqa/`, …
+FOLDER_ALIASES = {
+    "aime24": ("aime_2024", "aime2024"),
+    "aime25": ("aime_2025", "aime2025"),
+    "amc23": ("amc_2023", "amc2023"),
+    "math_500": ("math500", "MATH-500", "math-500"),
+    "gpqa_diamond": ("gpqa", "gpqa-diamond"),
+}
+
+
 def local_folder(key: str, data_dir: str | Path | None) -> Path | None:
-    folder = Path(data_dir) / key if data_dir is not None else None
-    return folder if folder is not None and folder.is_dir() else None
+    """``<data_dir>/<key>/`` (or a folder of one of the key's :data:`FOLDER_ALIASES`), if there is one."""
+    if data_dir is None:
+        return None
+    for name in (key, *FOLDER_ALIASES.get(key, ())):
+        if (Path(data_dir) / name).is_dir():
+            return Path(data_dir) / name
+    return None
 
 
 def available_keys(data_dir: str | Path | None = None) -> list[str]:
@@ -379,6 +398,9 @@ def make_task(
         repo, subset, split = str(local), None, _local_split(local, b.split)
     elif b.download is not None:
         raise S2RError(missing_data([key], data_dir)[0])
+    elif data_dir is not None:
+        names = "/, ".join((key, *FOLDER_ALIASES.get(key, ())))
+        logger.info("%s: no %s/ folder in %s: loading %s from the Hub", key, names, data_dir, b.hf_repo)
     return LightevalTaskConfig(
         name=PREFIX + key,
         prompt_function=make_prompt_fn(b),

@@ -272,5 +272,15 @@ def test_configs_pushed_to_one_repo_live_side_by_side(hub_server, finished_outpu
     assert [c["config_name"] for c in loaded["configs"]] == ["default", "pct05", "pct10"]
     assert [e["config_name"] for e in loaded["dataset_info"]] == ["default", "pct05", "pct10"]
     assert all(e["splits"][0]["num_examples"] == len(ids) for e in loaded["dataset_info"])
-    assert "](pct05/scores.png)" in (stored / "README.md").read_text()  # the last push's plot, in its folder
+    card = (stored / "README.md").read_text()
+    assert "](pct05/scores.png)" in card  # the last push's plot, in its folder
+    assert card.count("## Configs in this repository") == 1 and "describes `pct05`, the config pushed last" in card
+    n = f"{len(ids):,}"
+    for row in (
+        f"| `default` | {n} | [manifest.json](manifest.json) | [scores.png](scores.png) |",
+        f"| `pct05` | {n} | [pct05/manifest.json](pct05/manifest.json) | [pct05/scores.png](pct05/scores.png) |",
+        f"| `pct10` | {n} | [pct10/manifest.json](pct10/manifest.json) | [pct10/scores.png](pct10/scores.png) |",
+    ):
+        assert row in card, row
+    assert card.index("## Configs in this repository") < card.index("## Citation")
     assert not hub_server.unhandled, hub_server.unhandled

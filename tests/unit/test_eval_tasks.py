@@ -255,8 +255,8 @@ def test_gaokao2024_mix_options_are_the_gold_text(row, options):
 @pytest.mark.parametrize(
     ("key", "row", "named"),
     [
-        ("math_500", {"problem": "1+1?", "solution": "2"}, "no 'answer' value"),
-        ("math_500", {"problem": "1+1?", "answer": None}, "no 'answer' value"),
+        ("math_500", {"problem": "1+1?", "solution": "2"}, "no 'answer' or 'Answer' value"),
+        ("math_500", {"problem": "1+1?", "answer": None}, "no 'answer' or 'Answer' value"),
         ("aime24", {"answer": "3"}, "none of the columns problem"),
         ("olympiadbench", {"question": "q", "final_answer": "  "}, "no 'final_answer' value"),
         ("gaokao_math_qa", {"question": "q", "options": {"A": "1"}, "label": None}, "no 'label' value"),
@@ -317,3 +317,20 @@ def test_bad_vllm_and_resume_options_are_named(options, named, tmp_path):
 
     with pytest.raises(S2RError, match=re.escape(named)):
         EvalArguments(model="m", output_dir=str(tmp_path), **options)
+
+
+def test_folder_names_of_copied_evaluation_trees_are_found(tmp_path, caplog):
+    """Qwen2.5-Math / Select2Reason trees name MATH-500's folder `math500`; a --data-dir without a benchmark's
+    folder loads the Hub copy and says so."""
+    import logging
+
+    name, rows = BENCHMARK_ROWS["math_500"]
+    write_rows(tmp_path, "math500", name, rows)
+    assert tasks.make_task("math_500", data_dir=tmp_path).hf_repo == str(tmp_path / "math500")
+    assert "math_500" in tasks.available_keys(tmp_path)
+    with caplog.at_level(logging.INFO):
+        assert tasks.make_task("aime24", data_dir=tmp_path).hf_repo == "HuggingFaceH4/aime_2024"
+    assert (
+        f"aime24: no aime24/, aime_2024/, aime2024/ folder in {tmp_path}: loading HuggingFaceH4/aime_2024"
+        in caplog.text
+    )
