@@ -24,6 +24,7 @@ POOL_FORMATS = (
     "problem_solution",
     "s1k",
     "prompt_completion",
+    "reasoning_solution",
 )
 STRATEGIES = ("s2r", "difficulty", "length", "random", "stratified", "full")
 DIFFICULTY_SCORERS = ("judge", "passrate")
@@ -81,7 +82,8 @@ class PoolArguments:
             "generated_solution: OpenMathReasoning; question + r1_solution_1: DeepMath-103K; question + solution + "
             "answer: LIMO), "
             "conversations (ShareGPT from/value turns: Bespoke-Stratos, OpenThoughts, Light-R1), prompt_completion "
-            "(TRL's prompt + completion, strings or turns), messages (role/content or from/value turns)."
+            "(TRL's prompt + completion, strings or turns), reasoning_solution (problem + deepseek_reasoning + "
+            "deepseek_solution: OpenThoughts-114k metadata), messages (role/content or from/value turns)."
         },
     )
     on_bad_row: str = field(

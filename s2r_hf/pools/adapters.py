@@ -307,6 +307,30 @@ def chinese_r1(row: Row) -> Row:
     )
 
 
+def reasoning_solution(row: Row) -> Row:
+    """OpenThoughts-114k's ``metadata`` config (and pools shaped like it): ``problem``, ``deepseek_reasoning``,
+    ``deepseek_solution``, ``domain`` (math / code / science / puzzle), ``source``. The trace is written as R1
+    emits it (:func:`think_response`); ``ground_truth_solution`` is a reference, not the trace."""
+    given_id = _given_id(row)
+    problem = _text(row, "problem")
+    if problem is None:
+        return _bad(row, "problem", given_id)
+    row_id = _row_id(row, problem, "id", "uuid")
+    reasoning, solution = _text(row, "deepseek_reasoning"), _text(row, "deepseek_solution")
+    if reasoning is None:
+        return _bad(row, "deepseek_reasoning", row_id)
+    if solution is None:
+        return _bad(row, "deepseek_solution", row_id)
+    return _out(
+        row_id,
+        problem,
+        think_response(reasoning, solution),
+        answer=_opt_text(row, "answer"),
+        problem_type=_opt_text(row, "domain"),
+        source=_opt_text(row, "source"),
+    )
+
+
 # problem_solution: the problem column, then the long-solution column, each the first the pool has.
 PROBLEM_COLUMNS = ("problem", "question")
 SOLUTION_COLUMNS = (
@@ -420,6 +444,7 @@ ADAPTERS: dict[str, Callable[[Row], Row]] = {
     "problem_solution": problem_solution,
     "s1k": s1k,
     "prompt_completion": prompt_completion,
+    "reasoning_solution": reasoning_solution,
 }
 
 # Column sets that identify a format, checked in this order by ``detect_format``: the first subset wins, so
@@ -428,6 +453,7 @@ ADAPTERS: dict[str, Callable[[Row], Row]] = {
 SIGNATURES: list[tuple[str, frozenset[str]]] = [
     ("openr1", frozenset({"problem", "generations"})),
     ("chinese_r1", frozenset({"input", "reasoning_content", "content"})),
+    ("reasoning_solution", frozenset({"problem", "deepseek_reasoning", "deepseek_solution"})),
     ("alpaca", frozenset({"instruction", "output"})),
     *(("s1k", frozenset({"question", trace, attempt})) for trace, attempt in S1_TRACES),
     ("problem_solution", frozenset({"problem", "generated_solution"})),  # OpenMathReasoning

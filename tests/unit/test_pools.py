@@ -1298,3 +1298,32 @@ def test_load_pool_corrupt_parquet(tmp_path):
     with pytest.raises(S2RError, match=r"could not read pool .*pool.parquet: ArrowInvalid: .*magic bytes") as err:
         _load(tmp_path / "pool.parquet", tmp_path)
     assert ".." not in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("row", "response", "detail"),
+    [
+        (
+            {"problem": "Q", "deepseek_reasoning": "think", "deepseek_solution": "A", "domain": "math"},
+            "<think>\nthink\n</think>\n\nA",
+            "",
+        ),
+        (
+            {"problem": "Q", "deepseek_reasoning": "", "deepseek_solution": "A"},
+            "",
+            "field 'deepseek_reasoning' is empty",
+        ),
+        ({"problem": "Q", "deepseek_reasoning": "t", "deepseek_solution": None}, "", "'deepseek_solution' is missing"),
+        ({"problem": None, "deepseek_reasoning": "t", "deepseek_solution": "A"}, "", "field 'problem' is missing"),
+    ],
+)
+def test_reasoning_solution_adapter(row, response, detail):
+    """OpenThoughts-114k `metadata` config (card-built rows): reasoning + solution → an R1-style trace."""
+    from s2r_hf.pools.adapters import reasoning_solution
+
+    out = reasoning_solution(row)
+    assert out["response"] == response and detail in out["_detail"] and bool(out["_drop"]) is bool(detail)
+    if not detail:
+        assert out["problem_type"] == "math"
+    columns = ["problem", "deepseek_reasoning", "deepseek_solution", "ground_truth_solution", "domain", "source"]
+    assert detect_format([*columns, "test_cases", "starter_code"]) == "reasoning_solution"
