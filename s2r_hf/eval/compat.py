@@ -1,4 +1,5 @@
-"""Make lighteval 0.13 run offline and with huggingface-hub 2.x / xxhash 4 (ENVIRONMENT.md, three defects).
+"""Make lighteval 0.13 run offline and with huggingface-hub 2.x / xxhash 4 (ENVIRONMENT.md: three defects; three more
+found here).
 
 1. ``Registry`` imports every built-in task module; ``tiny_benchmarks`` downloads a pickle at import
    (``ConnectionError`` offline, or a hang behind a firewall).
@@ -10,11 +11,15 @@
    a retrained model at the same path would read stale answers.
 5. (found here) The transformers backend never sets ``do_sample``: with temperature > 0 the "samples" are
    greedy copies (or transformers 5 rejects ``num_return_sequences > 1``).
+6. (found here) The sample cache rewrites a task's answers with ``Dataset.to_parquet`` straight onto the
+   file: a crash mid-write leaves it truncated, and the next run silently drops every answer in it (it
+   logs "Error loading" and overwrites the file with the new answers only) — what resuming must not do.
 
 Fixes: the registry skips those three built-in modules (we never run them; our tasks are prefixed ``s2r_``
 so the name-clash check still holds); the details logger gets an ``xxh64`` that encodes ``str`` as UTF-8
 first; the sample cache is keyed on the model path made relative, so it stays under ``cache_dir``; the
-transformers backend samples when its temperature is above 0. Nothing is patched at import: :func:`apply`
+transformers backend samples when its temperature is above 0; the cache writes through a temp file and
+``os.replace``. Nothing is patched at import: :func:`apply`
 is called by ``s2r eval`` and ``s2r-lighteval`` (:mod:`s2r_hf.eval.lighteval_cli`) just before lighteval
 runs, is idempotent, and :func:`undo` restores the originals.
 """
@@ -22,6 +27,7 @@ runs, is idempotent, and :func:`undo` restores the originals.
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -47,6 +53,26 @@ def _relative_model_name(model_name: str) -> str:
     return Path(model_name).as_posix().lstrip("/").replace("..", "__")
 
 
+def _atomic_parquet_dataset(base):
+    """``base`` (datasets.Dataset) whose ``to_parquet(path)`` writes a temp file beside ``path``, then renames."""
+    from s2r_hf.io import temp_path
+
+    class AtomicParquetDataset(base):
+        def to_parquet(self, path_or_buf, *args, **kwargs):
+            if not isinstance(path_or_buf, (str, os.PathLike)):
+                return super().to_parquet(path_or_buf, *args, **kwargs)
+            path = Path(path_or_buf)
+            tmp = temp_path(path)
+            try:
+                written = super().to_parquet(str(tmp), *args, **kwargs)
+                os.replace(tmp, path)
+            finally:
+                tmp.unlink(missing_ok=True)
+            return written
+
+    return AtomicParquetDataset
+
+
 def apply() -> None:
     """Patch lighteval in this process (idempotent)."""
     if _ORIGINALS:
@@ -54,6 +80,7 @@ def apply() -> None:
     from lighteval.logging import info_loggers
     from lighteval.models.transformers.transformers_model import TransformersModel
     from lighteval.tasks.registry import Registry
+    from lighteval.utils import cache_management
     from lighteval.utils.cache_management import SampleCache
 
     load_files = Registry._load_from_files
@@ -89,7 +116,9 @@ def apply() -> None:
         xxhash=info_loggers.xxhash,
         cache_init=cache_init,
         model_init=model_init,
+        cache_dataset=cache_management.Dataset,
     )
+    cache_management.Dataset = _atomic_parquet_dataset(cache_management.Dataset)
     TransformersModel.__init__ = _model_init
     SampleCache.__init__ = _cache_init
     Registry._load_from_files = staticmethod(_load_from_files)
@@ -105,8 +134,10 @@ def undo() -> None:
     from lighteval.logging import info_loggers
     from lighteval.models.transformers.transformers_model import TransformersModel
     from lighteval.tasks.registry import Registry
+    from lighteval.utils import cache_management
     from lighteval.utils.cache_management import SampleCache
 
+    cache_management.Dataset = _ORIGINALS["cache_dataset"]
     TransformersModel.__init__ = _ORIGINALS["model_init"]
     Registry._load_from_files = staticmethod(_ORIGINALS["load_files"])
     Registry._load_from_subdirs = staticmethod(_ORIGINALS["load_subdirs"])

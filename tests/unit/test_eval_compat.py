@@ -116,3 +116,35 @@ def test_defect_5_transformers_backend_samples_when_temperature_is_set(unpatched
     unpatched.apply()
     assert model(0.6).generation_config_dict["do_sample"] is True
     assert "do_sample" not in model(0.0).generation_config_dict
+
+
+def test_defect_6_answer_cache_survives_a_crash_while_it_is_rewritten(unpatched, tmp_path, monkeypatch):
+    """A write that dies half-way must leave the cached answers as they were (lighteval writes in place)."""
+    import datasets
+    from lighteval.utils import cache_management
+
+    path = tmp_path / "GENERATIVE.parquet"
+    cache_management.Dataset.from_list([{"sample_id": "0", "text": "first answer"}]).to_parquet(str(path))
+    before = path.read_bytes()
+
+    def dies_half_way(self, target, *args, **kwargs):
+        with open(target, "wb") as f:
+            f.write(before[: len(before) // 2])
+        raise KeyboardInterrupt("killed while writing")
+
+    monkeypatch.setattr(datasets.Dataset, "to_parquet", dies_half_way)
+    rows = [{"sample_id": str(i), "text": f"answer {i}"} for i in range(2)]
+    with pytest.raises(KeyboardInterrupt):
+        cache_management.Dataset.from_list(rows).to_parquet(str(path))
+    assert path.read_bytes() != before  # lighteval alone: the cache file is truncated
+
+    path.write_bytes(before)
+    unpatched.apply()
+    with pytest.raises(KeyboardInterrupt):
+        cache_management.Dataset.from_list(rows).to_parquet(str(path))
+    assert path.read_bytes() == before and [p.name for p in tmp_path.iterdir()] == [path.name]  # no temp left
+    monkeypatch.undo()
+    cache_management.Dataset.from_list(rows).to_parquet(str(path))
+    assert datasets.Dataset.from_parquet(str(path))["text"] == ["answer 0", "answer 1"]
+    unpatched.undo()
+    assert cache_management.Dataset is datasets.Dataset
