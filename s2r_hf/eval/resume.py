@@ -30,27 +30,36 @@ PROMPT_CODE = ("tasks.py", "../prompts.py")
 
 
 def model_identity(model: str) -> dict:
-    """What identifies the weights ``model`` names: a local folder's top-level files (name, size, mtime), or a
-    Hub model's commit (asked from the Hub, else read from the local Hub cache, else unresolved)."""
+    """What identifies the weights ``model`` names: a local folder's top-level files (name, size, mtime), or a Hub
+    model's top-level files (name, blob id; asked from the Hub, else the locally cached snapshot's commit) —
+    never the card, which `s2r card` rewrites after every evaluation."""
     path = Path(model)
     if path.is_dir():
-        files = sorted(p for p in path.iterdir() if p.is_file())
+        files = sorted(p for p in path.iterdir() if p.is_file() and not _card_file(p.name))
         return {"path": str(path.resolve()), "files": [[p.name, p.stat().st_size, p.stat().st_mtime_ns] for p in files]}
-    return {"hub_id": model, "commit": _hub_commit(model)}
+    return {"hub_id": model, **_hub_identity(model)}
 
 
-def _hub_commit(repo_id: str) -> str | None:
+def _card_file(name: str) -> bool:
+    """Files that describe the model without changing its answers: `s2r card` rewrites README.md (and
+    .eval_results/) after every evaluation, which must not make the next run regenerate everything."""
+    return name.startswith(".") or name.lower().endswith((".md", ".png"))
+
+
+def _hub_identity(repo_id: str) -> dict:
     from huggingface_hub import HfApi, try_to_load_from_cache
 
     try:
-        return HfApi().model_info(repo_id).sha
+        info = HfApi().model_info(repo_id, files_metadata=True)
+        files = sorted([s.rfilename, s.blob_id] for s in info.siblings or [] if "/" not in s.rfilename)
+        return {"files": [f for f in files if not _card_file(f[0])]}
     except Exception as err:  # offline, gated, unknown: the locally cached snapshot is what would be loaded
-        logger.debug("could not ask the Hub for %s's commit (%s); using the local cache", repo_id, err)
+        logger.debug("could not ask the Hub for %s's files (%s); using the local cache", repo_id, err)
     cached = try_to_load_from_cache(repo_id, "config.json")
     if isinstance(cached, str):  # …/models--ns--name/snapshots/<commit>/config.json
-        return Path(cached).parent.name
+        return {"commit": Path(cached).parent.name}
     logger.warning("commit of %s unknown (Hub unreachable, not cached): cached answers keyed on its name", repo_id)
-    return None
+    return {"commit": None}
 
 
 def data_identity(folder: Path | None, hub: tuple[str, str, str]) -> dict:

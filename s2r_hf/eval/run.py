@@ -204,9 +204,11 @@ def _model_config(args: EvalArguments, backend: str, temperature: float, top_p: 
 
     from s2r_hf.eval.tasks import SYSTEM_PROMPT
 
-    generation = GenerationParameters(
-        temperature=temperature, top_p=top_p, max_new_tokens=args.max_new_tokens, seed=args.seed
-    )
+    # The answer budget reaches the transformers backend as the tasks' generation_size only: given as a model
+    # setting, lighteval 0.13 also truncates every PROMPT to that many tokens (left side: the system prompt and
+    # the start of the question go). vLLM reads it from either place and truncates nothing.
+    budget = {"max_new_tokens": args.max_new_tokens} if backend == "vllm" else {}
+    generation = GenerationParameters(temperature=temperature, top_p=top_p, seed=args.seed, **budget)
     common = {
         "model_name": args.model,
         "system_prompt": SYSTEM_PROMPT,

@@ -33,6 +33,23 @@ def test_eval_rejects_unknown_task(tmp_path):
     assert proc.returncode == 2 and "unknown task(s) nope" in proc.stderr
 
 
+def _assert_whole_prompts(out, model) -> None:
+    """Every prompt reached the model whole (system turn first), though the answer budget (16) is far shorter
+    than the prompts: lighteval 0.13 cut prompts to the budget when it came as a model setting."""
+    import pyarrow.parquet as pq
+    from transformers import AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(model)
+    details = list(out.rglob("details_*.parquet"))
+    assert details
+    for path in details:
+        for row in pq.read_table(path).to_pylist():
+            tokens = list(row["model_response"]["input_tokens"])
+            while tokens and tokens[0] in (tokenizer.pad_token_id, tokenizer.eos_token_id):  # left padding of the batch
+                tokens.pop(0)
+            assert len(tokens) > 16 and tokenizer.decode(tokens).startswith("<|im_start|>system\n"), path
+
+
 @pytest.mark.slow
 def test_eval_then_card(tmp_path, tiny_judge):
     from huggingface_hub import ModelCard, parse_eval_result_entries
@@ -45,10 +62,11 @@ def test_eval_then_card(tmp_path, tiny_judge):
     proc = run(
         [
             *("eval", "--model", str(model), "--tasks", ",".join(TASKS), "--data-dir", str(tmp_path / "data")),
-            *("--output-dir", str(out), "--greedy", "--max-new-tokens", "16"),
+            *("--output-dir", str(out), "--greedy", "--max-new-tokens", "16", "--save-details"),
         ]
     )
     assert proc.returncode == 0, proc.stderr[-4000:]
+    _assert_whole_prompts(out, model)
     files = list(out.rglob("results_*.json"))
     assert len(files) == 1
     results = json.loads(files[0].read_text())["results"]
@@ -101,9 +119,12 @@ def test_plain_lighteval_runs_the_exported_configs(tmp_path, tiny_judge):
     assert not out.exists()  # exported, not evaluated
     config = yaml.safe_load((export / "greedy.yaml").read_text())["model_parameters"]
     assert config["system_prompt"] == REASONING_SYSTEM_PROMPT and config["model_name"] == str(tiny_judge)
-    assert config["generation_parameters"]["max_new_tokens"] == 8 and config["device"] == "cpu"
+    # the transformers backend gets the budget through the tasks (S2R_EVAL_MAX_NEW_TOKENS), never as a model
+    # setting, which lighteval would also apply to the prompts
+    assert "max_new_tokens" not in config["generation_parameters"] and config["device"] == "cpu"
     script = (export / "run.sh").read_text()
     assert "s2r-lighteval accelerate" in script and "'s2r_math_500|0'" in script and "--custom-tasks" in script
+    assert "S2R_EVAL_MAX_NEW_TOKENS=8 " in script
 
     env = {**os.environ, "PATH": f"{os.path.dirname(sys.executable)}{os.pathsep}{os.environ['PATH']}"}
     ran = subprocess.run(["bash", str(export / "run.sh")], cwd=tmp_path, capture_output=True, text=True, env=env)

@@ -37,8 +37,29 @@ def test_key_is_stable_and_follows_weights_data_and_options(model_dir, tmp_path)
     assert local != base
     (data / "test.jsonl").write_text('{"problem": "p", "answer": "2"}\n')  # an edited answer key
     assert _key(model_dir, {"aime24": resume.data_identity(data, ("r", "default", "train"))}, temperature=0.6) != local
+    (model_dir / "README.md").write_text("card")  # `s2r card` writes the card: same answers, same key
+    (model_dir / ".eval_results").mkdir()
+    assert _key(model_dir, temperature=0.6) == base
     (model_dir / "model.safetensors").write_bytes(b"w" * 11)  # re-trained weights in the same folder
     assert _key(model_dir, temperature=0.6) != base
+
+
+def test_hub_model_is_keyed_on_its_weight_files_not_its_card(monkeypatch):
+    """Online: the blob ids of the repo's top-level files, minus the card (a card push changes the commit)."""
+    from types import SimpleNamespace
+
+    def info(blobs):
+        siblings = [SimpleNamespace(rfilename=name, blob_id=blob) for name, blob in blobs.items()]
+        return lambda self, repo, files_metadata: SimpleNamespace(siblings=siblings)
+
+    weights = {"config.json": "c1", "model.safetensors": "w1", "sub/x.bin": "s"}
+    monkeypatch.setattr("huggingface_hub.HfApi.model_info", info({**weights, "README.md": "r1"}))
+    first = resume.model_identity("me/m")
+    assert first == {"hub_id": "me/m", "files": [["config.json", "c1"], ["model.safetensors", "w1"]]}
+    monkeypatch.setattr("huggingface_hub.HfApi.model_info", info({**weights, "README.md": "r2"}))
+    assert resume.model_identity("me/m") == first
+    monkeypatch.setattr("huggingface_hub.HfApi.model_info", info({**weights, "model.safetensors": "w2"}))
+    assert resume.model_identity("me/m") != first
 
 
 def test_hub_model_is_keyed_on_its_cached_commit(monkeypatch, tmp_path):
