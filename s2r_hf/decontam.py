@@ -29,6 +29,14 @@ KNOWN_BENCHMARKS: dict[str, tuple[str, str | None, str]] = {
     "olympiadbench": ("math-ai/olympiadbench", None, "test"),  # the 675-problem set (s2r_hf/eval/tasks.py)
     "gpqa_diamond": ("Idavidrein/gpqa", "gpqa_diamond", "train"),
 }
+# Other spellings of those names (s2r eval's task keys, the folder names of evaluation-data trees).
+ALIASES = {
+    "math_500": "math500",
+    "MATH-500": "math500",
+    "gpqa": "gpqa_diamond",
+    "aime_2024": "aime24",
+    "aime_2025": "aime25",
+}
 PROBLEM_COLUMNS = ("problem", "question", "Problem", "Question", "prompt", "input")
 
 
@@ -124,6 +132,12 @@ def load_benchmark(spec: str) -> tuple[str, list[str]]:
                 builder = {".parquet": "parquet", ".csv": "csv"}.get(path.suffix.lower(), "json")
                 ds = load_dataset(builder, data_files=str(path), split="train")
         else:
+            target = ALIASES.get(target, target)
+            if target not in KNOWN_BENCHMARKS and "/" not in target:
+                raise S2RError(
+                    f"unknown decontamination benchmark {spec!r}: not a file or folder, not a Hub id (namespace/name), "
+                    f"not one of {', '.join(KNOWN_BENCHMARKS)}; pass name=path.jsonl for local files"
+                )
             repo, config, split = KNOWN_BENCHMARKS.get(target, (target, None, "test"))
             name = name or target
             ds = load_dataset(repo, config, split=split)

@@ -42,7 +42,8 @@ class EvalArguments:
         metadata={
             "help": "Comma-separated benchmark keys, or 'all': aime24, aime25, amc23, math_500, olympiadbench, "
             "gaokao2023en, gaokao2024_mix, kaoyan, gaokao_math_qa, gpqa_diamond. gaokao2024_mix and kaoyan have "
-            "no Hub copy: they need --data-dir (and 'all' includes them only when their folder is there); "
+            "no Hub copy: they need --data-dir (and 'all' includes them only when their folder is there; with "
+            "HF_HUB_OFFLINE=1 'all' is the local folders only); "
             "gpqa_diamond is gated (accept its terms, set HF_TOKEN)."
         },
     )
@@ -54,7 +55,13 @@ class EvalArguments:
     backend: str = field(
         default="auto", metadata={"help": "auto (vllm on GPU, else transformers), vllm, transformers."}
     )
-    max_samples: int | None = field(default=None, metadata={"help": "Evaluate only this many problems per task."})
+    max_samples: int | None = field(
+        default=None,
+        metadata={
+            "help": "Evaluate only this many problems per task: lighteval's fixed random sample (seed 42), not the "
+            "first rows. Partial results are marked as such on the model card."
+        },
+    )
     batch_size: int | None = field(default=None, metadata={"help": "transformers backend batch size."})
     dtype: str | None = field(default=None, metadata={"help": "Model dtype, e.g. bfloat16 (default: backend's)."})
     tensor_parallel_size: int = field(default=1, metadata={"help": "vLLM tensor parallelism (GPUs per model copy)."})
@@ -137,10 +144,18 @@ class EvalArguments:
 
     def task_keys(self) -> list[str]:
         if self.tasks.strip() == "all":  # every benchmark that can be loaded: Hub copies + local folders given
-            from s2r_hf.eval.tasks import available_keys
+            from huggingface_hub import constants
 
-            return available_keys(self.data_dir)
-        return [k.strip().removeprefix("s2r_").split("|")[0] for k in self.tasks.split(",") if k.strip()]
+            from s2r_hf.eval.tasks import BENCHMARKS, available_keys
+
+            keys = available_keys(self.data_dir, offline=constants.HF_HUB_OFFLINE)
+            if constants.HF_HUB_OFFLINE and len(keys) < len(BENCHMARKS):
+                skipped = ", ".join(k for k in BENCHMARKS if k not in keys)
+                logger.info("offline (HF_HUB_OFFLINE): 'all' skips %s (no folder in --data-dir)", skipped)
+            return keys
+        from s2r_hf.eval.tasks import task_key
+
+        return [task_key(k.strip().removeprefix("s2r_").split("|")[0]) for k in self.tasks.split(",") if k.strip()]
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -250,27 +265,44 @@ def group_cache_key(args: EvalArguments, backend: str, keys: list[str], sampling
     return cache_key(args.model, data, {**options, **sampling})
 
 
-def loading_error(err: Exception, args: EvalArguments, keys: list[str]) -> Exception:
-    """An S2RError naming what could not be loaded (a benchmark's Hub copy, or the model) and what to do; any
-    other error unchanged."""
-    from s2r_hf.eval.tasks import BENCHMARKS
+def local_file_problem(folder: Path) -> str | None:
+    """What makes a benchmark folder unreadable (an empty file, a line that is not one JSON object), or None."""
+    from s2r_hf.pools.loading import first_bad_json_line
+
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        if path.stat().st_size == 0:
+            return f"{path} is empty"
+        bad = first_bad_json_line(path)
+        if bad:
+            return f"{path}: {bad}"
+    return None
+
+
+def loading_error(err: Exception, args: EvalArguments, keys: list[str]) -> S2RError | None:
+    """An S2RError naming what could not be loaded (a local benchmark file, a benchmark's Hub copy, or the model)
+    and what to do; None for any other error."""
+    from s2r_hf.eval.tasks import BENCHMARKS, local_folder
 
     text = f"{type(err).__name__}: {err}"
+    first = text.splitlines()[0] if text.strip() else type(err).__name__
+    for key in keys:
+        folder = local_folder(key, args.data_dir)
+        problem = local_file_problem(folder) if folder is not None else None
+        if problem:
+            return S2RError(f"cannot read {key}'s data: {problem}; fix or remove it (one JSON object per line)")
     hub = [k for k in keys if BENCHMARKS[k].hf_repo in text]
     if hub:
         key = hub[0]
         where = Path(args.data_dir or "<data-dir>") / key
         return S2RError(
-            f"could not load {key}'s data from {BENCHMARKS[key].hf_repo} ({text.splitlines()[0]}). Offline, or a "
-            f"gated dataset (accept its terms on the Hub and set HF_TOKEN)? Or put its jsonl/parquet in {where}/ "
-            "and pass --data-dir"
+            f"could not load {key}'s data from {BENCHMARKS[key].hf_repo} ({first}). Offline, or a gated dataset "
+            f"(accept its terms on the Hub and set HF_TOKEN)? Or put its jsonl/parquet in {where}/ and pass --data-dir"
         )
     if args.model in text or isinstance(err, OSError):  # the data loaded (it comes first): the model did not
         return S2RError(
-            f"could not load the model {args.model} ({text.splitlines()[0]}); give a local model folder or a Hub "
-            "id you can reach"
+            f"could not load the model {args.model} ({first}); give a local model folder or a Hub id you can reach"
         )
-    return err
+    return None
 
 
 def main(args: EvalArguments) -> list[Path]:
@@ -316,8 +348,13 @@ def main(args: EvalArguments) -> list[Path]:
                 evaluation_tracker=EvaluationTracker(output_dir=str(out), save_details=args.save_details),
                 model_config=_model_config(args, backend, temperature, top_p, cache_dir),
             )
-        except (OSError, ValueError) as err:  # ConnectionError is an OSError; datasets' not-found a ValueError
-            raise loading_error(err, args, keys) from err
+        except S2RError:
+            raise
+        except Exception as err:  # unreadable files, unreachable Hub copies or model: one line saying what to do
+            problem = loading_error(err, args, keys)
+            if problem is None:
+                raise
+            raise problem from err
         if args.chunk_size:
             pipeline.model.greedy_until = generate_in_chunks(pipeline.model.greedy_until, args.chunk_size)
         pipeline.evaluate()

@@ -297,6 +297,8 @@ def make_prompt_fn(benchmark: Benchmark):
 
         try:
             question, gold, multiple_choice = benchmark.row(line)
+            if not str(gold).strip():
+                raise ValueError("the gold answer is empty")
             options = benchmark.options(line) if multiple_choice and benchmark.options else None
         except (KeyError, TypeError, ValueError, IndexError, AttributeError) as err:
             columns = ", ".join(k for k in line if not k.startswith("__"))
@@ -344,6 +346,11 @@ FOLDER_ALIASES = {
 }
 
 
+def task_key(name: str) -> str:
+    """A benchmark key from a key or one of its :data:`FOLDER_ALIASES` (``math500`` → ``math_500``)."""
+    return next((key for key, names in FOLDER_ALIASES.items() if name in names), name)
+
+
 def local_folder(key: str, data_dir: str | Path | None) -> Path | None:
     """``<data_dir>/<key>/`` (or a folder of one of the key's :data:`FOLDER_ALIASES`), if there is one."""
     if data_dir is None:
@@ -354,9 +361,13 @@ def local_folder(key: str, data_dir: str | Path | None) -> Path | None:
     return None
 
 
-def available_keys(data_dir: str | Path | None = None) -> list[str]:
-    """Every benchmark whose data can be found: a loadable Hub copy, or a ``<data_dir>/<key>/`` folder."""
-    return [k for k, b in BENCHMARKS.items() if b.download is None or local_folder(k, data_dir) is not None]
+def available_keys(data_dir: str | Path | None = None, *, offline: bool = False) -> list[str]:
+    """Every benchmark whose data can be found: a ``<data_dir>/<key>/`` folder, or (unless ``offline``) a
+    loadable Hub copy."""
+    local = [k for k in BENCHMARKS if local_folder(k, data_dir) is not None]
+    if offline:
+        return local
+    return [k for k, b in BENCHMARKS.items() if b.download is None or k in local]
 
 
 def missing_data(keys: list[str], data_dir: str | Path | None = None) -> list[str]:

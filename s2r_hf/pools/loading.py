@@ -34,7 +34,7 @@ def _kinds() -> str:
     return ", ".join(FILE_BUILDERS) + " (json/jsonl/csv also " + "/".join(COMPRESSIONS) + " compressed)"
 
 
-def _first_bad_json_line(path: Path) -> str:
+def first_bad_json_line(path: Path) -> str:
     """``"line N is not valid JSON (…)"`` for the first line of a JSON-lines file that is not one JSON object,
     else ``""``."""
     import json
@@ -74,7 +74,7 @@ def _root_cause(err: BaseException) -> str:
 
 def describe_read_error(path: Path, err: BaseException) -> str:
     """One actionable line for a local pool that ``datasets`` could not read."""
-    where = _first_bad_json_line(path)
+    where = first_bad_json_line(path)
     cause = where or _root_cause(err)
     return (
         f"could not read pool {path}: {cause}. Check that it is valid parquet / JSON lines (one JSON object per line) "
@@ -113,6 +113,11 @@ def _load_local(path: Path, split: str):
         raise S2RError(f"could not read pool folder {path}: {err}") from err
 
 
+def _looks_like_a_path(pool: str) -> bool:
+    """A local path (absolute, ./ or ~/, or a file suffix), never a Hub id (``namespace/name``)."""
+    return pool.startswith(("/", "./", "../", "~")) or file_builder(Path(pool)) is not None or pool.count("/") > 1
+
+
 def load_pool(args: PoolArguments, cache_dir: str | Path):
     """The raw pool named by ``args``, cut to ``max_rows`` when set."""
     from datasets import load_dataset
@@ -131,6 +136,8 @@ def load_pool(args: PoolArguments, cache_dir: str | Path):
             raise
         except Exception as err:  # malformed files become one actionable line
             raise S2RError(describe_read_error(path, err)) from err
+    elif _looks_like_a_path(args.pool):
+        raise S2RError(f"pool {args.pool}: no such file or folder (a Hub id is namespace/name, without a suffix)")
     else:
         try:
             ds = load_dataset(args.pool, args.pool_config, split=args.pool_split, revision=args.pool_revision)

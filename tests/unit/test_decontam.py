@@ -246,3 +246,26 @@ def test_build_index_fails_on_the_first_unloadable_spec(tmp_path):
     a = _write_jsonl(tmp_path / "a.jsonl", [{"problem": AIME_PROBLEM}])
     with pytest.raises(S2RError, match="'aime25'"):
         build_index([f"aime={a}", "aime25"])
+
+
+def test_benchmark_aliases_and_unknown_bare_names(monkeypatch):
+    """`math_500` (s2r eval's key) means MATH-500; a bare unknown name never reaches `load_dataset`, where an
+    offline cache could answer it with some other dataset of that name."""
+    import datasets
+
+    from s2r_hf.decontam import load_benchmark
+    from s2r_hf.errors import S2RError
+
+    asked = []
+
+    def fake_load(repo, config=None, split=None):
+        asked.append((repo, config, split))
+        return datasets.Dataset.from_list([{"problem": "What is 1+1?"}])
+
+    monkeypatch.setattr(datasets, "load_dataset", fake_load)
+    assert load_benchmark("math_500") == ("math500", ["What is 1+1?"])
+    assert asked == [("HuggingFaceH4/MATH-500", None, "test")]
+    with pytest.raises(S2RError, match=r"unknown decontamination benchmark 'math_5000'.*name=path.jsonl"):
+        load_benchmark("math_5000")
+    assert len(asked) == 1
+    assert load_benchmark("ns/my-bench")[0] == "ns/my-bench"  # a Hub id still goes to the Hub

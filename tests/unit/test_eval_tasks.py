@@ -151,11 +151,12 @@ def test_metric(texts, lengths, gold, choice, expected):
     assert scores == {"pass@1": expected[0], f"maj@{len(texts)}": expected[1], "response_tokens": expected[2]}
 
 
-def test_tasks_run_in_groups_of_equal_sampling(tmp_path):
+def test_tasks_run_in_groups_of_equal_sampling(tmp_path, monkeypatch):
     from s2r_hf.eval.run import EvalArguments, sampling_groups
 
     args = EvalArguments(model="m", output_dir=str(tmp_path), tasks="s2r_aime24|0,math_500,amc23")
     assert sampling_groups(args) == {(16, 0.6, 0.95): ["aime24", "amc23"], (1, 0.0, 1.0): ["math_500"]}
+    monkeypatch.setattr("huggingface_hub.constants.HF_HUB_OFFLINE", False)
     args = EvalArguments(model="m", output_dir=str(tmp_path), tasks="all", greedy=True)
     hub_only = [k for k, b in tasks.BENCHMARKS.items() if b.download is None]  # 'all' without --data-dir
     assert sampling_groups(args) == {(1, 0.0, 1.0): hub_only} and "kaoyan" not in hub_only
@@ -163,6 +164,8 @@ def test_tasks_run_in_groups_of_equal_sampling(tmp_path):
     (tmp_path / "data" / "kaoyan" / "test.jsonl").write_text('{"problem": "1+1?", "answer": "2"}\n')
     args = EvalArguments(model="m", output_dir=str(tmp_path), tasks="all", greedy=True, data_dir=str(tmp_path / "data"))
     assert "kaoyan" in sampling_groups(args)[(1, 0.0, 1.0)]
+    monkeypatch.setattr("huggingface_hub.constants.HF_HUB_OFFLINE", True)  # offline: the local folders only
+    assert args.task_keys() == ["kaoyan"]
     with pytest.raises(S2RError, match=r"gaokao2024_mix has no Hub copy.*--data-dir"):
         EvalArguments(model="m", output_dir=str(tmp_path), tasks="aime24,gaokao2024_mix")
 
@@ -260,6 +263,7 @@ def test_gaokao2024_mix_options_are_the_gold_text(row, options):
         ("aime24", {"answer": "3"}, "none of the columns problem"),
         ("olympiadbench", {"question": "q", "final_answer": "  "}, "no 'final_answer' value"),
         ("gaokao_math_qa", {"question": "q", "options": {"A": "1"}, "label": None}, "no 'label' value"),
+        ("olympiadbench", {"question": "q", "final_answer": []}, "the gold answer is empty"),
     ],
 )
 def test_unreadable_row_is_named_with_its_columns(key, row, named, tmp_path):
@@ -288,7 +292,7 @@ def test_loading_errors_say_what_could_not_load_and_what_to_do(tmp_path):
     model = str(loading_error(OSError("We couldn't connect to 'https://huggingface.co'"), args, ["aime24"]))
     assert model.startswith("could not load the model me/m (OSError: We couldn't connect")
     other = ValueError("something else")
-    assert loading_error(other, args, ["aime24"]) is other
+    assert loading_error(other, args, ["aime24"]) is None
 
 
 def test_vllm_context_length_fits_the_answer_budget_and_the_model(tiny_judge, tmp_path):
@@ -334,3 +338,28 @@ def test_folder_names_of_copied_evaluation_trees_are_found(tmp_path, caplog):
         f"aime24: no aime24/, aime_2024/, aime2024/ folder in {tmp_path}: loading HuggingFaceH4/aime_2024"
         in caplog.text
     )
+
+
+@pytest.mark.parametrize(
+    ("content", "named"),
+    [
+        ("", "test.jsonl is empty"),
+        ('{"problem": "1+1?", "answer": "2"}\n{"problem": "x", "answer": \n', "line 2 is not"),
+    ],
+)
+def test_unreadable_local_file_is_named(content, named, tmp_path):
+    """An empty file or a broken jsonl line (datasets raises StopIteration / DatasetGenerationError) → one line."""
+    from s2r_hf.eval.run import EvalArguments, loading_error
+
+    (tmp_path / "amc23").mkdir()
+    (tmp_path / "amc23" / "test.jsonl").write_text(content)
+    args = EvalArguments(model="m", output_dir=str(tmp_path / "out"), tasks="amc23", data_dir=str(tmp_path))
+    message = str(loading_error(StopIteration(), args, ["amc23"]))
+    assert message.startswith("cannot read amc23's data: ") and named in message and "fix or remove it" in message
+
+
+def test_task_names_accept_the_folder_aliases(tmp_path):
+    from s2r_hf.eval.run import EvalArguments
+
+    args = EvalArguments(model="m", output_dir=str(tmp_path), tasks="math500,s2r_gpqa,aime_2024|0")
+    assert args.task_keys() == ["math_500", "gpqa_diamond", "aime24"]

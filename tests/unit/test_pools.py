@@ -1327,3 +1327,9 @@ def test_reasoning_solution_adapter(row, response, detail):
         assert out["problem_type"] == "math"
     columns = ["problem", "deepseek_reasoning", "deepseek_solution", "ground_truth_solution", "domain", "source"]
     assert detect_format([*columns, "test_cases", "starter_code"]) == "reasoning_solution"
+
+
+@pytest.mark.parametrize("pool", ["/nowhere/pool.jsonl", "data/pool.parquet", "./pools", "~/x", "a/b/c"])
+def test_missing_local_pool_is_not_looked_up_on_the_hub(pool, tmp_path):
+    with pytest.raises(S2RError, match=r"no such file or folder"):
+        load_pool(PoolArguments(pool=pool), tmp_path / "c")
