@@ -74,6 +74,13 @@ def results_section(rows: list[ResultRow]) -> str:
     """Markdown between the markers: our numbers, then the published baselines on the same benchmarks."""
     ours = {r.benchmark: card_value(r) for r in rows if r.metric == "pass@1"}
     lines = [START, "## Evaluation (s2r eval, lighteval)", "", markdown_table(rows), ""]
+    off = sorted({r.benchmark for r in rows if r.deviation})
+    if off:
+        lines += [
+            f"**{', '.join(off)}: run with other settings than the paper's (see the run column): these numbers "
+            "are not comparable with the baselines.**",
+            "",
+        ]
     shared = [b for b in ("math_500", "aime24", "aime25") if b in ours]
     if shared:
         lines += ["Published baselines (pass@1 %, lighteval, from their model cards):", ""]
@@ -83,8 +90,9 @@ def results_section(rows: list[ResultRow]) -> str:
             lines.append(f"| {name} | " + " | ".join(f"{scores[b]:.1f}" for b in shared) + " |")
         lines.append("")
     lines += [
-        "System prompt = the training one; answer = last `\\boxed{}`, graded with math-verify. AIME/AMC: "
-        "16 samples, T 0.6, top_p 0.95 (pass@1 = mean over samples); others greedy.",
+        "System prompt = the training one; answer = last `\\boxed{}`, graded with math-verify; pass@1 = mean "
+        "over samples. The paper's settings: AIME/AMC 16 samples, T 0.6, top_p 0.95; the others greedy; up to "
+        "16,384 answer tokens.",
         END,
     ]
     return "\n".join(lines)
@@ -124,6 +132,11 @@ def update_card(model_dir: str | Path, results_dir: str | Path) -> Path:
     if not model_dir.is_dir():
         raise S2RError(f"--model {model_dir} is not a folder; pass the model folder the card belongs to")
     rows = collect(results_dir)
+    for bench in dict.fromkeys(r.benchmark for r in rows):
+        row = next(r for r in rows if r.benchmark == bench)
+        note = f"; NOT the paper's setting: {row.deviation}" if row.deviation else ""
+        log = logger.warning if row.deviation else logger.info
+        log("%s: from %s (%s%s)", bench, Path(row.source).name, row.setting or "setting unknown", note)
     card, old = _base_card(model_dir, rows)
     card.data.model_name = card.data.model_name or model_dir.name
     card.data.eval_results = merge_eval_results(old, eval_results(rows))

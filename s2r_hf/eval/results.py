@@ -26,6 +26,8 @@ class ResultRow:
     stderr: float | None
     dataset_id: str  # the Hub dataset the benchmark comes from
     source: str  # results file
+    setting: str = ""  # how it was run: samples, temperature, answer budget, problems, data
+    deviation: str = ""  # how that departs from the paper's settings (SPEC §6); "" = as in the paper
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -34,6 +36,36 @@ class ResultRow:
 def find_results(folder: str | Path) -> list[Path]:
     """Every lighteval results file under ``folder``, oldest first (the timestamp is in the name)."""
     return sorted(Path(folder).rglob("results_*.json"), key=lambda p: p.name)
+
+
+def run_setting(data: dict, task: str, key: str, n: int | None) -> tuple[str, str]:
+    """(how ``task`` was run, how that departs from the paper's settings — "" when it does not), from the
+    results file's configs: samples (the metric's maj@n), temperature, answer budget, --max-samples, data."""
+    from s2r_hf.eval.tasks import BENCHMARKS, DEFAULT_MAX_NEW_TOKENS
+
+    general = data.get("config_general") or {}
+    generation = (general.get("model_config") or {}).get("generation_parameters") or {}
+    task_config = (data.get("config_tasks") or {}).get(task) or {}
+    budget = generation.get("max_new_tokens") or task_config.get("generation_size")
+    temperature = generation.get("temperature")
+    max_samples = general.get("max_samples")
+    setting, deviation = [], []
+    if n is not None:
+        setting.append(f"{n} sample{'s' if n != 1 else ''}" + (f", T {temperature:g}" if temperature else ", greedy"))
+        paper = BENCHMARKS[key].sampling["num_samples"] if key in BENCHMARKS else n
+        if n != paper:
+            deviation.append(f"{n} sample(s), the paper {paper}")
+    if budget:
+        setting.append(f"≤{int(budget):,} tokens")
+        if int(budget) < DEFAULT_MAX_NEW_TOKENS:
+            deviation.append(f"≤{int(budget):,} answer tokens, the paper {DEFAULT_MAX_NEW_TOKENS:,}")
+    if max_samples:
+        setting.append(f"{max_samples} problems (--max-samples)")
+        deviation.append(f"only {max_samples} problems")
+    repo = task_config.get("hf_repo")
+    if repo and key in BENCHMARKS and repo != BENCHMARKS[key].hf_repo:
+        setting.append("local data")
+    return ", ".join(setting), "; ".join(deviation)
 
 
 def parse_results(path: str | Path) -> list[ResultRow]:
@@ -51,6 +83,8 @@ def parse_results(path: str | Path) -> list[ResultRow]:
         if not name.startswith(PREFIX):
             continue  # "all" and built-in tasks
         key = name[len(PREFIX) :]
+        n = next((int(m.split("@")[1]) for m in metrics if m.startswith("maj@") and m.split("@")[1].isdigit()), None)
+        setting, deviation = run_setting(data, task, key, n)
         for metric, value in metrics.items():
             if metric.endswith("_stderr") or not metric.startswith(METRICS) or value is None:
                 continue
@@ -63,6 +97,8 @@ def parse_results(path: str | Path) -> list[ResultRow]:
                     stderr=float(stderr) if isinstance(stderr, (int, float)) else None,
                     dataset_id=BENCHMARKS[key].hf_repo if key in BENCHMARKS else key,
                     source=str(path),
+                    setting=setting,
+                    deviation=deviation,
                 )
             )
     return rows
@@ -84,17 +120,22 @@ def collect(folder: str | Path) -> list[ResultRow]:
 
 
 def markdown_table(rows: list[ResultRow]) -> str:
-    """benchmark | pass@1 (%) | maj@n (%) | response tokens, one line per benchmark."""
+    """benchmark | pass@1 (%) | maj@n (%) | response tokens | run, one line per benchmark; a run that departs
+    from the paper's settings says how, in bold."""
     by_bench: dict[str, dict[str, ResultRow]] = {}
     for r in rows:
         by_bench.setdefault(r.benchmark, {})[r.metric] = r
-    lines = ["| benchmark | pass@1 (%) | maj@n (%) | mean response tokens |", "|---|---:|---:|---:|"]
+    lines = ["| benchmark | pass@1 (%) | maj@n (%) | mean response tokens | run |", "|---|---:|---:|---:|---|"]
     for bench, metrics in by_bench.items():
         maj = next((m for name, m in metrics.items() if name.startswith("maj@")), None)
         p1, tok = metrics.get("pass@1"), metrics.get("response_tokens")
+        first = p1 or maj or tok
+        run = first.setting if first else ""
+        if first and first.deviation:
+            run = f"{run}; **not the paper's setting: {first.deviation}**"
         lines.append(
             f"| {bench} | {_pct(p1)} | {_pct(maj)}{f' ({maj.metric})' if maj else ''} | "
-            f"{f'{tok.value:.0f}' if tok else '–'} |"
+            f"{f'{tok.value:.0f}' if tok else '–'} | {run} |"
         )
     return "\n".join(lines)
 

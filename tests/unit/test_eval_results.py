@@ -71,3 +71,46 @@ def test_card_of_a_trained_model_is_rerendered_without_duplicates(tmp_path):
     assert card.text.count("<!-- s2r-eval:start -->") == 1
     assert "| **this model** | 80.0 | 40.0 |" in card.text and "| OpenR1-Qwen-7B | 90.6 | 36.7 |" in card.text
     assert sorted(p.name for p in (model / ".eval_results").iterdir()) == ["aime24.yaml", "math_500.yaml"]
+
+
+def _results_with_settings(folder, stamp, task, metrics, *, temperature, budget, max_samples=None, repo=None):
+    path = folder / "results" / "m" / f"results_{stamp}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    general = {
+        "model_name": "m",
+        "max_samples": max_samples,
+        "model_config": {"generation_parameters": {"temperature": temperature, "max_new_tokens": None}},
+    }
+    tasks = {f"s2r_{task}|0": {"generation_size": budget, "hf_repo": repo or "HuggingFaceH4/aime_2024"}}
+    path.write_text(
+        json.dumps({"config_general": general, "config_tasks": tasks, "results": {f"s2r_{task}|0": metrics}})
+    )
+    return path
+
+
+def test_smoke_runs_are_marked_on_the_card(tmp_path):
+    """A greedy 2-problem, 32-token run of AIME24 must not pass for the paper's number next to the baselines."""
+    from s2r_hf.eval.card import results_section
+
+    _results_with_settings(tmp_path / "paper", "2026-01-01T00-00-00", "aime24", AIME, temperature=0.6, budget=16384)
+    (row, *_) = collect(tmp_path / "paper")
+    assert (row.setting, row.deviation) == ("16 samples, T 0.6, ≤16,384 tokens", "")
+    assert "not comparable" not in results_section(collect(tmp_path / "paper"))
+
+    smoke = {"pass@1": 1.0, "maj@1": 1.0, "response_tokens": 32.0}
+    _results_with_settings(
+        tmp_path / "smoke",
+        "2026-01-01T00-00-00",
+        "aime24",
+        smoke,
+        temperature=0.0,
+        budget=32,
+        max_samples=2,
+        repo="d/a",
+    )
+    rows = collect(tmp_path / "smoke")
+    assert rows[0].setting == "1 sample, greedy, ≤32 tokens, 2 problems (--max-samples), local data"
+    assert rows[0].deviation == "1 sample(s), the paper 16; ≤32 answer tokens, the paper 16,384; only 2 problems"
+    section = results_section(rows)
+    assert "**not the paper's setting: 1 sample(s), the paper 16;" in markdown_table(rows)
+    assert "**aime24: run with other settings than the paper's" in section and "not comparable" in section
