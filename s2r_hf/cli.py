@@ -337,6 +337,12 @@ def select_main(
         scoring.length_unit,
         out_dir,
     )
+    if sel.strategy != "full" and counts["selected"] == len(ids) and len(ids) > 1:
+        logger.warning(
+            "the budget keeps all %d scored rows: nothing was selected out (a smaller --ratio/--count/--token-budget, "
+            "or a bigger pool, makes the ranking matter)",
+            len(ids),
+        )
     if out.push_to_hub:
         from s2r_hf.hub import push_selection
 

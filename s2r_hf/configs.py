@@ -155,7 +155,10 @@ class ScoringArguments:
         default=None,
         metadata={"help": "Tokenizer that counts trace length; use the model you will train. Default: the judge's."},
     )
-    length_unit: str = field(default="tokens", metadata={"help": "'tokens' (SPEC) or 'chars' (reference code)."})
+    length_unit: str = field(
+        default="tokens",
+        metadata={"help": "'tokens' (the paper's measure) or 'chars' (what the authors' released code counts)."},
+    )
     rethink_markers: list[str] = field(
         default_factory=lambda: list(DEFAULT_RETHINK_MARKERS),
         metadata={"help": "Case-insensitive phrases counted per response as 'rethinking' (column rethink_count)."},

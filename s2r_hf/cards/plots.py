@@ -44,7 +44,7 @@ def score_figure(
         axes[0].set_xlabel('difficulty  p("1") / (p("1") + p("0"))')
         axes[0].set_ylabel("rows")
         axes[0].legend()
-        axes[1].scatter(log_len[~selected], d[~selected], s=3, color="#b0b0b0", label="pool", rasterized=True)
+        axes[1].scatter(log_len[~selected], d[~selected], s=3, color="#b0b0b0", label="not selected", rasterized=True)
         axes[1].scatter(log_len[selected], d[selected], s=4, color="#d62728", label="selected", rasterized=True)
         axes[1].set_xlabel(f"log10 response length ({length_unit})")
         axes[1].set_ylabel("difficulty")

@@ -1,4 +1,4 @@
-"""`s2r eval`: evaluate a model on the Select2Reason benchmarks with lighteval (SPEC §6).
+"""`s2r eval`: evaluate a model on the Select2Reason benchmarks with lighteval, in the paper's settings.
 
     s2r eval --model out/Qwen2.5-7B-S2R-10pct --tasks aime24,aime25,amc23,math_500 --output-dir out/eval
     s2r eval --model out/tiny --tasks math_500,gaokao2023en --data-dir data/evals --greedy --max-new-tokens 16
@@ -50,7 +50,7 @@ class EvalArguments:
     data_dir: str | None = field(
         default=None, metadata={"help": "Folder of <key>/ subfolders (jsonl/parquet) that replace the Hub data."}
     )
-    max_new_tokens: int = field(default=16384, metadata={"help": "Generation budget per answer (SPEC: 16384)."})
+    max_new_tokens: int = field(default=16384, metadata={"help": "Generation budget per answer (the paper: 16384)."})
     greedy: bool = field(default=False, metadata={"help": "Greedy, 1 sample, for every task (smoke tests)."})
     backend: str = field(
         default="auto", metadata={"help": "auto (vllm on GPU, else transformers), vllm, transformers."}

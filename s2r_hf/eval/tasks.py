@@ -328,11 +328,19 @@ def make_prompt_fn(benchmark: Benchmark):
 def _local_split(folder: Path, split: str) -> str:
     """The split `datasets` gives a local folder: files named train*/test*/validation* keep that name, any
     other name is train. The benchmark's own split wins when present, else the only one there is."""
-    names = [p.name for p in folder.iterdir() if p.suffix in (".jsonl", ".json", ".parquet")]
+    names = sorted(p.name for p in folder.iterdir() if p.suffix in (".jsonl", ".json", ".parquet"))
     found = [s for s in ("train", "test", "validation") if any(n.startswith(s) for n in names)]
-    if split in found:
-        return split
-    return found[0] if len(found) == 1 else "train"
+    chosen = split if split in found else (found[0] if len(found) == 1 else "train")
+    named = ("train", "test", "validation")
+    read = [n for n in names if n.startswith(chosen) or (chosen == "train" and not n.startswith(named))]
+    ignored = [n for n in names if n not in read]
+    logger.info("%s: reading %s (split %s)", folder, ", ".join(read), chosen)
+    if ignored:
+        logger.warning(
+            "%s: ignoring %s: `datasets` puts it in another split than %s; merge it into %s or rename it",
+            *(folder, ", ".join(ignored), ", ".join(read), read[0] if read else chosen),
+        )
+    return chosen
 
 
 # Other folder names of a benchmark in evaluation data trees people copy whole (Qwen2.5-Math's evaluation/data,

@@ -116,3 +116,9 @@ def test_unknown_schema_says_what_to_do(tmp_path):
     last = proc.stderr.strip().splitlines()[-1]
     assert "cannot tell the pool format from its columns (query, reply" in last and "pass --pool-format" in last
     assert "Traceback" not in proc.stderr
+
+
+def test_a_budget_that_keeps_every_row_says_so(tmp_path):
+    proc = select(POOLS / "limo.jsonl", tmp_path / "out", "--count", "50")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "the budget keeps all 2 scored rows: nothing was selected out" in proc.stderr

@@ -363,3 +363,18 @@ def test_task_names_accept_the_folder_aliases(tmp_path):
 
     args = EvalArguments(model="m", output_dir=str(tmp_path), tasks="math500,s2r_gpqa,aime_2024|0")
     assert args.task_keys() == ["math_500", "gpqa_diamond", "aime24"]
+
+
+def test_files_a_split_leaves_out_are_named(tmp_path, caplog):
+    """`test.jsonl` + `extra.jsonl`: datasets reads extra.jsonl as another split; the run says so."""
+    import logging
+
+    from lighteval.tasks.lighteval_task import LightevalTask
+
+    write_rows(tmp_path, "amc23", "test.jsonl", [{"problem": "1+1?", "answer": "2"}])
+    write_rows(tmp_path, "amc23", "extra.jsonl", [{"problem": "2+2?", "answer": "4"}])
+    with caplog.at_level(logging.INFO):
+        config = tasks.make_task("amc23", data_dir=tmp_path)
+    assert len(LightevalTask(config).get_docs()) == 1
+    assert "reading test.jsonl (split test)" in caplog.text
+    assert "ignoring extra.jsonl: `datasets` puts it in another split than test.jsonl" in caplog.text
