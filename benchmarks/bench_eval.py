@@ -246,17 +246,7 @@ def print_gpu(res: dict) -> None:
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(
-        prog="bench_eval.py",
-        description=__doc__.rsplit("\n\n", 1)[0] + "\n\nSizes in option help: [full default | --quick].",
-        formatter_class=common.HelpFormatter,
-    )
-    p.add_argument("--quick", action="store_true", help="Small sizes (~1 min).")
-    p.add_argument("--out", default="benchmarks/results_eval.json", help="Write the results (and host) as JSON.")
-    p.add_argument("--sections", default=",".join(SECTIONS), help=f"Comma-separated subset of {', '.join(SECTIONS)}.")
-    p.add_argument("--work-dir", default=None, help="Scratch folder (default: a new temp folder, removed at the end).")
-    p.add_argument("--keep-work-dir", action="store_true", help="Keep the scratch folder.")
-    p.add_argument("--merge", action="store_true", help="Keep the other sections of an existing --out file.")
+    p = common.make_parser("bench_eval.py", __doc__, SECTIONS, "benchmarks/results_eval.json", "Small sizes (~1 min).")
     p.add_argument("--seed", type=int, default=0, help="Seed of the modelled answer lengths.")
     p.add_argument("--threads", type=int, default=1, help="torch intra-op threads (OMP_NUM_THREADS too).")
     g = p.add_argument_group("resume (a)")

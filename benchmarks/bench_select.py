@@ -55,11 +55,11 @@ if str(HERE) not in sys.path:
 
 from common import (  # noqa: E402  (timing / host / table / CLI helpers of the benchmarks folder)
     JUDGE_SHAPES,
-    HelpFormatter,
     Timer,
     add_gpu_hardware_args,
     dur,
     finish_args,
+    make_parser,
     matmul_peak,
     meta_non_embedding_params,
     non_embedding_params,
@@ -893,29 +893,12 @@ def print_gpu(r: dict) -> None:
 
 
 def parse_args(argv=None):
-    p = argparse.ArgumentParser(
-        prog="bench_select.py",
-        description=__doc__.rsplit("\n\n", 1)[0] + "\n\nSizes in option help: [full default | --quick].",
-        formatter_class=HelpFormatter,
-    )
-    p.add_argument("--quick", action="store_true", help="Small sizes (~1.5 min): tiny judge, few rows, 2000-row e2e.")
-    p.add_argument("--out", default="benchmarks/results.json", help="Write the results (and host info) here as JSON.")
-    p.add_argument(
-        "--sections",
-        default=",".join(SECTIONS),
-        help=f"Comma-separated subset of {', '.join(SECTIONS)}.",
-    )
-    p.add_argument(
-        "--work-dir",
-        default=None,
-        help="Scratch folder for pools, caches and logs (default: a new temp folder, removed at the end).",
-    )
-    p.add_argument("--keep-work-dir", action="store_true", help="Keep the scratch folder (logs, outputs).")
-    p.add_argument(
-        "--merge",
-        action="store_true",
-        help="Keep the other sections of an existing --out file (re-run one section); each section records the "
-        "options and host it ran with.",
+    p = make_parser(
+        "bench_select.py",
+        __doc__,
+        SECTIONS,
+        "benchmarks/results.json",
+        "Small sizes (~1.5 min): tiny judge, few rows, 2000-row e2e.",
     )
     p.add_argument("--seed", type=int, default=0, help="Seed of the synthetic rows and the random model.")
     p.add_argument("--threads", type=int, default=None, help="torch intra-op threads (default: torch's, = cores here).")

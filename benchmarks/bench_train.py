@@ -70,11 +70,11 @@ if str(HERE) not in sys.path:
 
 from common import (  # noqa: E402  (timing / host / table / CLI helpers of the benchmarks folder)
     JUDGE_SHAPES,
-    HelpFormatter,
     add_gpu_hardware_args,
     dur,
     finish_args,
     loadavg,
+    make_parser,
     matmul_peak,
     meta_non_embedding_params,
     non_embedding_params,
@@ -779,17 +779,13 @@ def print_gpu(r: dict) -> None:
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(
-        prog="bench_train.py",
-        description=__doc__.rsplit("\n\n", 1)[0] + "\n\nSizes in option help: [full default | --quick].",
-        formatter_class=HelpFormatter,
+    p = make_parser(
+        "bench_train.py",
+        __doc__,
+        SECTIONS,
+        "benchmarks/results_train.json",
+        "Small sizes (~1.5 min): tiny model, 96 rows, 1024 tokens.",
     )
-    p.add_argument("--quick", action="store_true", help="Small sizes (~1.5 min): tiny model, 96 rows, 1024 tokens.")
-    p.add_argument("--out", default="benchmarks/results_train.json", help="Write the results (and host) as JSON.")
-    p.add_argument("--sections", default=",".join(SECTIONS), help=f"Comma-separated subset of {', '.join(SECTIONS)}.")
-    p.add_argument("--work-dir", default=None, help="Scratch folder (default: a new temp folder, removed at the end).")
-    p.add_argument("--keep-work-dir", action="store_true", help="Keep the scratch folder.")
-    p.add_argument("--merge", action="store_true", help="Keep the other sections of an existing --out file.")
     p.add_argument("--seed", type=int, default=0, help="Seed of the synthetic rows, the model init and the sampler.")
     p.add_argument(
         "--threads",

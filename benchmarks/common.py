@@ -220,6 +220,33 @@ def add_gpu_hardware_args(group, mfu_help: str = "Assumed model FLOP utilisation
     group.add_argument("--gpu-count", type=int, default=8, help="GPUs for the data-parallel figure.")
 
 
+def make_parser(prog: str, doc: str, sections: tuple[str, ...], out: str, quick_help: str) -> argparse.ArgumentParser:
+    """The parser every benchmark script starts from: its docstring as description, and the run options
+    (--quick, --out, --sections, --work-dir, --keep-work-dir, --merge) that :func:`prepare_run`,
+    :func:`start_results` and :func:`run_sections` read."""
+    p = argparse.ArgumentParser(
+        prog=prog,
+        description=doc.rsplit("\n\n", 1)[0] + "\n\nSizes in option help: [full default | --quick].",
+        formatter_class=HelpFormatter,
+    )
+    p.add_argument("--quick", action="store_true", help=quick_help)
+    p.add_argument("--out", default=out, help="Write the results (and host info) here as JSON.")
+    p.add_argument("--sections", default=",".join(sections), help=f"Comma-separated subset of {', '.join(sections)}.")
+    p.add_argument(
+        "--work-dir",
+        default=None,
+        help="Scratch folder for pools, caches and logs (default: a new temp folder, removed at the end).",
+    )
+    p.add_argument("--keep-work-dir", action="store_true", help="Keep the scratch folder (logs, outputs).")
+    p.add_argument(
+        "--merge",
+        action="store_true",
+        help="Keep the other sections of an existing --out file (re-run one section); each section records the "
+        "options and host it ran with.",
+    )
+    return p
+
+
 def finish_args(
     parser: argparse.ArgumentParser, args: argparse.Namespace, profiles: Mapping, sections: tuple[str, ...]
 ) -> None:
