@@ -285,50 +285,38 @@ def think_response(reasoning: str, answer: str) -> str:
     return f"<think>\n{reasoning.strip()}\n</think>\n\n{answer.strip()}"
 
 
-def chinese_r1(row: Row) -> Row:
-    """Chinese-DeepSeek-R1-Distill-data-110k: ``input``, ``reasoning_content``, ``content``."""
-    problem = _text(row, "input")
+def _reasoning_columns(row: Row, problem_col: str, reasoning_col: str, answer_col: str, type_col: str) -> Row:
+    """A pool that stores the question, the reasoning and the final answer in three columns: the trace is
+    written as R1 emits it (:func:`think_response`)."""
+    problem = _text(row, problem_col)
     if problem is None:
-        return _bad(row, "input", _opt_text(row, "id"))
+        return _bad(row, problem_col, _given_id(row))
     row_id = _row_id(row, problem, "id", "uuid")
-    reasoning, content = _text(row, "reasoning_content"), _text(row, "content")
+    reasoning, answer = _text(row, reasoning_col), _text(row, answer_col)
     if reasoning is None:
-        return _bad(row, "reasoning_content", row_id)
-    if content is None:
-        return _bad(row, "content", row_id)
-    response = think_response(reasoning, content)
+        return _bad(row, reasoning_col, row_id)
+    if answer is None:
+        return _bad(row, answer_col, row_id)
     return _out(
         row_id,
         problem,
-        response,
+        think_response(reasoning, answer),
         answer=_opt_text(row, "answer"),
-        problem_type=_opt_text(row, "repo_name"),
+        problem_type=_opt_text(row, type_col),
         source=_opt_text(row, "source"),
     )
+
+
+def chinese_r1(row: Row) -> Row:
+    """Chinese-DeepSeek-R1-Distill-data-110k: ``input``, ``reasoning_content``, ``content``."""
+    return _reasoning_columns(row, "input", "reasoning_content", "content", "repo_name")
 
 
 def reasoning_solution(row: Row) -> Row:
     """OpenThoughts-114k's ``metadata`` config (and pools shaped like it): ``problem``, ``deepseek_reasoning``,
-    ``deepseek_solution``, ``domain`` (math / code / science / puzzle), ``source``. The trace is written as R1
-    emits it (:func:`think_response`); ``ground_truth_solution`` is a reference, not the trace."""
-    given_id = _given_id(row)
-    problem = _text(row, "problem")
-    if problem is None:
-        return _bad(row, "problem", given_id)
-    row_id = _row_id(row, problem, "id", "uuid")
-    reasoning, solution = _text(row, "deepseek_reasoning"), _text(row, "deepseek_solution")
-    if reasoning is None:
-        return _bad(row, "deepseek_reasoning", row_id)
-    if solution is None:
-        return _bad(row, "deepseek_solution", row_id)
-    return _out(
-        row_id,
-        problem,
-        think_response(reasoning, solution),
-        answer=_opt_text(row, "answer"),
-        problem_type=_opt_text(row, "domain"),
-        source=_opt_text(row, "source"),
-    )
+    ``deepseek_solution``, ``domain`` (math / code / science / puzzle), ``source``. ``ground_truth_solution``
+    is a reference, not the trace."""
+    return _reasoning_columns(row, "problem", "deepseek_reasoning", "deepseek_solution", "domain")
 
 
 # problem_solution: the problem column, then the long-solution column, each the first the pool has.
