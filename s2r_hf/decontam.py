@@ -29,15 +29,16 @@ KNOWN_BENCHMARKS: dict[str, tuple[str, str | None, str]] = {
     "olympiadbench": ("math-ai/olympiadbench", None, "test"),  # the 675-problem set (s2r_hf/eval/tasks.py)
     "gpqa_diamond": ("Idavidrein/gpqa", "gpqa_diamond", "train"),
 }
-# Other spellings of those names (s2r eval's task keys, the folder names of evaluation-data trees).
-ALIASES = {
-    "math_500": "math500",
-    "MATH-500": "math500",
-    "gpqa": "gpqa_diamond",
-    "aime_2024": "aime24",
-    "aime_2025": "aime25",
-}
 PROBLEM_COLUMNS = ("problem", "question", "Problem", "Question", "prompt", "input")
+
+
+def known_name(name: str) -> str:
+    """A :data:`KNOWN_BENCHMARKS` name from the other spellings `s2r eval` accepts (its task keys and their
+    folder aliases: ``math_500``, ``MATH-500``, ``gpqa``, ``aime_2024`` …); any other name unchanged."""
+    from s2r_hf.eval.tasks import task_key
+
+    key = task_key(name)
+    return "math500" if key == "math_500" else key
 
 
 def words(text: str) -> list[str]:
@@ -132,7 +133,7 @@ def load_benchmark(spec: str) -> tuple[str, list[str]]:
                 builder = {".parquet": "parquet", ".csv": "csv"}.get(path.suffix.lower(), "json")
                 ds = load_dataset(builder, data_files=str(path), split="train")
         else:
-            target = ALIASES.get(target, target)
+            target = known_name(target)
             if target not in KNOWN_BENCHMARKS and "/" not in target:
                 raise S2RError(
                     f"unknown decontamination benchmark {spec!r}: not a file or folder, not a Hub id (namespace/name), "

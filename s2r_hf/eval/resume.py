@@ -5,8 +5,8 @@ whole pipeline's problems in ONE call, writing its sample cache only at the end:
 ``s2r eval`` therefore
 
 * keys lighteval's sample cache on what the generations depend on that lighteval's own key (the model
-  *config*) misses: the weights (file names, sizes and mtimes of a local folder; the commit of a Hub
-  model), the contents of local benchmark files, and the code that builds the prompts
+  *config*) misses: the weights (file names, sizes and mtimes of a local folder; the blob ids of a Hub
+  model's files — never the card), the contents of local benchmark files, and the code that builds the prompts
   (:func:`cache_key`) — so a re-trained model or an edited data file never reuses old answers;
 * makes the model generate in chunks of ``chunk_size`` problems
   (:func:`generate_in_chunks`); after each chunk lighteval's cache holds its answers, so re-running the
