@@ -132,8 +132,9 @@ CONFIGS_START, CONFIGS_END = "<!-- s2r-configs:start -->", "<!-- s2r-configs:end
 
 
 def _with_configs_table(text: str, configs: list[dict], infos: list[dict], described: str) -> str:
-    """The card body plus (in place of an older one) a table of every config in the repo: the body above it
-    describes only the config pushed last, and each config's recipe lives in its own manifest."""
+    """The local card's body (freshly rendered by `s2r select`, so it holds no such table yet) plus a table of
+    every config in the repo: the body describes only the config pushed last, and each config's recipe lives in
+    its own manifest."""
     rows = {e.get("config_name"): (e.get("splits") or [{}])[0].get("num_examples") for e in infos}
     lines = [
         CONFIGS_START,
@@ -154,9 +155,6 @@ def _with_configs_table(text: str, configs: list[dict], infos: list[dict], descr
         manifest, plot = f"{folder}manifest.json", f"{folder}scores.png"
         lines.append(f"| `{name}` | {shown} | [{manifest}]({manifest}) | [{plot}]({plot}) |")
     lines.append(CONFIGS_END)
-    if CONFIGS_START in text and CONFIGS_END in text:
-        head, rest = text.split(CONFIGS_START, 1)
-        text = head.rstrip() + "\n" + rest.split(CONFIGS_END, 1)[1]
     marker = "\n## Citation"
     block = "\n".join(lines) + "\n"
     return text.replace(marker, f"\n{block}{marker}", 1) if marker in text else f"{text.rstrip()}\n\n{block}"
