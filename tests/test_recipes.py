@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -35,7 +36,6 @@ def test_selection_recipe_parses(path: Path):
 def test_workflows_are_valid():
     """GitHub workflow files validate against the vendored schema (offline)."""
     import shutil
-    import subprocess
 
     exe = shutil.which("check-jsonschema") or str(Path(__import__("sys").executable).parent / "check-jsonschema")
     files = sorted(str(p) for p in (ROOT / ".github" / "workflows").glob("*.yml"))
@@ -47,3 +47,43 @@ def test_workflows_are_valid():
     release = (ROOT / ".github" / "workflows" / "release-eval.yml").read_text()
     assert "secrets.HF_TOKEN" in release and "s2r eval " in release and "s2r card " in release
     assert "hf_" not in release.lower().replace("hf_token", "")  # secrets by name only, never a value
+
+
+def _actionlint(*files: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    import shutil
+    import sys
+
+    exe = shutil.which("actionlint") or str(Path(sys.executable).parent / "actionlint")
+    config = ROOT / ".github" / "actionlint.yaml"
+    cmd = [exe, "-no-color", "-config-file", str(config), *map(str, files)]
+    return subprocess.run(cmd, capture_output=True, text=True, cwd=cwd)
+
+
+def test_workflows_pass_actionlint():
+    """actionlint (expressions, job needs, runner labels) accepts every workflow, with the self-hosted `gpu`
+    label declared in .github/actionlint.yaml; ci.yml runs the same lint."""
+    files = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+    proc = _actionlint(*files)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "actionlint .github/workflows/" in (ROOT / ".github" / "workflows" / "ci.yml").read_text()
+
+
+RELEASE = ROOT / ".github" / "workflows" / "release-eval.yml"
+BROKEN = {  # what a careless edit does -> what actionlint must say
+    "expression": ("${{ inputs.model || vars.S2R_MODEL_REPO }}", "${{ inputs.model || }}", "expression"),
+    "label": ("runs-on: [self-hosted, gpu]", "runs-on: [self-hosted, gpu-h100]", "runner-label"),
+    "needs": ("    timeout-minutes: 720", "    needs: [build]\n    timeout-minutes: 720", "job-needs"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(BROKEN))
+def test_actionlint_rejects_broken_workflows(tmp_path: Path, kind: str):
+    """The lint can fail: a broken expression, an unknown label or a `needs:` on a missing job is reported."""
+    old, new, rule = BROKEN[kind]
+    text = RELEASE.read_text()
+    assert old in text
+    broken = tmp_path / ".github" / "workflows" / "release-eval.yml"
+    broken.parent.mkdir(parents=True)
+    broken.write_text(text.replace(old, new, 1))
+    proc = _actionlint(broken, cwd=tmp_path)
+    assert proc.returncode != 0 and f"[{rule}]" in proc.stdout, proc.stdout + proc.stderr
