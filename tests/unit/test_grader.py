@@ -44,7 +44,14 @@ def test_grade(completion, gold, choice, expected):
 
 @pytest.mark.parametrize(
     ("completion", "letter"),
-    [("\\boxed{A}", "A"), ("\\boxed{ (D) }", "D"), ("\\boxed{$C$}", "C"), ("\\boxed{AB}", None), ("no box", None)],
+    [
+        ("\\boxed{A}", "A"),
+        ("\\boxed{ (D) }", "D"),
+        ("\\boxed{$C$}", "C"),
+        ("\\boxed{AB}", "AB"),
+        ("\\boxed{D, A}", "AD"),
+        ("no box", None),
+    ],
 )
 def test_choice_letter(completion, letter):
     assert choice_letter(completion) == letter
