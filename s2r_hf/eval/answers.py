@@ -168,9 +168,40 @@ def _parsed(text: str) -> tuple:
     parse, _ = _math_verify()
     try:
         result = parse(f"\\boxed{{{text}}}", parsing_timeout=TIMEOUT_S)
+        if not all(_tame(expr) for expr in result):
+            return ()  # graded by text only
     except Exception:  # math-verify raises on LaTeX it cannot read; such an answer matches by text only
         return ()
     return tuple(result)
+
+
+def _small(exponent) -> bool:
+    """A power's numeric exponent that is safe to evaluate: a rational of at most 10^4, or a constant whose own
+    powers are roots (``2^{\\sqrt 2}``, ``e^{\\pi}``)."""
+    from sympy import Pow
+
+    if exponent.is_Rational:
+        return abs(exponent) <= 10**4
+    return all(p.exp.is_Rational and abs(p.exp) <= 1 for p in exponent.atoms(Pow))
+
+
+def _tame(expr) -> bool:
+    """False for a constant whose value would take unbounded time to compute (``10^{10^{10^{10}}}``,
+    ``100000!``): Python's big-integer arithmetic cannot be interrupted by math-verify's timeout."""
+    from sympy import Basic, Pow, factorial, preorder_traversal
+
+    if not isinstance(expr, Basic):
+        return True
+    for node in preorder_traversal(expr):
+        if isinstance(node, Pow) and node.exp.is_number and not _small(node.exp):
+            return False
+        if (
+            isinstance(node, factorial)
+            and node.args[0].is_number
+            and not (node.args[0].is_Rational and abs(node.args[0]) <= 10**4)
+        ):
+            return False
+    return True
 
 
 def _value(expr) -> complex | None:
