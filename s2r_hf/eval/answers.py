@@ -204,6 +204,20 @@ def _tame(expr) -> bool:
     return True
 
 
+def _several(expr) -> bool:
+    """An interval, a union, or a tuple/set of more than one element."""
+    from sympy import FiniteSet, Interval, Tuple, Union
+
+    return isinstance(expr, (Interval, Union)) or (isinstance(expr, (Tuple, FiniteSet)) and len(expr) > 1)
+
+
+@lru_cache(maxsize=65536)
+def _constant(text: str) -> complex | None:
+    """The value of an answer that parses to a constant, or None (computed once per text)."""
+    parsed = _parsed(text)
+    return _value(parsed[0]) if parsed else None
+
+
 def _value(expr) -> complex | None:
     """The value of a constant expression (no symbols, no set/tuple/relation), or None."""
     if not getattr(expr, "is_number", False):
@@ -220,11 +234,13 @@ def _verified(pred: str, gold: str) -> bool:
     g, p = _parsed(gold), _parsed(pred)
     if not g or not p:
         return False
-    gold_value, pred_value = _value(g[0]), _value(p[0])
+    gold_value, pred_value = _constant(gold), _constant(pred)
     if gold_value is not None and pred_value is not None:
         # two constants (most answer keys: 72, \\frac{3}{56}, 3\\sqrt{13}, \\pi/2): compare their values, as
         # math-verify's numeric check would, without its symbolic simplification (~100x slower on a mismatch)
         return abs(gold_value - pred_value) <= 1e-6 * max(1.0, abs(gold_value))
+    if (gold_value is not None and _several(p[0])) or (pred_value is not None and _several(g[0])):
+        return False  # a number is no interval or list of several (sympy's set algebra is slow to say so)
     _, verify = _math_verify()
     try:
         return bool(verify(list(g), list(p), timeout_seconds=TIMEOUT_S))
