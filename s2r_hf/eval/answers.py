@@ -47,6 +47,7 @@ def clean(text: str) -> str:
     a trailing ``\\text{unit}`` after something else, a final period."""
     text = str(text).strip()
     text = text.replace("\\$", "").replace("{,}", ",")
+    text = re.sub(r",\\!\s*", ",", text)  # "11,\\! 111,\\! 100": thousands groups, whatever the spacing
     text = _INNER_DOLLAR_LIST.sub(", ", text)  # "$69$,$84$" (its outer $ maybe already stripped): two answers
     text = text.replace("$", "").replace("\\(", "").replace("\\)", "")
     text = _SPACING.sub("", text)
@@ -62,7 +63,7 @@ def clean(text: str) -> str:
 
 def compact(text: str) -> str:
     """The cleaned answer without spaces and ``\\text{}`` wrappers: what a verbatim match compares."""
-    return re.sub(r"\s+", "", _TEXT_WRAP.sub(r"\1", text))
+    return re.sub(r"\s+", "", _TEXT_WRAP.sub(r"\1", text)).replace("\\{", "{").replace("\\}", "}")
 
 
 def split_parts(text: str) -> list[str]:
@@ -119,7 +120,8 @@ def _relation(text: str) -> tuple[str, str] | None:
     return None
 
 
-def _is_relation(text: str) -> bool:
+def is_relation(text: str) -> bool:
+    """Does the cleaned answer state an equation or membership (``y = 2x + 3``, ``x \\in [1, 2]``)?"""
     return bool(_EQUALS.search(text) or _IN.search(text))
 
 
@@ -265,7 +267,7 @@ def single_equal(pred: str, gold: str) -> bool:
         return True
     if len(pred) > MAX_ANSWER_CHARS or len(gold) > MAX_ANSWER_CHARS:
         return False
-    pred_rel, gold_rel = _is_relation(pred), _is_relation(gold)
+    pred_rel, gold_rel = is_relation(pred), is_relation(gold)
     if pred_rel and not gold_rel:
         sides = _relation(pred)
         return bool(sides and _short_name(sides[0]) and single_equal(sides[1], gold))
@@ -305,7 +307,7 @@ def answers_equal(pred: str, gold: str) -> bool:
     # a list on one side only (``1 \\pm \\sqrt{19}`` vs ``1+\\sqrt{19}, 1-\\sqrt{19}``): math-verify reads both
     # as sets; equations are excluded (a list of equations against one answer is not that answer)
     if {len(p) for p in pred_readings} != {len(g) for g in gold_readings} and not (
-        _is_relation(pred) or _is_relation(gold)
+        is_relation(pred) or is_relation(gold)
     ):
         return max(len(pred), len(gold)) <= MAX_ANSWER_CHARS and _math_equal(pred, gold)
     return False

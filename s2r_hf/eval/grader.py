@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from s2r_hf.eval.answers import answers_equal, clean, compact, gold_problem
+from s2r_hf.eval.answers import answers_equal, clean, compact, gold_problem, is_relation
 from s2r_hf.scoring.passrate import last_boxed
 
 __all__ = [
@@ -85,8 +85,12 @@ def _option_letter(completion: str, options: dict[str, str] | None) -> str | Non
     texts = {str(letter).strip().upper(): str(text).strip() for letter, text in options.items() if str(text).strip()}
     box = compact(clean(content))
     hits = [letter for letter, text in texts.items() if box and compact(clean(text)) == box]
-    if not hits:
-        hits = [letter for letter, text in texts.items() if answers_equal(content, text)]
+    if not hits:  # math-equal, but whole: "4" is not the option "D = 4" (no equation's right side here)
+        hits = [
+            letter
+            for letter, text in texts.items()
+            if is_relation(clean(text)) == is_relation(clean(content)) and answers_equal(content, text)
+        ]
     return hits[0] if len(hits) == 1 else None
 
 
