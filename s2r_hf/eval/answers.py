@@ -34,7 +34,10 @@ _INNER_DOLLAR_LIST = re.compile(r"\$\s*[,;]\s*\$")
 _SPACING = re.compile(r"\\[!,;:> ]|\\q?quad\b|~")
 _SIZING = re.compile(r"\\(?:left|right|big|Big|bigg|Bigg)(?![A-Za-z])|\\displaystyle|\\mathrm(?=\{[^{}]*\})")
 _DEGREE = re.compile(r"\^\s*\{?\s*\\circ\s*\}?|°|\\degree")
-_TRAILING_UNIT = re.compile(r"\s*\\(?:text|mbox|textrm)\{\s*[^{}]*\}(?:\s*\^\s*\{?\d\}?)?\s*$")
+# a unit: a word (two letters or more) or text after a space; "\\mathrm{i}" and "\\text{(C)}" are no units
+_TRAILING_UNIT = re.compile(
+    r"\s*\\(?:text|mbox|textrm|mathrm)\{(?:\s[^{}]*|[^{}]*[A-Za-z]{2}[^{}]*)\}(?:\s*\^\s*\{?\d\}?)?\s*$"
+)
 _TEXT_WRAP = re.compile(r"\\(?:text|textbf|textrm|mathrm|mathbf|mbox)\{([^{}]*)\}")
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _PERCENT = re.compile(r"\\?%")
@@ -51,13 +54,13 @@ def clean(text: str) -> str:
     text = _INNER_DOLLAR_LIST.sub(", ", text)  # "$69$,$84$" (its outer $ maybe already stripped): two answers
     text = text.replace("$", "").replace("\\(", "").replace("\\)", "")
     text = _SPACING.sub("", text)
-    text = _SIZING.sub("", text)
-    text = text.replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac")
-    text = text.replace("\\leqslant", "\\leq").replace("\\geqslant", "\\geq")
     text = _DEGREE.sub("", text)
     stripped = _TRAILING_UNIT.sub("", text)
     if stripped.strip():
         text = stripped
+    text = _SIZING.sub("", text)
+    text = text.replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac")
+    text = text.replace("\\leqslant", "\\leq").replace("\\geqslant", "\\geq")
     return text.strip().rstrip(".").strip()
 
 

@@ -109,6 +109,9 @@ UNITS_AND_DEGREES = [
     ("5.4", "5.4 \\text{ cents}", True),
     ("5.5", "5.4 \\text{ cents}", False),
     ("5\\text{ cm}", "5", True),
+    ("5\\mathrm{cm}", "5", True),
+    ("1-\\mathrm{i}", "1-i", True),  # \mathrm{i} is the imaginary unit, not a unit
+    ("1", "1-i", False),
     ("6\\text{ cm}", "5", False),
     ("90^{\\circ}", "90^\\circ", True),
     ("90°", "90^\\circ", True),
