@@ -63,8 +63,11 @@ def _letter_set(text: str, *, labelled: bool) -> str | None:
 
 
 def gold_letters(gold: str) -> str | None:
-    """A multiple-choice gold as sorted letters (``ACD``, ``A B D``, ``A,D``, ``(A)``) or None when it is none."""
-    text = str(gold).strip().upper()
+    """A multiple-choice gold as sorted letters (``ACD``, ``A B D``, ``A,D``, ``(A)``, ``["A", "D"]``), or None
+    when it holds no letters."""
+    if isinstance(gold, (list, tuple)):  # a label list as some copies store it (["A", "D"])
+        gold = ",".join(map(str, gold))
+    text = re.sub(r"[\[\]'\"]", "", str(gold)).strip().upper()  # also its repr: "['A', 'D']"
     if _LETTERS.fullmatch(text):
         return "".join(sorted(set(re.findall(r"[A-J]", text))))
     return None

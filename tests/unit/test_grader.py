@@ -7,7 +7,14 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from s2r_hf.eval.grader import choice_letter, extract_answer, gold_problem, grade, majority_correct
+from s2r_hf.eval.grader import (
+    choice_letter,
+    extract_answer,
+    gold_letters,
+    gold_problem,
+    grade,
+    majority_correct,
+)
 
 # (completion, gold, multiple choice, correct?)
 GRADE_CASES = [
@@ -214,6 +221,8 @@ LETTER_SETS = [
     ("B, D, A", "A B D", True),
     ("AD", "A B D", False),
     ("DA", "A,D", True),
+    ("A, D", "['A', 'D']", True),  # a label list's repr
+    ("A", "['A', 'D']", False),
     ("A C", "A", False),  # a single-answer gold rejects a box naming two letters
     ("AC", "A", False),
     ("A, C", "A", False),
@@ -242,6 +251,10 @@ OPTION_TEXTS = [  # (box content, gold letter, options, accepted?)
 @pytest.mark.parametrize(("pred", "gold", "expected"), LETTER_SETS)
 def test_letter_sets(pred, gold, expected):
     assert grade(f"\\boxed{{{pred}}}", gold, True) is expected
+
+
+def test_gold_letters_from_a_list():
+    assert gold_letters(["D", "A"]) == "AD" and gold_letters("A B D") == "ABD" and gold_letters("12") is None
 
 
 @pytest.mark.parametrize(("pred", "gold", "options", "expected"), OPTION_TEXTS)
