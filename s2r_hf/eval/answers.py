@@ -31,7 +31,7 @@ MAX_PARTS = 12  # more comma-separated parts than this: compared as text only
 TIMEOUT_S = 2  # math-verify parse/verify timeout (signal based: main thread only)
 
 _INNER_DOLLAR_LIST = re.compile(r"\$\s*[,;]\s*\$")
-_SPACING = re.compile(r"\\[!,;:> ]|\\q?quad\b|~")
+_SPACING = re.compile(r"(?<!\\)\\[!,;:> ]|\\q?quad\b|~")  # not the "\\\\ " ending a matrix row
 _SIZING = re.compile(r"\\(?:left|right|big|Big|bigg|Bigg)(?![A-Za-z])|\\displaystyle|\\mathrm(?=\{[^{}]*\})")
 _DEGREE = re.compile(r"\^\s*\{?\s*\\circ\s*\}?|°|\\degree")
 # a unit: a word (two letters or more) or text after a space; "\\mathrm{i}" and "\\text{(C)}" are no units

@@ -181,6 +181,20 @@ EQUATIONS = [  # an equation's right side stands for it only when its left side 
     ("x = y = 5", "5", False),
 ]
 
+MATRICES = [  # MATH-500 vector keys: "\\\\ " ends a row, it is no spacing macro
+    (
+        "\\begin{pmatrix} -\\frac{1}{3} \\\\ \\frac{2}{3} \\\\ \\frac{5}{3} \\end{pmatrix}",
+        "\\begin{pmatrix} -1/3 \\\\ 2/3 \\\\ 5/3 \\end{pmatrix}",
+        True,
+    ),
+    (
+        "\\begin{pmatrix} \\frac{1}{3} \\\\ \\frac{2}{3} \\\\ \\frac{5}{3} \\end{pmatrix}",
+        "\\begin{pmatrix} -1/3 \\\\ 2/3 \\\\ 5/3 \\end{pmatrix}",
+        False,
+    ),
+    ("\\begin{pmatrix} 4 \\\\ 0 \\end{pmatrix}", "\\begin{pmatrix} 1/5 \\\\ -18/5 \\end{pmatrix}", False),
+]
+
 KAOYAN_AND_TEXT = [
     ("4e", "4e", True),  # Kaoyan: a gold "4e" stays 4e (4 times Euler's number), not 4.0
     ("4 e", "4e", True),
@@ -196,7 +210,7 @@ KAOYAN_AND_TEXT = [
 
 @pytest.mark.parametrize(
     ("pred", "gold", "expected"),
-    CURRENCY_AND_SPACING + UNITS_AND_DEGREES + SEVERAL_ANSWERS + EQUATIONS + KAOYAN_AND_TEXT,
+    CURRENCY_AND_SPACING + UNITS_AND_DEGREES + SEVERAL_ANSWERS + EQUATIONS + MATRICES + KAOYAN_AND_TEXT,
 )
 def test_free_form_answers(pred, gold, expected):
     assert grade(f"So the answer is $\\boxed{{{pred}}}$.", gold) is expected
