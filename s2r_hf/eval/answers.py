@@ -13,8 +13,12 @@ answers in forms it misreads, and it is generous where a grader must not be:
   left side is at most two characters (``x=5`` for ``5``; not ``x^2+y^2=1`` for ``1``);
   ``x \\in (1,2)`` is read the same way.
 
-Every math-verify call goes through one cache and its own timeout, and inputs are bounded in length, so
-grading stays fast and a pathological box cannot hang an evaluation.
+Speed and bounds: parses are cached per text; two constants are compared by value, and formulas that differ
+at two generic points, tuples/sets of different sizes and a number against an interval are ruled out before
+math-verify's symbolic simplification (~0.1 s a pair). Answers over ``MAX_ANSWER_CHARS`` and constants whose
+value Python cannot compute in bounded time (``10^{10^{10^{10}}}``) are compared as text only: big-integer
+arithmetic cannot be interrupted by math-verify's timeout. That timeout (SIGALRM) works on the main thread
+only; on other threads math-verify is called without it instead of failing every parse (see ``_math_verify``).
 """
 
 from __future__ import annotations
