@@ -34,19 +34,19 @@ def last_boxed(text: str) -> str | None:
 
 
 def is_correct(completion: str, answer: str) -> bool:
-    """math-verify: does the completion's last ``\\boxed{}`` equal the reference? No box: wrong.
+    """Does the completion's last ``\\boxed{}`` equal the reference? No box: wrong.
 
-    Only the box is parsed: math-verify on the whole text would also take a trailing number or ``$x$``
-    of an unfinished or unformatted completion as its answer.
+    Only the box is read: math-verify on the whole text would also take a trailing number or ``$x$`` of
+    an unfinished or unformatted completion as its answer. The comparison is the evaluation's
+    (:func:`s2r_hf.eval.answers.answers_equal`: math-verify with the normalisation answer keys need), so
+    a pool row's difficulty is measured by the same rule its benchmark score is.
     """
-    from math_verify import parse, verify
+    from s2r_hf.eval.answers import answers_equal
 
     boxed = last_boxed(completion)
     if boxed is None:
         return False
-    gold_text = answer if ("$" in answer or "\\boxed" in answer) else f"${answer}$"
-    gold, pred = parse(gold_text), parse(boxed)
-    return bool(gold) and bool(pred) and bool(verify(gold, pred))
+    return answers_equal(boxed[len("\\boxed{") : -1], str(answer))
 
 
 class PassRateScorer:
