@@ -439,7 +439,7 @@ def test_a_split_stored_as_json_and_jsonl_is_read_once(tmp_path, caplog):
 
     from lighteval.tasks.lighteval_task import LightevalTask
 
-    name, rows = BENCHMARK_ROWS["olympiadbench"]
+    rows = BENCHMARK_ROWS["olympiadbench"][1]
     write_rows(tmp_path, "olympiadbench", "test.jsonl", rows)
     (tmp_path / "olympiadbench" / "test.json").write_text(json.dumps(rows, indent=2), encoding="utf-8")
     with caplog.at_level(logging.INFO):
