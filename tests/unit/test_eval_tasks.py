@@ -450,3 +450,20 @@ def test_a_split_stored_as_json_and_jsonl_is_read_once(tmp_path, caplog):
     assert len(tasks.load_benchmark_rows("olympiadbench", tmp_path)) == 3
     write_rows(tmp_path, "olympiadbench", "test.json", rows)
     assert tasks.load_benchmark_rows("olympiadbench", tmp_path) == rows
+
+
+def test_eval_stops_on_a_bad_file_before_any_group_generates(tmp_path):
+    """aime24 (sampled group, runs first) is fine, kaoyan (greedy group) has a row no layout reads: the run
+    stops naming that row before lighteval starts the first group (no answer cache, no results)."""
+    from s2r_hf.eval.run import EvalArguments, main
+
+    write_benchmark(tmp_path / "data", "aime24")
+    write_rows(tmp_path / "data", "kaoyan", "test.jsonl", [{"problem": "1+1?", "answer": "2"}, {"answer": "3"}])
+    out = tmp_path / "out"
+    args = EvalArguments(
+        model="no/such-model", output_dir=str(out), tasks="aime24,kaoyan", data_dir=str(tmp_path / "data")
+    )
+    assert list(args.task_keys()) == ["aime24", "kaoyan"]
+    with pytest.raises(S2RError, match=r"^kaoyan: row 1 \(from 0\) cannot be read"):
+        main(args)
+    assert not (out / ".lighteval_cache").exists() and not list(out.rglob("results_*.json"))
