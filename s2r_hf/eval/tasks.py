@@ -23,8 +23,12 @@ paper:
 https://arxiv.org/abs/2505.17266
 
 Use with ``s2r eval`` (it sets the system prompt and the sampling settings of each task; lighteval
-holds both per model, not per task). ``make_tasks(data_dir=…)`` reads ``<data_dir>/<key>/`` (jsonl or
-parquet in the benchmark's own columns) instead of the Hub. Importing this module does nothing else.
+holds both per model, not per task). ``make_tasks(data_dir=…)`` reads ``<data_dir>/<key>/`` (jsonl, json or
+parquet in the benchmark's own columns) instead of the Hub, through :mod:`s2r_hf.eval.local_data` (values
+verbatim, each row checked when the task is built). Importing this module does nothing else.
+
+Every row is read by :func:`read_problem` (the lighteval prompt function, ``s2r grade`` and decontamination
+use it): a row whose gold is empty or a dict of sub-answers is kept and graded wrong, with its reason.
 
 The row functions accept the columns of the Hub copy *and* of the local files the paper's own evaluation
 reads (github.com/IDEA-FinAI/Select2Reason ``eval.py`` + ``utils/parser.py``: ``eval_data/<key>/test.jsonl``,
