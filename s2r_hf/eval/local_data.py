@@ -118,7 +118,13 @@ def normalised_copy(key: str, rows: list[dict], cache_dir: str | Path | None = N
         cache_dir = datasets.config.HF_DATASETS_CACHE
     folder = Path(cache_dir) / "s2r_benchmarks" / f"{key}-{digest}"
     if not (folder / "test.parquet").is_file():
-        atomic_to_parquet(pa.table({ROW_COLUMN: pa.array(lines, type=pa.string())}), folder / "test.parquet")
+        try:
+            atomic_to_parquet(pa.table({ROW_COLUMN: pa.array(lines, type=pa.string())}), folder / "test.parquet")
+        except OSError as err:
+            raise S2RError(
+                f"cannot write {key}'s read copy under {cache_dir} ({type(err).__name__}: {err}); point "
+                "HF_DATASETS_CACHE at a writable folder"
+            ) from None
     return folder
 
 

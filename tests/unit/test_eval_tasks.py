@@ -416,7 +416,8 @@ def test_a_row_without_a_usable_gold_is_kept_graded_wrong_and_named(key, row, re
     assert f"{key}: 1 of 2 rows have no gradable gold: kept, graded wrong, counted (row 1: {reason}" in caplog.text
     boxes = ["\\boxed{}", "no box", "\\boxed{1}", "\\boxed{A}", f"\\boxed{{{bad.specific['raw_answer']}}}"]
     response = ModelResponse(text=boxes, output_tokens=[[0]] * len(boxes))
-    assert response_metric(len(boxes)).compute_sample(doc=bad, model_response=response)["pass@1"] == 0.0
+    scores = response_metric(len(boxes)).compute_sample(doc=bad, model_response=response)
+    assert scores["pass@1"] == 0.0 and scores[f"maj@{len(boxes)}"] == 0.0
 
 
 def test_a_mixed_string_and_dict_column_keeps_its_strings_verbatim(tmp_path):
@@ -467,3 +468,14 @@ def test_eval_stops_on_a_bad_file_before_any_group_generates(tmp_path):
     with pytest.raises(S2RError, match=r"^kaoyan: row 1 \(from 0\) cannot be read"):
         main(args)
     assert not (out / ".lighteval_cache").exists() and not list(out.rglob("results_*.json"))
+
+
+def test_an_unwritable_cache_for_the_read_copy_is_one_line(tmp_path):
+    from s2r_hf.eval.local_data import normalised_copy
+
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(S2RError, match=r"cannot write kaoyan's read copy under .*HF_DATASETS_CACHE"):
+        normalised_copy("kaoyan", [{"problem": "p", "answer": "4e"}], cache_dir=tmp_path / "file")
+    folder = normalised_copy("kaoyan", [{"problem": "p", "answer": "4e"}], cache_dir=tmp_path)
+    assert folder == normalised_copy("kaoyan", [{"problem": "p", "answer": "4e"}], cache_dir=tmp_path)  # by content
+    assert folder != normalised_copy("kaoyan", [{"problem": "p", "answer": "4"}], cache_dir=tmp_path)
