@@ -8,8 +8,8 @@ column :data:`ROW_COLUMN`, each cell the JSON text of one row, which the prompt 
 reaches the row function as ``json.loads`` gave it.
 
 Which files form the split: those ``datasets`` would put in it (train*/test*/validation*, any other name is
-train); the same split stored as ``X.json`` and ``X.jsonl`` (Select2Reason's OlympiadBench ships both) is read
-once, from the ``.jsonl``, with a warning.
+train); the same split stored as ``X.json`` and ``X.jsonl`` (Select2Reason's OlympiadBench ships both), or
+``X.parquet`` beside either, is read once (``.jsonl`` first, then ``.json``), with a warning.
 """
 
 from __future__ import annotations
@@ -36,18 +36,21 @@ def split_files(folder: Path, split: str) -> tuple[str, list[Path]]:
     chosen = split if split in found else (found[0] if len(found) == 1 else "train")
     read = [n for n in names if n.startswith(chosen) or (chosen == "train" and not n.startswith(SPLITS))]
     ignored = [n for n in names if n not in read]
-    twins = [n for n in read if n.endswith(".json") and n + "l" in read]
-    read = [n for n in read if n not in twins]
+    kept = {}  # one file per name stem: .jsonl before .json before .parquet
+    for name in sorted(read, key=lambda n: SUFFIXES.index(Path(n).suffix)):
+        kept.setdefault(Path(name).stem, name)
+    twins = [(n, kept[Path(n).stem]) for n in read if n not in kept.values()]
+    read = [n for n in read if n in kept.values()]
     logger.info("%s: reading %s (split %s)", folder, ", ".join(read), chosen)
     if ignored:
         logger.warning(
             "%s: ignoring %s: `datasets` puts it in another split than %s; merge it into %s or rename it",
             *(folder, ", ".join(ignored), ", ".join(read), read[0] if read else chosen),
         )
-    for name in twins:
+    for name, chosen_twin in twins:
         logger.warning(
-            "%s: %s and %sl hold the same split: reading %sl only (each problem once); remove %s to silence this",
-            *(folder, name, name, name, name),
+            "%s: %s and %s hold the same split: reading %s only (each problem once); remove %s to silence this",
+            *(folder, name, chosen_twin, chosen_twin, name),
         )
     if not read:
         raise S2RError(f"{folder} holds no .jsonl, .json or .parquet file; put the benchmark's test.jsonl there")

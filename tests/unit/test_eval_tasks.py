@@ -447,6 +447,11 @@ def test_a_split_stored_as_json_and_jsonl_is_read_once(tmp_path, caplog):
         docs = LightevalTask(tasks.make_task("olympiadbench", data_dir=tmp_path)).get_docs()
     assert len(docs) == len(rows) == 3
     assert "test.json and test.jsonl hold the same split: reading test.jsonl only" in caplog.text
+    write_rows(tmp_path, "olympiadbench", "test.parquet", rows)
+    with caplog.at_level(logging.INFO):
+        assert len(tasks.load_benchmark_rows("olympiadbench", tmp_path)) == 3
+    assert "test.parquet and test.jsonl hold the same split: reading test.jsonl only" in caplog.text
+    (tmp_path / "olympiadbench" / "test.parquet").unlink()
     (tmp_path / "olympiadbench" / "test.jsonl").unlink()  # a .json alone (a list, or JSON lines) is read
     assert len(tasks.load_benchmark_rows("olympiadbench", tmp_path)) == 3
     write_rows(tmp_path, "olympiadbench", "test.json", rows)
