@@ -188,3 +188,49 @@ def test_eval_all_over_the_authors_layout_loads_every_row_once(tmp_path, tiny_ju
     assert golds == {0: "3e", 1: "4e", 2: "", 3: "2"}
     empty = next(r for r in rows["gaokao2023en"] if r["doc"]["id"] == "1")
     assert empty["doc"]["specific"]["ungradable"] == "the gold answer is empty" and empty["metric"]["pass@1"] == 0
+
+
+def test_grade_agrees_with_the_eval_metric_on_every_row(tmp_path):
+    """Same code: for every row of the verbatim public rows, the authors' Gaokao2023en/Kaoyan and one folder per
+    benchmark:
+    the row's own gold and the next row's gold, boxed, get the verdict the lighteval metric gives the Doc that
+    `s2r eval` builds from that row."""
+    from lighteval.models.model_output import ModelResponse
+    from lighteval.tasks.lighteval_task import LightevalTask
+
+    from s2r_hf.eval import tasks
+    from s2r_hf.eval.metrics import response_metric
+    from tests.conftest import ROOT as root
+    from tests.eval_data import BENCHMARK_ROWS, write_benchmark
+
+    schemas = tmp_path / "schemas"
+    for key in BENCHMARK_ROWS:
+        write_benchmark(schemas, key)
+    trees = [root / "tests" / "data" / "real_benchmarks", write_authors_tree(tmp_path / "authors"), schemas]
+    metric = response_metric(1)
+    checked = 0
+    for data in trees:
+        keys = [
+            k for k in tasks.available_keys(data, offline=True) if data != trees[1] or k in ("gaokao2023en", "kaoyan")
+        ]
+        docs = {
+            k: sorted(LightevalTask(tasks.make_task(k, data_dir=data)).get_docs(), key=lambda d: int(d.id))
+            for k in keys
+        }
+        predictions = []
+        for key, rows in docs.items():
+            golds = [d.specific.get("raw_answer") or d.get_golds()[0] for d in rows]
+            for i in range(len(rows)):
+                predictions += [{"task": key, "index": i, "response": boxed(golds[j % len(rows)])} for j in (i, i + 1)]
+        pred = write_jsonl(tmp_path / "p.jsonl", predictions)
+        main(GradeArguments(predictions=pred, output_dir=str(tmp_path / "g"), data_dir=str(data)))
+        verdicts = [json.loads(line) for line in (tmp_path / "g" / "verdicts.jsonl").read_text().splitlines()]
+        for p, v in zip(predictions, verdicts, strict=True):
+            doc = docs[p["task"]][p["index"]]
+            scores = metric.compute_sample(
+                doc=doc, model_response=ModelResponse(text=[p["response"]], output_tokens=[[0]])
+            )
+            assert scores["pass@1"] == float(v["correct"]), (p, v)
+        checked += len(predictions)
+        assert any(v["correct"] for v in verdicts)
+    assert checked > 250
