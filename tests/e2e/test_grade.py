@@ -150,6 +150,9 @@ def test_bad_prediction_lines_are_one_line_errors_naming_the_line(tmp_path):
     with pytest.raises(S2RError, match=r"kaoyan has no Hub copy.*pass --data-dir"):
         write_jsonl(pred, [good])
         main(GradeArguments(predictions=str(pred), output_dir=str(tmp_path / "g"), data_dir=str(tmp_path)))
+    with pytest.raises(S2RError, match=r"could not load aime24's data from HuggingFaceH4/aime_2024 .*pass --data-dir"):
+        write_jsonl(pred, [{"task": "aime24", "index": 0, "response": "x"}])  # offline, no aime24/ folder
+        main(GradeArguments(predictions=str(pred), output_dir=str(tmp_path / "g"), data_dir=str(data)))
     assert not (tmp_path / "g").exists()
 
 
