@@ -36,6 +36,7 @@ commands:
   train    fine-tune a model on a selected subset (TRL SFT; run under `accelerate launch` for many GPUs)
   push     push a finished selection or model folder to the Hub (retry after a failed push)
   eval     evaluate a model on AIME/AMC/MATH-500/... with lighteval
+  grade    grade answers generated elsewhere against the benchmark files (the eval's grader, no model)
   card     put evaluation results into a model card (model-index, .eval_results/, comparison table)
 
 `s2r <command> --help` lists every option of a command."""
@@ -410,6 +411,10 @@ def dispatch(command: str, rest: list[str]) -> None:
         from s2r_hf.eval.run import cli as eval_cli
 
         eval_cli(rest)
+    elif command == "grade":
+        from s2r_hf.eval.grade import cli as grade_cli
+
+        grade_cli(rest)
     elif command == "card":
         from s2r_hf.eval.card import main as card_main
 

@@ -325,13 +325,18 @@ def main(args: EvalArguments) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     logger.info("s2r eval with the %s backend; options: %s", backend, asdict(args))
     before = set(find_results(out))
+    tables = {  # every task built first: each local benchmark file is read and checked before any group generates
+        group: [
+            make_task(k, data_dir=args.data_dir, max_new_tokens=args.max_new_tokens, sampling={"num_samples": group[0]})
+            for k in keys
+        ]
+        for group, keys in sampling_groups(args).items()
+    }
     for (n, temperature, top_p), keys in sampling_groups(args).items():
         t0 = time.perf_counter()
         sampling = {"num_samples": n, "temperature": temperature, "top_p": top_p}
         module = types.ModuleType("s2r_eval_tasks")
-        module.TASKS_TABLE = [
-            make_task(k, data_dir=args.data_dir, max_new_tokens=args.max_new_tokens, sampling=sampling) for k in keys
-        ]
+        module.TASKS_TABLE = tables[(n, temperature, top_p)]
         cache_dir = out / ".lighteval_cache" / group_cache_key(args, backend, keys, sampling)
         if not args.resume:
             shutil.rmtree(cache_dir, ignore_errors=True)

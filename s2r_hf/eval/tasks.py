@@ -23,8 +23,12 @@ paper:
 https://arxiv.org/abs/2505.17266
 
 Use with ``s2r eval`` (it sets the system prompt and the sampling settings of each task; lighteval
-holds both per model, not per task). ``make_tasks(data_dir=…)`` reads ``<data_dir>/<key>/`` (jsonl or
-parquet in the benchmark's own columns) instead of the Hub. Importing this module does nothing else.
+holds both per model, not per task). ``make_tasks(data_dir=…)`` reads ``<data_dir>/<key>/`` (jsonl, json or
+parquet in the benchmark's own columns) instead of the Hub, through :mod:`s2r_hf.eval.local_data` (values
+verbatim, each row checked when the task is built). Importing this module does nothing else.
+
+Every row is read by :func:`read_problem` (the lighteval prompt function, ``s2r grade`` and decontamination
+use it): a row whose gold is empty or a dict of sub-answers is kept and graded wrong, with its reason.
 
 The row functions accept the columns of the Hub copy *and* of the local files the paper's own evaluation
 reads (github.com/IDEA-FinAI/Select2Reason ``eval.py`` + ``utils/parser.py``: ``eval_data/<key>/test.jsonl``,
@@ -38,6 +42,7 @@ Kaoyan: ``problem``; AIME25: ``question``; GaokaoMathQA: ``options`` dict + ``la
 import ast
 import contextlib
 import hashlib
+import json
 import logging
 import re
 from collections.abc import Callable
@@ -69,11 +74,15 @@ def _text(row: dict, *columns: str) -> str:
 
 
 def _required(row: dict, *columns: str):
-    """The value of the first of ``columns`` the row fills (`datasets` fills a column a row lacks with None)."""
+    """The value of the first of ``columns`` the row fills; "" when the row has such a column but leaves it empty
+    (null, blank: Gaokao2023en has two such golds, kept and graded wrong); KeyError when it has none of them
+    (another layout)."""
     for column in columns:
         value = row.get(column)
         if value is not None and not (isinstance(value, str) and not value.strip()):
             return value
+    if any(column in row for column in columns):
+        return ""
     raise KeyError(f"no {' or '.join(repr(c) for c in columns)} value")
 
 
@@ -84,8 +93,11 @@ def _first(value):
     return value[0] if len(value) else ""
 
 
-def _number(value) -> str:
-    """A gold answer as text: 27.0 / "27.0" → "27" (AMC23 copies store floats), other values unchanged."""
+def _number(value):
+    """A gold answer as text: 27.0 / "27.0" → "27" (AMC23 copies store floats), other values unchanged. A dict
+    or list (Kaoyan's sub-answers) stays one: :func:`read_problem` lists it as ungradable."""
+    if isinstance(value, (dict, list)):
+        return value
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     text = str(value).strip()
@@ -99,7 +111,8 @@ def _problem_answer(row: dict) -> tuple[str, str, bool]:  # AIME24, AIME25, AMC2
 
 
 def _question_answer(row: dict) -> tuple[str, str, bool]:  # Gaokao2023en (answers in $…$)
-    return _text(row, "question", "problem"), _number(_required(row, "answer")).replace("$", "").strip(), False
+    gold = _number(_required(row, "answer"))
+    return _text(row, "question", "problem"), gold.replace("$", "").strip() if isinstance(gold, str) else gold, False
 
 
 def _olympiadbench(row: dict) -> tuple[str, str, bool]:
@@ -286,61 +299,76 @@ BENCHMARKS: dict[str, Benchmark] = {
 }
 
 
-def make_prompt_fn(benchmark: Benchmark):
-    """lighteval prompt function: user turn = the question; gold = the reference answer.
+@dataclass(frozen=True)
+class Problem:
+    """One benchmark row as eval and ``s2r grade`` both read it: the user turn, the gold the grader gets,
+    multiple choice?, the option texts ({letter: text}) for a multiple-choice row, and why the row cannot be
+    graded (``None`` when it can). An ungradable row is kept (the paper's denominators count it) with gold "",
+    which no completion equals; ``raw_gold`` is its gold as the file holds it, for the record."""
 
-    A row the benchmark's layout cannot read stops the run with the row's number and columns (before any
-    answer is generated: lighteval builds every prompt first), not with a bare ``KeyError``."""
+    question: str
+    gold: str
+    multiple_choice: bool
+    options: dict[str, str] | None = None
+    ungradable: str | None = None
+    raw_gold: str = ""
+
+
+def read_problem(benchmark: Benchmark, line: dict) -> Problem:
+    """``line`` (a row of the benchmark's file, or of its normalised copy) → :class:`Problem`.
+
+    A gold that is empty or a dict/list of sub-answers makes the row ungradable, never an error. A row the
+    layout cannot read at all (no question, no answer column) raises :class:`S2RError` naming the row and its
+    columns."""
+    from s2r_hf.eval.local_data import decoded
+
+    line = decoded(line)
+    try:
+        question, gold, multiple_choice = benchmark.row(line)
+        ungradable = None
+        if isinstance(gold, (dict, list)):
+            raw = json.dumps(gold, ensure_ascii=False)
+            ungradable = f"the gold is a {type(gold).__name__} of sub-answers ({_clip(raw)}); no grader reads it"
+        elif not str(gold).strip():
+            raw, ungradable = "", "the gold answer is empty"
+        else:
+            raw = gold = str(gold).strip()
+        options = benchmark.options(line) if multiple_choice and benchmark.options and not ungradable else None
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError) as err:
+        columns = ", ".join(k for k in line if not k.startswith("__"))
+        raise S2RError(
+            f"{benchmark.key}: row {line.get('__index', '?')} (from 0) cannot be read "
+            f"({type(err).__name__}: {err}); its columns: {columns}. Expected the columns of "
+            f"{benchmark.hf_repo} or of Qwen2.5-Math's "
+            f"evaluation/data/{benchmark.key}/test.jsonl; fix or drop that row in --data-dir"
+        ) from None
+    return Problem(question, "" if ungradable else gold, multiple_choice, options, ungradable, raw)
+
+
+def _clip(text: str, width: int = 80) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def make_prompt_fn(benchmark: Benchmark):
+    """lighteval prompt function: user turn = the question; gold = the reference answer (see :func:`read_problem`:
+    the metric grades an ungradable row wrong, and ``specific["ungradable"]`` says why)."""
 
     def prompt(line: dict, task_name: str | None = None):
         from lighteval.tasks.requests import Doc
 
-        try:
-            question, gold, multiple_choice = benchmark.row(line)
-            if not str(gold).strip():
-                raise ValueError("the gold answer is empty")
-            options = benchmark.options(line) if multiple_choice and benchmark.options else None
-        except (KeyError, TypeError, ValueError, IndexError, AttributeError) as err:
-            columns = ", ".join(k for k in line if not k.startswith("__"))
-            raise S2RError(
-                f"{benchmark.key}: row {line.get('__index', '?')} (from 0) cannot be read "
-                f"({type(err).__name__}: {err}); its columns: {columns}. Expected the columns of "
-                f"{benchmark.hf_repo} or of Qwen2.5-Math's "
-                f"evaluation/data/{benchmark.key}/test.jsonl; fix or drop that row in --data-dir"
-            ) from None
-        return Doc(
-            task_name=task_name,
-            query=question,
-            choices=[gold],
-            gold_index=0,
-            specific={
-                "answer": gold,
-                "multiple_choice": multiple_choice,
-                "options": options,
-                "benchmark": benchmark.key,
-            },
-        )
+        problem = read_problem(benchmark, line)
+        specific = {
+            "answer": problem.gold,
+            "multiple_choice": problem.multiple_choice,
+            "options": problem.options,
+            "benchmark": benchmark.key,
+        }
+        if problem.ungradable:
+            specific.update(ungradable=problem.ungradable, raw_answer=problem.raw_gold)
+        return Doc(task_name=task_name, query=problem.question, choices=[problem.gold], gold_index=0, specific=specific)
 
     prompt.__name__ = f"{benchmark.key}_prompt"
     return prompt
-
-
-def _local_split(folder: Path, split: str) -> str:
-    """The split `datasets` gives a local folder: files named train*/test*/validation* keep that name, any
-    other name is train. The benchmark's own split wins when present, else the only one there is."""
-    names = sorted(p.name for p in folder.iterdir() if p.suffix in (".jsonl", ".json", ".parquet"))
-    found = [s for s in ("train", "test", "validation") if any(n.startswith(s) for n in names)]
-    chosen = split if split in found else (found[0] if len(found) == 1 else "train")
-    named = ("train", "test", "validation")
-    read = [n for n in names if n.startswith(chosen) or (chosen == "train" and not n.startswith(named))]
-    ignored = [n for n in names if n not in read]
-    logger.info("%s: reading %s (split %s)", folder, ", ".join(read), chosen)
-    if ignored:
-        logger.warning(
-            "%s: ignoring %s: `datasets` puts it in another split than %s; merge it into %s or rename it",
-            *(folder, ", ".join(ignored), ", ".join(read), read[0] if read else chosen),
-        )
-    return chosen
 
 
 # Other folder names of a benchmark in evaluation data trees people copy whole (Qwen2.5-Math's evaluation/data,
@@ -393,6 +421,46 @@ def missing_data(keys: list[str], data_dir: str | Path | None = None) -> list[st
     return problems
 
 
+def load_benchmark_rows(key: str, data_dir: str | Path | None = None) -> list[dict]:
+    """Every row of benchmark ``key`` in file order, as eval reads it: ``<data_dir>/<key>/`` (or an alias folder)
+    through :func:`s2r_hf.eval.local_data.read_rows` (strings verbatim), else its Hub copy through `datasets`.
+    Row ``i`` here is row ``i`` of lighteval's docs (``Doc.id``) and ``index`` ``i`` of ``s2r grade``."""
+    from s2r_hf.eval.local_data import read_rows
+
+    b = BENCHMARKS[task_key(key)]
+    local = local_folder(b.key, data_dir)
+    if local is not None:
+        return read_rows(local, b.split)
+    if b.download is not None:
+        raise S2RError(missing_data([b.key], data_dir)[0])
+    from datasets import load_dataset
+
+    return list(load_dataset(b.hf_repo, b.hf_subset, split=b.split))
+
+
+def read_problems(key: str, rows: list[dict]) -> list[Problem]:
+    """:func:`read_problem` of every row (a row no layout reads stops here, naming it); ungradable rows are
+    logged with their reasons, and kept."""
+    b = BENCHMARKS[key]
+    problems = [read_problem(b, {**row, "__index": i}) for i, row in enumerate(rows)]
+    bad = [(i, p.ungradable) for i, p in enumerate(problems) if p.ungradable]
+    if bad:
+        listed = "; ".join(f"row {i}: {reason}" for i, reason in bad[:5]) + ("; …" if len(bad) > 5 else "")
+        logger.warning(
+            "%s: %d of %d rows have no gradable gold: kept, graded wrong, counted (%s)",
+            key,
+            len(bad),
+            len(rows),
+            listed,
+        )
+    return problems
+
+
+def benchmark_problems(key: str, data_dir: str | Path | None = None) -> list[str]:
+    """The question of every row of benchmark ``key`` as eval prompts it (the user turn), e.g. for decontamination."""
+    return [p.question for p in read_problems(task_key(key), load_benchmark_rows(key, data_dir))]
+
+
 def make_task(
     key: str,
     *,
@@ -408,13 +476,16 @@ def make_task(
     """
     from lighteval.tasks.lighteval_task import LightevalTaskConfig
 
+    from s2r_hf.eval.local_data import normalised_copy
     from s2r_hf.eval.metrics import response_metric
 
     b = BENCHMARKS[key]
     repo, subset, split = b.hf_repo, b.hf_subset, b.split
     local = local_folder(key, data_dir)
-    if local is not None:
-        repo, subset, split = str(local), None, _local_split(local, b.split)
+    if local is not None:  # every row read and checked now, before any model loads (see local_data's doc)
+        rows = load_benchmark_rows(key, data_dir)
+        read_problems(key, rows)
+        repo, subset, split = str(normalised_copy(key, rows)), None, "test"
     elif b.download is not None:
         raise S2RError(missing_data([key], data_dir)[0])
     elif data_dir is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -37,6 +38,12 @@ HUB = {
     "gaokao_math_qa": ("hails/agieval-gaokao-mathqa", "default", "test", 351),
     "gpqa_diamond": ("Idavidrein/gpqa", "gpqa_diamond", "train", 198),
 }
+
+
+def is_local_copy(config, key: str) -> bool:
+    """lighteval reads a local folder through its normalised copy (s2r_hf.eval.local_data), not the folder."""
+    path = Path(config.hf_repo)
+    return path.parent.name == "s2r_benchmarks" and path.name.startswith(f"{key}-") and config.hf_subset is None
 
 
 def test_table_covers_every_benchmark_with_prefixed_names():
@@ -90,7 +97,7 @@ def test_task_loads_local_files_and_builds_prompt(key, tmp_path, chat_tokenizer)
 
     write_benchmark(tmp_path, key)
     config = tasks.make_task(key, data_dir=tmp_path, max_new_tokens=64)
-    assert config.hf_repo == str(tmp_path / key) and config.generation_size == 64
+    assert is_local_copy(config, key) and config.generation_size == 64
     task = LightevalTask(config)
     docs = sorted(task.get_docs(), key=lambda d: int(d.id))
     assert len(docs) == 3
@@ -116,7 +123,7 @@ def test_missing_local_folder_falls_back_to_hub(tmp_path):
 
 @pytest.mark.parametrize(("key", "row", "expected"), VARIANT_ROWS)
 def test_row_functions_accept_other_real_layouts(key, row, expected, tmp_path):
-    """Each variant row, written as a one-row jsonl and read back by lighteval (so `datasets` types it)."""
+    """Each variant row, written as a one-row jsonl and read back through lighteval as `s2r eval` reads it."""
     from lighteval.tasks.lighteval_task import LightevalTask
 
     question, gold, choice = expected
@@ -259,16 +266,13 @@ def test_gaokao2024_mix_options_are_the_gold_text(row, options):
     ("key", "row", "named"),
     [
         ("math_500", {"problem": "1+1?", "solution": "2"}, "no 'answer' or 'Answer' value"),
-        ("math_500", {"problem": "1+1?", "answer": None}, "no 'answer' or 'Answer' value"),
         ("aime24", {"answer": "3"}, "none of the columns problem"),
-        ("olympiadbench", {"question": "q", "final_answer": "  "}, "no 'final_answer' value"),
-        ("gaokao_math_qa", {"question": "q", "options": {"A": "1"}, "label": None}, "no 'label' value"),
-        ("olympiadbench", {"question": "q", "final_answer": []}, "the gold answer is empty"),
+        ("gaokao_math_qa", {"question": "q", "options": {"A": "1"}}, "no 'label' value"),
     ],
 )
 def test_unreadable_row_is_named_with_its_columns(key, row, named, tmp_path):
-    """A row the layout cannot read stops the run with the benchmark, row number, problem and columns —
-    and a missing answer is never graded against the text "None"."""
+    """A row the layout cannot read (no question, no answer column: another file) stops the run when the task is
+    built, before any model loads, with the benchmark, row number and columns."""
     from lighteval.tasks.lighteval_task import LightevalTask
 
     good = {"math_500": {"problem": "2+2?", "answer": "4"}, "aime24": {"problem": "3?", "answer": "3"}}
@@ -330,7 +334,7 @@ def test_folder_names_of_copied_evaluation_trees_are_found(tmp_path, caplog):
 
     name, rows = BENCHMARK_ROWS["math_500"]
     write_rows(tmp_path, "math500", name, rows)
-    assert tasks.make_task("math_500", data_dir=tmp_path).hf_repo == str(tmp_path / "math500")
+    assert is_local_copy(tasks.make_task("math_500", data_dir=tmp_path), "math_500")
     assert "math_500" in tasks.available_keys(tmp_path)
     with caplog.at_level(logging.INFO):
         assert tasks.make_task("aime24", data_dir=tmp_path).hf_repo == "HuggingFaceH4/aime_2024"
@@ -378,3 +382,105 @@ def test_files_a_split_leaves_out_are_named(tmp_path, caplog):
     assert len(LightevalTask(config).get_docs()) == 1
     assert "reading test.jsonl (split test)" in caplog.text
     assert "ignoring extra.jsonl: `datasets` puts it in another split than test.jsonl" in caplog.text
+
+
+# (key, row, reason substring): golds no grader can use; the row is kept, graded wrong, and says why
+UNGRADABLE = [
+    ("math_500", {"problem": "1+1?", "answer": None}, "the gold answer is empty"),
+    ("gaokao2023en", {"question": "Find $x$.", "answer": ""}, "the gold answer is empty"),
+    ("olympiadbench", {"question": "q", "final_answer": "  "}, "the gold answer is empty"),
+    ("olympiadbench", {"question": "q", "final_answer": []}, "the gold answer is empty"),
+    ("gaokao_math_qa", {"question": "q", "options": {"A": "1"}, "label": None}, "the gold answer is empty"),
+    ("kaoyan", {"problem": "求极值。", "answer": {"(1)": "$f(1)=2$", "(2)": "$a>1$"}}, "the gold is a dict of sub"),
+]
+
+
+@pytest.mark.parametrize(("key", "row", "reason"), UNGRADABLE)
+def test_a_row_without_a_usable_gold_is_kept_graded_wrong_and_named(key, row, reason, tmp_path, caplog):
+    """Gaokao2023en's two empty golds and Kaoyan's dict golds: the task still loads every row (the paper's
+    denominators), the metric scores the row 0 whatever the model boxes, and the Doc carries the reason."""
+    import logging
+
+    from lighteval.models.model_output import ModelResponse
+    from lighteval.tasks.lighteval_task import LightevalTask
+
+    from s2r_hf.eval.metrics import response_metric
+
+    good = {"kaoyan": {"problem": "求 1+1。", "answer": "2"}}.get(key) or BENCHMARK_ROWS[key][1][0]
+    write_rows(tmp_path, key, "test.jsonl", [good, row])
+    with caplog.at_level(logging.WARNING):
+        docs = sorted(LightevalTask(tasks.make_task(key, data_dir=tmp_path)).get_docs(), key=lambda d: int(d.id))
+    assert len(docs) == 2 and "ungradable" not in docs[0].specific
+    bad = docs[1]
+    assert reason in bad.specific["ungradable"] and bad.get_golds() == [""]
+    assert f"{key}: 1 of 2 rows have no gradable gold: kept, graded wrong, counted (row 1: {reason}" in caplog.text
+    boxes = ["\\boxed{}", "no box", "\\boxed{1}", "\\boxed{A}", f"\\boxed{{{bad.specific['raw_answer']}}}"]
+    response = ModelResponse(text=boxes, output_tokens=[[0]] * len(boxes))
+    scores = response_metric(len(boxes)).compute_sample(doc=bad, model_response=response)
+    assert scores["pass@1"] == 0.0 and scores[f"maj@{len(boxes)}"] == 0.0
+
+
+def test_a_mixed_string_and_dict_column_keeps_its_strings_verbatim(tmp_path):
+    """Kaoyan's answer column mixes strings and dicts: `datasets` would type it JSON and decode "4e" to 4.0."""
+    from lighteval.tasks.lighteval_task import LightevalTask
+
+    answers = ["4e", {"(1)": "$2$", "(2)": "$-1$"}, "1/2", "0.50", "e^{2}", "-3"]
+    write_rows(tmp_path, "kaoyan", "test.jsonl", [{"problem": f"第{i}题", "answer": a} for i, a in enumerate(answers)])
+    docs = sorted(LightevalTask(tasks.make_task("kaoyan", data_dir=tmp_path)).get_docs(), key=lambda d: int(d.id))
+    assert [d.get_golds()[0] for d in docs] == ["4e", "", "1/2", "0.50", "e^{2}", "-3"]
+    assert [d.query for d in docs] == [f"第{i}题" for i in range(len(answers))]
+    assert tasks.load_benchmark_rows("kaoyan", tmp_path)[0]["answer"] == "4e"
+    assert tasks.benchmark_problems("kaoyan", tmp_path) == [f"第{i}题" for i in range(len(answers))]
+
+
+def test_a_split_stored_as_json_and_jsonl_is_read_once(tmp_path, caplog):
+    """Select2Reason's eval_data/olympiadbench holds test.json (a list) and test.jsonl: each problem once."""
+    import json
+    import logging
+
+    from lighteval.tasks.lighteval_task import LightevalTask
+
+    rows = BENCHMARK_ROWS["olympiadbench"][1]
+    write_rows(tmp_path, "olympiadbench", "test.jsonl", rows)
+    (tmp_path / "olympiadbench" / "test.json").write_text(json.dumps(rows, indent=2), encoding="utf-8")
+    with caplog.at_level(logging.INFO):
+        docs = LightevalTask(tasks.make_task("olympiadbench", data_dir=tmp_path)).get_docs()
+    assert len(docs) == len(rows) == 3
+    assert "test.json and test.jsonl hold the same split: reading test.jsonl only" in caplog.text
+    write_rows(tmp_path, "olympiadbench", "test.parquet", rows)
+    with caplog.at_level(logging.INFO):
+        assert len(tasks.load_benchmark_rows("olympiadbench", tmp_path)) == 3
+    assert "test.parquet and test.jsonl hold the same split: reading test.jsonl only" in caplog.text
+    (tmp_path / "olympiadbench" / "test.parquet").unlink()
+    (tmp_path / "olympiadbench" / "test.jsonl").unlink()  # a .json alone (a list, or JSON lines) is read
+    assert len(tasks.load_benchmark_rows("olympiadbench", tmp_path)) == 3
+    write_rows(tmp_path, "olympiadbench", "test.json", rows)
+    assert tasks.load_benchmark_rows("olympiadbench", tmp_path) == rows
+
+
+def test_eval_stops_on_a_bad_file_before_any_group_generates(tmp_path):
+    """aime24 (sampled group, runs first) is fine, kaoyan (greedy group) has a row no layout reads: the run
+    stops naming that row before lighteval starts the first group (no answer cache, no results)."""
+    from s2r_hf.eval.run import EvalArguments, main
+
+    write_benchmark(tmp_path / "data", "aime24")
+    write_rows(tmp_path / "data", "kaoyan", "test.jsonl", [{"problem": "1+1?", "answer": "2"}, {"answer": "3"}])
+    out = tmp_path / "out"
+    args = EvalArguments(
+        model="no/such-model", output_dir=str(out), tasks="aime24,kaoyan", data_dir=str(tmp_path / "data")
+    )
+    assert list(args.task_keys()) == ["aime24", "kaoyan"]
+    with pytest.raises(S2RError, match=r"^kaoyan: row 1 \(from 0\) cannot be read"):
+        main(args)
+    assert not (out / ".lighteval_cache").exists() and not list(out.rglob("results_*.json"))
+
+
+def test_an_unwritable_cache_for_the_read_copy_is_one_line(tmp_path):
+    from s2r_hf.eval.local_data import normalised_copy
+
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(S2RError, match=r"cannot write kaoyan's read copy under .*HF_DATASETS_CACHE"):
+        normalised_copy("kaoyan", [{"problem": "p", "answer": "4e"}], cache_dir=tmp_path / "file")
+    folder = normalised_copy("kaoyan", [{"problem": "p", "answer": "4e"}], cache_dir=tmp_path)
+    assert folder == normalised_copy("kaoyan", [{"problem": "p", "answer": "4e"}], cache_dir=tmp_path)  # by content
+    assert folder != normalised_copy("kaoyan", [{"problem": "p", "answer": "4"}], cache_dir=tmp_path)
