@@ -167,6 +167,11 @@ VARIANT_ROWS: list[tuple[str, dict, tuple[str, str, bool]]] = [
         {"question": "2+1 等于多少？", "options": {"A": "1", "B": "2", "C": "3", "D": "4"}, "label": ["C"]},
         ("2+1 等于多少？\nA: 1", "C", True),
     ),
+    (  # a multi-select key stored as a label list keeps every letter
+        "gaokao_math_qa",
+        {"question": "哪些是偶数？", "options": {"A": "2", "B": "3", "C": "5", "D": "4"}, "label": ["A", "D"]},
+        ("哪些是偶数？\nA: 2", "AD", True),
+    ),
     (
         "gaokao_math_qa",
         {

@@ -164,8 +164,9 @@ def _gaokao_math_qa_parts(row: dict) -> tuple[str, dict[str, str], str]:
         question = query[:cut] if cut >= 0 else query
         question = question.replace("问题：", "", 1)
         options = dict(_option(text, i) for i, text in enumerate(row["choices"]))
-        gold = _first(_required(row, "gold"))
-        label = LETTERS[int(gold)] if str(gold).isdigit() else str(gold)
+        golds = _required(row, "gold")
+        golds = [golds] if isinstance(golds, (str, int)) or not hasattr(golds, "__len__") else list(golds)
+        label = "".join(LETTERS[int(g)] if str(g).isdigit() else str(g) for g in golds)  # several = multi-select
     else:
         question = (str(row.get("passage") or "") + str(row["question"])).strip()
         raw = row["options"]
@@ -174,7 +175,9 @@ def _gaokao_math_qa_parts(row: dict) -> tuple[str, dict[str, str], str]:
             options = {str(k).strip(): str(v).strip() for k, v in raw.items() if v is not None}
         else:
             options = dict(_option(text, i) for i, text in enumerate(raw))
-        label = _first(_required(row, "label"))
+        label = _required(row, "label")
+        if not isinstance(label, str) and hasattr(label, "__len__"):  # ["A", "D"]: a multi-select key
+            label = "".join(str(letter).strip().strip("()") for letter in label)
     return question.strip(), options, str(label).strip().strip("()").upper()
 
 
