@@ -71,13 +71,14 @@ def metric_args(row: ResultRow) -> dict:
     if row.spread:
         args["spread_over_runs"] = {k: round(100 * v, 2) if k != "runs" else v for k, v in row.spread.items()}
     args |= {k: v for k, v in {"n": row.samples, "problems": row.problems}.items() if v is not None}
-    args |= {k: v for k, v in (row.settings or {}).items() if v is not None}
-    if row.data:
-        args["data"] = row.data
-    if row.harness:
-        args["harness"] = row.harness
-    if row.versions:
-        args["versions"] = dict(row.versions)
+    if row.metric == "pass@1":  # the run's settings once per benchmark, on its headline number
+        args |= {k: v for k, v in (row.settings or {}).items() if v is not None}
+        if row.data:
+            args["data"] = row.data
+        if row.harness:
+            args["harness"] = row.harness
+        if row.versions:
+            args["versions"] = dict(row.versions)
     if row.deviation:
         args["note"] = note(row)
     return args

@@ -104,5 +104,5 @@ def departures(values: dict, *, sampled: bool) -> list[str]:
     if sampled and values.get("seed") is not None and int(values["seed"]) != paper.seed:
         out.append(f"seed {values['seed']}, the paper {paper.seed}")
     if values.get("answer_from") not in (None, paper.answer_from):
-        out.append(f"answer after </think> (--answer-from {values['answer_from']}), the paper the full response")
+        out.append(f"answer after `</think>` (--answer-from {values['answer_from']}), the paper the full response")
     return out

@@ -107,7 +107,7 @@ def run_setting(data: dict, task: str, key: str, n: int | None, record: dict | N
         setting.append(f"seed {values['seed']}")
     if values["answer_from"]:
         setting.append(
-            "answer: last box of the full response" if values["answer_from"] == "full" else "answer: after </think>"
+            "answer: last box of the full response" if values["answer_from"] == "full" else "answer: after `</think>`"
         )
     else:
         setting.append("answer extraction not recorded")

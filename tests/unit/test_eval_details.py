@@ -169,7 +169,8 @@ def test_rows_carry_interval_settings_versions_and_data(evaluated):
     gaokao = rows[("gaokao2023en", "pass@1")]
     assert gaokao.dataset_id == "local: gaokao2023en/test.jsonl"
     assert gaokao.deviation == (
-        "repetition penalty 1, the paper 1.05; answer after </think> (--answer-from final), the paper the full response"
+        "repetition penalty 1, the paper 1.05; answer after `</think>` (--answer-from final), the paper the full "
+        "response"
     )
     table = markdown_table(list(rows.values()))
     low, high = wilson(AIME_P1, 3)

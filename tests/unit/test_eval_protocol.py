@@ -60,7 +60,7 @@ def test_departures_from_the_paper():
     assert lighteval == [
         "repetition penalty 1, the paper 1.05",
         "seed 1234, the paper 42",
-        "answer after </think> (--answer-from final), the paper the full response",
+        "answer after `</think>` (--answer-from final), the paper the full response",
     ]
     assert "seed 1234, the paper 42" not in departures(PROTOCOLS["lighteval"].as_dict(), sampled=False)  # greedy
     assert departures({"seed": None, "answer_from": None}, sampled=True) == []  # unknown is not claimed
