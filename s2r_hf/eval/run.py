@@ -466,7 +466,7 @@ def main(args: EvalArguments) -> list[Path]:
             "harness": f"lighteval {versions.get('lighteval', '?')} (s2r eval)",
             "versions": versions,
         }
-        for key in keys:
+        for key in keys if pipeline.is_main_process() else []:  # other ranks hold no graded answers
             write_pipeline_details(pipeline, out, [key], {**run, "data": data_source(key, args.data_dir)}, n)
         logger.info("evaluated %s (n=%d, T=%g) in %.1f s", ",".join(keys), n, temperature, time.perf_counter() - t0)
     written = [p for p in find_results(out) if p not in before]
