@@ -71,6 +71,8 @@ def test_eval_then_card(tmp_path, tiny_judge):
     files = list(out.rglob("results_*.json"))
     assert len(files) == 1
     results = json.loads(files[0].read_text())["results"]
+    generation = json.loads(files[0].read_text())["config_general"]["model_config"]["generation_parameters"]
+    assert (generation["repetition_penalty"], generation["seed"]) == (1.05, 42)  # the paper's protocol by default
     for key in TASKS:
         scores = results[f"s2r_{key}|0"]
         assert 0.0 <= scores["pass@1"] <= 1.0 and "maj@1" in scores
