@@ -43,15 +43,14 @@ def run_spread(verdicts: Sequence[Sequence[bool]]) -> dict | None:
 
 def summarise(verdicts: Sequence[Sequence[bool]]) -> dict:
     """pass@1 (mean over problems of the mean over samples), its 95 % Wilson interval over problems, problems,
-    samples per problem, and the run spread."""
+    samples per problem, and the run spread; pass@1 and the interval are None without problems (JSON has no NaN)."""
     scores = [sum(map(bool, v)) / len(v) for v in verdicts if len(v)]
     problems = len(scores)
-    p = sum(scores) / problems if problems else math.nan
-    low, high = wilson(p, problems) if problems else (math.nan, math.nan)
+    p = sum(scores) / problems if problems else None
     samples = sorted({len(v) for v in verdicts})
     return {
         "pass@1": p,
-        "ci95": [low, high],
+        "ci95": list(wilson(p, problems)) if problems else None,
         "problems": problems,
         "samples": samples[0] if len(samples) == 1 else samples,
         "spread": run_spread(verdicts),

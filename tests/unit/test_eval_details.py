@@ -30,6 +30,7 @@ def test_wilson_interval_case_table(k, n, low, high):
 
 def test_no_problems_no_interval():
     assert all(math.isnan(x) for x in wilson(0.5, 0))
+    assert summarise([]) == {"pass@1": None, "ci95": None, "problems": 0, "samples": [], "spread": None}
 
 
 def test_sampled_task_summary_interval_over_problems_and_spread_over_runs():
