@@ -55,17 +55,18 @@ def _assert_whole_prompts(out, model) -> None:
 def test_eval_then_card(tmp_path, tiny_judge):
     from huggingface_hub import ModelCard
 
+    from s2r_hf.eval.results import collect
+
     for key in TASKS:
         write_benchmark(tmp_path / "data", key)
     model = tmp_path / "model"
     shutil.copytree(tiny_judge, model)
     out = tmp_path / "eval"
-    proc = run(
-        [
-            *("eval", "--model", str(model), "--tasks", ",".join(TASKS), "--data-dir", str(tmp_path / "data")),
-            *("--output-dir", str(out), "--greedy", "--max-new-tokens", "16", "--save-details"),
-        ]
-    )
+    command = [
+        *("eval", "--model", str(model), "--tasks", ",".join(TASKS), "--data-dir", str(tmp_path / "data")),
+        *("--output-dir", str(out), "--greedy", "--max-new-tokens", "16", "--save-details"),
+    ]
+    proc = run(command)
     assert proc.returncode == 0, proc.stderr[-4000:]
     _assert_whole_prompts(out, model)
     files = list(out.rglob("results_*.json"))
@@ -108,6 +109,16 @@ def test_eval_then_card(tmp_path, tiny_judge):
         assert f"| {key} | {pass1.metric_value:.1f} | {100 * low:.1f}–{100 * high:.1f} | 1 × 3 |" in card.text
         assert (model / "eval_details" / f"{key}.jsonl").read_bytes() == (out / "details" / f"{key}.jsonl").read_bytes()
     assert not (model / ".eval_results").exists() or not list((model / ".eval_results").iterdir())
+
+    # --answer-from changes grading only: the same command with it generates nothing, re-grades, and says so
+    proc = run([*command, "--answer-from", "final"])
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    cached = f"Cache: {3 * len(TASKS)}/{3 * len(TASKS)} samples are cached"
+    assert "Starting to process" not in proc.stderr and cached in proc.stderr
+    record = json.loads((out / "details" / "math_500.json").read_text())
+    assert record["protocol"] == {"name": "custom", "repetition_penalty": 1.05, "seed": 42, "answer_from": "final"}
+    row = next(r for r in collect(out) if (r.benchmark, r.metric) == ("math_500", "pass@1"))
+    assert "answer: after `</think>`" in row.setting and "--answer-from final" in row.deviation
 
 
 def _assert_details(out, results) -> None:
