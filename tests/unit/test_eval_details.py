@@ -245,3 +245,14 @@ def test_push_card_uploads_the_details_in_the_same_commit(evaluated, tmp_path, m
     assert commits == [
         [".eval_results/aime24.yaml", "README.md", "eval_details/aime24.jsonl", "eval_details/gaokao2023en.jsonl"]
     ]
+
+
+def test_an_ungradable_row_scores_zero_in_the_metric_and_is_still_counted():
+    """evaldata keeps a row without a usable gold with ``specific["ungradable"]``: wrong for every answer."""
+    from lighteval.models.model_output import ModelResponse
+
+    from s2r_hf.eval.metrics import response_metric
+
+    doc = _doc(3, "", ungradable="empty gold")
+    scores = response_metric(2).sample_level_fn.compute(doc=doc, model_response=ModelResponse(text=["\\boxed{}"] * 2))
+    assert scores["pass@1"] == 0.0 and scores["maj@2"] == 0.0
