@@ -305,13 +305,15 @@ def push_model(
 
 
 def push_card(model_dir: str | Path, repo_id: str, *, retry: str, token: str | None = None) -> str:
-    """Push a model card and its ``.eval_results/*.yaml`` to an EXISTING model repo in one commit.
+    """Push a model card, its ``.eval_results/*.yaml`` and the per-sample ``eval_details/*.jsonl`` the card links
+    to, to an EXISTING model repo in one commit.
 
     Unchanged files are skipped by huggingface_hub, so re-pushing the same results makes no commit.
     """
     folder = Path(model_dir)
     files = {"README.md": str(folder / "README.md")}
     files |= {f".eval_results/{p.name}": str(p) for p in sorted((folder / ".eval_results").glob("*.yaml"))}
+    files |= {f"eval_details/{p.name}": str(p) for p in sorted((folder / "eval_details").glob("*.jsonl"))}
     return _commit(
         repo_id,
         "model",

@@ -67,22 +67,30 @@ def _dataset_view(dataset: dict[str, Any]) -> dict[str, Any]:
     return view
 
 
-def build_model_card(record: dict[str, Any], *, results: list[dict[str, Any]] | None = None):
-    """A ``ModelCard`` (YAML metadata + body) from an `s2r train` run record."""
+def build_model_card(
+    record: dict[str, Any], *, results: list[dict[str, Any]] | None = None, eval_results: list | None = None
+):
+    """A ``ModelCard`` (YAML metadata + body) from an `s2r train` run record.
+
+    ``results`` (benchmark, metric, value, optional ``ci95`` [low, high] in %) fill the body's table;
+    ``eval_results`` (``huggingface_hub.EvalResult``, as `s2r card` builds them with intervals, settings and the
+    "not comparable" note) the ``model-index``; without them the index is built from ``results``.
+    """
     from huggingface_hub import EvalResult, ModelCard, ModelCardData
 
     name = record["model_name"]
     dataset = record["dataset"]
-    eval_results = [
-        EvalResult(
-            task_type="text-generation",
-            dataset_type=r.get("dataset_id", r["benchmark"]),
-            dataset_name=r["benchmark"],
-            metric_type=r["metric"],
-            metric_value=r["value"],
-        )
-        for r in results or []
-    ]
+    if eval_results is None:
+        eval_results = [
+            EvalResult(
+                task_type="text-generation",
+                dataset_type=r.get("dataset_id", r["benchmark"]),
+                dataset_name=r["benchmark"],
+                metric_type=r["metric"],
+                metric_value=r["value"],
+            )
+            for r in results or []
+        ]
     data = ModelCardData(
         model_name=name,
         base_model=hub_id(record["base_model"]),

@@ -11,10 +11,19 @@ Reads every lighteval results file under ``--results`` (newest wins per benchmar
   trained by `s2r train` (``s2r_train.json`` present) has its card re-rendered by
   :func:`s2r_hf.cards.model.build_model_card`; other models keep their card (or get a minimal one).
 * ``.eval_results/<benchmark>.yaml``: pass@1 (%) in huggingface_hub's ``EvalResultEntry`` format
-  (``eval_result_entries_to_yaml``), one file per benchmark, rewritten on each run.
+  (``eval_result_entries_to_yaml``), one file per benchmark, rewritten on each run. Only for benchmarks loaded
+  from their Hub dataset: that format files a score under a Hub dataset id, which a local copy does not have.
+* ``eval_details/<benchmark>.jsonl``: the per-sample details of ``OUTPUT/details/`` (prompt, response, extracted
+  answer, verdict, gold), so each number can be audited without re-running.
 
-``--push`` uploads both in ONE commit through :func:`s2r_hf.hub.push_card` (retries, token never shown), rather
-than ``metadata_update`` + a second upload, so the card and ``.eval_results/`` never disagree on the Hub.
+Each pass@1 carries its 95 % interval over problems, n, the spread across the n sampling runs, the sampling and
+protocol settings, the harness and the package versions (table, ``model-index`` ``metric_args``,
+``.eval_results`` notes). A run that departs from the paper's settings says so in all three places, and a local
+benchmark copy is named ``local: <folder>/<file>`` instead of the Hub dataset it did not come from.
+
+``--push`` uploads all of them in ONE commit through :func:`s2r_hf.hub.push_card` (retries, token never shown),
+rather than ``metadata_update`` + a second upload, so the card, ``.eval_results/`` and the details never
+disagree on the Hub.
 """
 
 from __future__ import annotations
@@ -44,6 +53,37 @@ def card_value(row: ResultRow) -> float:
     return round(row.value if row.metric == "response_tokens" else 100 * row.value, 2)
 
 
+DETAILS = "eval_details"
+NOT_COMPARABLE = "not comparable with the paper"
+
+
+def note(row: ResultRow) -> str:
+    """The "not comparable" note of a row that departs from the paper's settings, else ""."""
+    return f"{NOT_COMPARABLE}: {row.deviation}" if row.deviation else ""
+
+
+def metric_args(row: ResultRow) -> dict:
+    """What a model-index entry records beside its value: interval, n, spread, settings, data, harness."""
+    args: dict = {}
+    if row.ci95:
+        args["ci95"] = [round(100 * row.ci95[0], 2), round(100 * row.ci95[1], 2)]
+        args["interval"] = "95 % Wilson score over problems"
+    if row.spread:
+        args["spread_over_runs"] = {k: round(100 * v, 2) if k != "runs" else v for k, v in row.spread.items()}
+    args |= {k: v for k, v in {"n": row.samples, "problems": row.problems}.items() if v is not None}
+    if row.metric == "pass@1":  # the run's settings once per benchmark, on its headline number
+        args |= {k: v for k, v in (row.settings or {}).items() if v is not None}
+        if row.data:
+            args["data"] = row.data
+        if row.harness:
+            args["harness"] = row.harness
+        if row.versions:
+            args["versions"] = dict(row.versions)
+    if row.deviation:
+        args["note"] = note(row)
+    return args
+
+
 def eval_results(rows: list[ResultRow]) -> list:
     from huggingface_hub import EvalResult
 
@@ -53,8 +93,9 @@ def eval_results(rows: list[ResultRow]) -> list:
             dataset_type=r.dataset_id,
             dataset_name=r.benchmark,
             metric_type=r.metric,
-            metric_name=r.metric,
+            metric_name=f"{r.metric} ({note(r)})" if r.deviation else r.metric,
             metric_value=card_value(r),
+            metric_args=metric_args(r) or None,
         )
         for r in rows
     ]
@@ -91,11 +132,39 @@ def results_section(rows: list[ResultRow]) -> str:
         lines.append("")
     lines += [
         "System prompt = the training one; answer = last `\\boxed{}`, graded with math-verify; pass@1 = mean "
-        "over samples. The paper's settings: AIME/AMC 16 samples, T 0.6, top_p 0.95; the others greedy; up to "
-        "16,384 answer tokens.",
+        "over samples, with its 95 % Wilson score interval over problems (n × problems: samples per problem × "
+        "problems; spread: pass@1 of each of the n sampling runs, min–max and sd). The paper's settings: AIME/AMC "
+        "16 samples, T 0.6, top_p 0.95; the others greedy; up to 16,384 answer tokens; repetition penalty 1.05 and "
+        "seed 42 everywhere; the answer is the last box of the FULL response, thinking included (`s2r eval "
+        "--protocol paper`, the default). lighteval's published baselines use no repetition penalty and grade "
+        "the text after `</think>` (`--protocol lighteval`).",
+        "",
+        *setup_lines(rows),
         END,
     ]
     return "\n".join(lines)
+
+
+def setup_lines(rows: list[ResultRow]) -> list[str]:
+    """Harness, package versions and the per-sample details files of the runs behind ``rows``."""
+    lines = []
+    seen: dict[tuple, list[str]] = {}
+    for r in rows:
+        if r.metric == "pass@1" and (r.harness or r.versions):
+            seen.setdefault((r.harness, tuple(sorted((r.versions or {}).items()))), []).append(r.benchmark)
+    for (harness, versions), benches in seen.items():
+        where = "" if len(seen) == 1 else f" ({', '.join(benches)})"
+        text = " · ".join(f"{k} {v}" for k, v in versions)
+        lines += [f"Harness{where}: {harness or 'lighteval'}; versions: {text}.", ""]
+    details = sorted({r.benchmark for r in rows if r.details})
+    if details:
+        links = ", ".join(f"[{b}]({DETAILS}/{b}.jsonl)" for b in details)
+        lines += [
+            f"Per-sample details (prompt, response, extracted answer, verdict, gold): {links}; re-grade them with "
+            "`s2r grade`.",
+            "",
+        ]
+    return lines
 
 
 def _base_card(model_dir: Path, rows: list[ResultRow]):
@@ -108,10 +177,16 @@ def _base_card(model_dir: Path, rows: list[ResultRow]):
 
         record = json.loads(record_path.read_text(encoding="utf-8"))
         results = [
-            {"benchmark": r.benchmark, "metric": r.metric, "value": card_value(r), "dataset_id": r.dataset_id}
+            {
+                "benchmark": r.benchmark,
+                "metric": r.metric,
+                "value": card_value(r),
+                "dataset_id": r.dataset_id,
+                "ci95": metric_args(r).get("ci95"),
+            }
             for r in rows
         ]
-        card = build_model_card(record, results=results)
+        card = build_model_card(record, results=results, eval_results=eval_results(rows))
     elif readme.is_file():
         card = ModelCard.load(readme)
     else:
@@ -151,13 +226,52 @@ def update_card(model_dir: str | Path, results_dir: str | Path) -> Path:
     for r in rows:
         if r.metric != "pass@1":
             continue
-        entry = EvalResultEntry(
-            dataset_id=r.dataset_id, task_id=r.benchmark, value=card_value(r), notes="pass@1 %, s2r eval (lighteval)"
-        )
+        stale = folder / f"{r.benchmark}.yaml"
+        if r.data.startswith("local:"):  # no Hub dataset to file it under: the card table and model-index only
+            stale.unlink(missing_ok=True)
+            logger.info("%s: %s, no .eval_results entry (it files scores under a Hub dataset id)", r.benchmark, r.data)
+            continue
+        entry = EvalResultEntry(dataset_id=r.dataset_id, task_id=r.benchmark, value=card_value(r), notes=entry_notes(r))
         text = yaml.safe_dump(eval_result_entries_to_yaml([entry]), sort_keys=False)
-        atomic_write_text(folder / f"{r.benchmark}.yaml", text)
+        atomic_write_text(stale, text)
+    copy_details(rows, model_dir / DETAILS)
     logger.info("card %s: %d results (%d benchmarks)", readme, len(rows), len({r.benchmark for r in rows}))
     return readme
+
+
+def entry_notes(row: ResultRow) -> str:
+    """The ``.eval_results`` notes of a pass@1: harness, interval, n, settings, and the "not comparable" note."""
+    parts = ["pass@1 %", row.harness or "s2r eval (lighteval)"]
+    if row.ci95:
+        parts.append(f"95% CI {100 * row.ci95[0]:.1f}-{100 * row.ci95[1]:.1f} (Wilson, over problems)")
+    if row.samples:
+        parts.append(f"n={row.samples}" + (f" x {row.problems} problems" if row.problems else ""))
+    if row.setting:
+        parts.append(row.setting)
+    if row.deviation:
+        parts.append(f"NOT COMPARABLE with the paper: {row.deviation}")
+    return "; ".join(parts)
+
+
+def copy_details(rows: list[ResultRow], folder: Path) -> list[Path]:
+    """Copy each benchmark's per-sample details next to the card (atomically), for the same commit."""
+    import shutil
+
+    from s2r_hf.io import temp_path
+
+    copied = []
+    for bench in sorted({r.benchmark for r in rows if r.details}):
+        source = Path(next(r.details for r in rows if r.benchmark == bench and r.details))
+        target = folder / f"{bench}.jsonl"
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = temp_path(target)
+        try:
+            shutil.copyfile(source, tmp)
+            tmp.replace(target)
+        finally:
+            tmp.unlink(missing_ok=True)
+        copied.append(target)
+    return copied
 
 
 REPO_ID = re.compile(r"[\w.-]+/[\w.-]+")
@@ -184,7 +298,8 @@ def make_parser() -> argparse.ArgumentParser:
         nargs="?",
         const="",
         default=None,
-        help="Upload README.md and .eval_results/ to a model repo in one commit: REPO, or the --model repo when "
+        help="Upload README.md, .eval_results/ and eval_details/ (per-sample details) to a model repo in one "
+        "commit: REPO, or the --model repo when "
         "--model is a Hub id. The repo must exist. Token: HF_TOKEN or `hf auth login`.",
     )
     parser.add_argument(

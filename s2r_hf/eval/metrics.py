@@ -3,7 +3,9 @@
 One sample-level computation returns all three, so each completion is graded once. ``pass@1`` is the
 mean correctness over the n samples (n = 1 for greedy tasks), ``maj@n`` grades the most frequent boxed
 answer, ``response_tokens`` is the mean generated length in tokens (the paper claims selected-data
-models think shorter). Grading: :func:`s2r_hf.eval.grader.grade`.
+models think shorter). Grading: :func:`s2r_hf.eval.grader.grade`, through :func:`verdicts` (the per-sample
+details grade with it too). The metric reads ``final_text``: the raw response, or (``--answer-from final``)
+the text after ``</think>`` (:mod:`s2r_hf.eval.protocol`).
 """
 
 from __future__ import annotations
@@ -25,13 +27,25 @@ class Mean:
         return "mean"
 
 
+def verdicts(texts: list[str], gold: str, specific: dict | None) -> list[bool]:
+    """Each text graded against ``gold``; a row the loader marked ungradable (``specific["ungradable"]``: an empty
+    gold, a dict of sub-answers) is wrong for every text, and still counted."""
+    from s2r_hf.eval.grader import grade
+
+    specific = specific or {}
+    if specific.get("ungradable"):
+        return [False] * len(texts)
+    choice, options = bool(specific.get("multiple_choice", False)), specific.get("options")
+    return [bool(grade(t, gold, choice, options=options)) for t in texts]
+
+
 def response_metric(n: int):
     """A lighteval ``SampleLevelMetricGrouping`` asking the backend for ``n`` samples per problem."""
     from lighteval.metrics.metrics_sample import SampleLevelComputation, SamplingMetric
     from lighteval.metrics.utils.metric_utils import SampleLevelMetricGrouping
     from lighteval.tasks.requests import SamplingMethod
 
-    from s2r_hf.eval.grader import grade, majority_correct
+    from s2r_hf.eval.grader import majority_correct
 
     names = ["pass@1", f"maj@{n}", "response_tokens"]
 
@@ -48,11 +62,13 @@ def response_metric(n: int):
             gold = doc.get_golds()[0]
             specific = doc.specific or {}
             choice, options = bool(specific.get("multiple_choice", False)), specific.get("options")
-            correct = [grade(t, gold, choice, options=options) for t in texts]
+            correct = verdicts(texts, gold, specific)
             tokens = [len(t) for t in (model_response.output_tokens or [])[: self.n]]
             return {
                 names[0]: float(np.mean(correct)) if correct else 0.0,
-                names[1]: float(majority_correct(texts, gold, choice, options=options)),
+                names[1]: 0.0
+                if specific.get("ungradable")
+                else float(majority_correct(texts, gold, choice, options=options)),
                 names[2]: float(np.mean(tokens)) if tokens else float("nan"),
             }
 

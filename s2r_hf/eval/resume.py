@@ -11,6 +11,11 @@ whole pipeline's problems in ONE call, writing its sample cache only at the end:
 * makes the model generate in chunks of ``chunk_size`` problems
   (:func:`generate_in_chunks`); after each chunk lighteval's cache holds its answers, so re-running the
   same command generates only what is missing, and re-grading finished answers takes seconds.
+
+The options in the key (``s2r_hf.eval.run.generation_options`` + sampling) are those that change the generated
+text: backend, dtype, answer budget, seed, repetition penalty, n, temperature, top_p. What only changes grading —
+the grader's code, ``--answer-from`` (lighteval caches the raw ``ModelResponse.text``; the ``</think>`` stripping
+runs after loading) — is deliberately left out, so changing it re-grades the cached answers.
 """
 
 from __future__ import annotations

@@ -9,6 +9,12 @@ sampling (AIME/AMC: 16 samples, T 0.6, top_p 0.95; the rest greedy), one lightev
 group writes ``OUTPUT/results/<model>/results_<timestamp>.json``. Answers are cached per chunk of problems
 under ``OUTPUT/.lighteval_cache/<key of weights, data, prompts, sampling>``: re-running the same command
 after a crash generates only what is missing (:mod:`s2r_hf.eval.resume`).
+
+Protocol (:mod:`s2r_hf.eval.protocol`): by default the authors' (``--protocol paper``: repetition penalty 1.05,
+seed 42, answer = last box of the full response); ``--protocol lighteval`` for lighteval's (no penalty, seed 1234,
+answer after ``</think>``). Per-sample details (prompt, response, extracted answer, verdict, gold) and each task's
+run record (protocol, versions, 95 % interval) land in ``OUTPUT/details/<task>.jsonl|.json``
+(:mod:`s2r_hf.eval.details`); `s2r card` reads them.
 """
 
 from __future__ import annotations
@@ -81,8 +87,50 @@ class EvalArguments:
     gpu_memory_utilization: float = field(
         default=0.9, metadata={"help": "vLLM: fraction of GPU memory for weights + KV cache (lower it on OOM)."}
     )
-    seed: int = field(default=1234, metadata={"help": "Sampling seed."})
-    save_details: bool = field(default=False, metadata={"help": "Also write per-sample details (parquet)."})
+    protocol: str | None = field(
+        default=None,
+        metadata={
+            "choices": ["paper", "lighteval"],
+            "help": "paper (the default) or lighteval: the settings beside sampling that change a number. paper = "
+            "the Select2Reason authors' eval.py: --repetition-penalty 1.05, --seed 42, --answer-from full, so the "
+            "numbers compare with the paper's; lighteval = its defaults and published baselines: no penalty (1.0), "
+            "seed 1234, --answer-from final. Sampling (16 samples at T 0.6, top_p 0.95 on AIME/AMC, greedy "
+            "elsewhere) and --max-new-tokens are SPEC's under both. Without --protocol the options below override "
+            "paper's values one by one (the card then marks the run as not the paper's); with it, an option that "
+            "contradicts it is an error.",
+        },
+    )
+    repetition_penalty: float | None = field(
+        default=None,
+        metadata={
+            "help": "Repetition penalty of every generation, both backends (1.0 = none). Default: the "
+            "protocol's (paper 1.05, lighteval 1.0)."
+        },
+    )
+    seed: int | None = field(
+        default=None,
+        metadata={
+            "help": "Sampling seed (vLLM's per-request seed; torch's for transformers). Greedy tasks do not "
+            "read it. Default: the protocol's (paper 42, lighteval 1234)."
+        },
+    )
+    answer_from: str | None = field(
+        default=None,
+        metadata={
+            "choices": ["full", "final"],
+            "help": "full: grade the last \\boxed{} of the whole response, thinking included (the authors' "
+            "eval.py); final: only the text after </think> (lighteval strips <think>...</think> first: an answer "
+            "boxed in the thinking and restated in words after it is wrong). Only grading changes: cached answers "
+            "are re-graded, not generated again. Default: the protocol's (paper full, lighteval final).",
+        },
+    )
+    save_details: bool = field(
+        default=False,
+        metadata={
+            "help": "Also write lighteval's own per-sample parquet. s2r's details "
+            "(OUTPUT/details/<task>.jsonl: prompt, response, extracted answer, verdict, gold) are always written."
+        },
+    )
     resume: bool = field(
         default=True,
         metadata={
@@ -141,6 +189,22 @@ class EvalArguments:
             problems += missing_data([k for k in keys if k in BENCHMARKS], self.data_dir)
         if problems:
             raise S2RError("; ".join(problems))
+        self.resolve_protocol()
+
+    def resolve_protocol(self):
+        """Fill repetition_penalty / seed / answer_from from ``--protocol`` (conflicts named); the resolved
+        :class:`~s2r_hf.eval.protocol.Protocol`."""
+        from s2r_hf.eval.protocol import resolve
+
+        resolved = resolve(
+            self.protocol, repetition_penalty=self.repetition_penalty, seed=self.seed, answer_from=self.answer_from
+        )
+        self.repetition_penalty, self.seed, self.answer_from = (
+            resolved.repetition_penalty,
+            resolved.seed,
+            resolved.answer_from,
+        )
+        return resolved
 
     def task_keys(self) -> list[str]:
         if self.tasks.strip() == "all":  # every benchmark that can be loaded: Hub copies + local folders given
@@ -223,7 +287,9 @@ def _model_config(args: EvalArguments, backend: str, temperature: float, top_p: 
     # setting, lighteval 0.13 also truncates every PROMPT to that many tokens (left side: the system prompt and
     # the start of the question go). vLLM reads it from either place and truncates nothing.
     budget = {"max_new_tokens": args.max_new_tokens} if backend == "vllm" else {}
-    generation = GenerationParameters(temperature=temperature, top_p=top_p, seed=args.seed, **budget)
+    generation = GenerationParameters(
+        temperature=temperature, top_p=top_p, seed=args.seed, repetition_penalty=args.repetition_penalty, **budget
+    )
     common = {
         "model_name": args.model,
         "system_prompt": SYSTEM_PROMPT,
@@ -261,8 +327,29 @@ def group_cache_key(args: EvalArguments, backend: str, keys: list[str], sampling
     for key in keys:
         b = BENCHMARKS[key]
         data[key] = data_identity(local_folder(key, args.data_dir), (b.hf_repo, b.hf_subset, b.split))
-    options = {"backend": backend, "dtype": args.dtype, "max_new_tokens": args.max_new_tokens, "seed": args.seed}
-    return cache_key(args.model, data, {**options, **sampling})
+    return cache_key(args.model, data, {**generation_options(args, backend), **sampling})
+
+
+def generation_options(args: EvalArguments, backend: str) -> dict:
+    """Every option that changes the generated answers (beside sampling): the resume cache is keyed on them.
+    ``answer_from`` is not one: it only changes grading, so changing it re-grades the cached raw answers."""
+    return {
+        "backend": backend,
+        "dtype": args.dtype,
+        "max_new_tokens": args.max_new_tokens,
+        "seed": args.seed,
+        "repetition_penalty": args.repetition_penalty,
+    }
+
+
+def data_source(key: str, data_dir: str | None) -> str:
+    """Where a benchmark's problems came from, for the card: ``local: <folder>/<file>`` (names, not absolute
+    paths) or the Hub dataset id."""
+    from s2r_hf.eval.details import local_data_name
+    from s2r_hf.eval.tasks import BENCHMARKS, local_folder
+
+    folder = local_folder(key, data_dir)
+    return BENCHMARKS[key].hf_repo if folder is None else local_data_name(folder, BENCHMARKS[key].split)
 
 
 def local_file_problem(folder: Path) -> str | None:
@@ -312,6 +399,7 @@ def main(args: EvalArguments) -> list[Path]:
     from lighteval.pipeline import ParallelismManager, Pipeline, PipelineParameters
 
     from s2r_hf.eval import compat
+    from s2r_hf.eval.details import package_versions, write_pipeline_details
     from s2r_hf.eval.results import find_results
     from s2r_hf.eval.resume import generate_in_chunks
     from s2r_hf.eval.tasks import make_task
@@ -323,7 +411,11 @@ def main(args: EvalArguments) -> list[Path]:
     compat.apply()
     out = Path(args.output_dir)
     out.mkdir(parents=True, exist_ok=True)
+    protocol = args.resolve_protocol()
     logger.info("s2r eval with the %s backend; options: %s", backend, asdict(args))
+    if protocol.name != "paper":
+        logger.warning("protocol %s, not the paper's: %s", protocol.name, protocol.as_dict())
+    versions = package_versions(backend)
     before = set(find_results(out))
     tables = {  # every task built first: each local benchmark file is read and checked before any group generates
         group: [
@@ -341,7 +433,6 @@ def main(args: EvalArguments) -> list[Path]:
         if not args.resume:
             shutil.rmtree(cache_dir, ignore_errors=True)
         logger.info("answers of %s cached in %s (re-run the same command to resume)", ",".join(keys), cache_dir)
-        torch.manual_seed(args.seed)
         try:
             pipeline = Pipeline(
                 tasks=",".join(f"s2r_{k}|0" for k in keys),
@@ -349,6 +440,8 @@ def main(args: EvalArguments) -> list[Path]:
                     launcher_type=ParallelismManager.VLLM if backend == "vllm" else ParallelismManager.ACCELERATE,
                     custom_tasks_directory=module,
                     max_samples=args.max_samples,
+                    # lighteval strips <think>…</think> into final_text, which the metric reads; `full` keeps it
+                    remove_reasoning_tags=args.answer_from == "final",
                 ),
                 evaluation_tracker=EvaluationTracker(output_dir=str(out), save_details=args.save_details),
                 model_config=_model_config(args, backend, temperature, top_p, cache_dir),
@@ -362,8 +455,24 @@ def main(args: EvalArguments) -> list[Path]:
             raise problem from err
         if args.chunk_size:
             pipeline.model.greedy_until = generate_in_chunks(pipeline.model.greedy_until, args.chunk_size)
+        torch.manual_seed(args.seed)  # after loading: the transformers backend samples with torch's generator
+        group_before = set(find_results(out))
         pipeline.evaluate()
         pipeline.save_and_push_results()
+        new = [p for p in find_results(out) if p not in group_before]
+        run = {
+            "results_file": new[-1].name if new else None,
+            "model": args.model,
+            "protocol": protocol.as_dict(),
+            "sampling": sampling,
+            "max_new_tokens": args.max_new_tokens,
+            "max_samples": args.max_samples,
+            "backend": backend,
+            "harness": f"lighteval {versions.get('lighteval', '?')} (s2r eval)",
+            "versions": versions,
+        }
+        for key in keys if pipeline.is_main_process() else []:  # other ranks hold no graded answers
+            write_pipeline_details(pipeline, out, [key], {**run, "data": data_source(key, args.data_dir)}, n)
         logger.info("evaluated %s (n=%d, T=%g) in %.1f s", ",".join(keys), n, temperature, time.perf_counter() - t0)
     written = [p for p in find_results(out) if p not in before]
     logger.info("results: %s", ", ".join(str(p) for p in written))
@@ -404,8 +513,10 @@ def export_lighteval(args: EvalArguments, backend: str) -> Path:
         command += ["--output-dir", str(Path(args.output_dir).resolve())]
         command += ["--max-samples", str(args.max_samples)] if args.max_samples else []
         command += ["--save-details"] if args.save_details else []
+        command += ["--remove-reasoning-tags" if args.answer_from == "final" else "--no-remove-reasoning-tags"]
         lines += [
-            f"# {','.join(keys)}: {n} sample(s), temperature {temperature}, top_p {top_p}",
+            f"# {','.join(keys)}: {n} sample(s), temperature {temperature}, top_p {top_p}, repetition penalty "
+            f"{args.repetition_penalty:g}, seed {args.seed}, answer from the {args.answer_from} response",
             f"rm -rf {shlex.quote(str(cache))}  # lighteval's sample cache is keyed on the config, not the weights",
             f"{prefix} {' '.join(shlex.quote(c) for c in command)}",
         ]

@@ -11,9 +11,10 @@ import pytest
 
 from s2r_hf.eval.tasks import BENCHMARKS
 from tests.conftest import ROOT, S2R
-from tests.eval_data import write_benchmark
+from tests.eval_data import BENCHMARK_ROWS, write_benchmark
 
 TASKS = tuple(BENCHMARKS)  # every benchmark, 3 local problems each
+BENCHMARK_FILES = {key: name for key, (name, _) in BENCHMARK_ROWS.items()}
 
 
 def run(args: list[str], timeout: int = 400) -> subprocess.CompletedProcess:
@@ -52,29 +53,33 @@ def _assert_whole_prompts(out, model) -> None:
 
 @pytest.mark.slow
 def test_eval_then_card(tmp_path, tiny_judge):
-    from huggingface_hub import ModelCard, parse_eval_result_entries
+    from huggingface_hub import ModelCard
+
+    from s2r_hf.eval.results import collect
 
     for key in TASKS:
         write_benchmark(tmp_path / "data", key)
     model = tmp_path / "model"
     shutil.copytree(tiny_judge, model)
     out = tmp_path / "eval"
-    proc = run(
-        [
-            *("eval", "--model", str(model), "--tasks", ",".join(TASKS), "--data-dir", str(tmp_path / "data")),
-            *("--output-dir", str(out), "--greedy", "--max-new-tokens", "16", "--save-details"),
-        ]
-    )
+    command = [
+        *("eval", "--model", str(model), "--tasks", ",".join(TASKS), "--data-dir", str(tmp_path / "data")),
+        *("--output-dir", str(out), "--greedy", "--max-new-tokens", "16", "--save-details"),
+    ]
+    proc = run(command)
     assert proc.returncode == 0, proc.stderr[-4000:]
     _assert_whole_prompts(out, model)
     files = list(out.rglob("results_*.json"))
     assert len(files) == 1
     results = json.loads(files[0].read_text())["results"]
+    generation = json.loads(files[0].read_text())["config_general"]["model_config"]["generation_parameters"]
+    assert (generation["repetition_penalty"], generation["seed"]) == (1.05, 42)  # the paper's protocol by default
     for key in TASKS:
         scores = results[f"s2r_{key}|0"]
         assert 0.0 <= scores["pass@1"] <= 1.0 and "maj@1" in scores
         assert 0 < scores["response_tokens"] <= 16
     assert set(os.listdir(model)) == set(os.listdir(tiny_judge))  # no lighteval cache inside the model folder
+    _assert_details(out, results)
 
     for _ in range(2):  # the second run must replace, not duplicate
         proc = run(["card", "--model", str(model), "--results", str(out)], timeout=120)
@@ -88,13 +93,48 @@ def test_eval_then_card(tmp_path, tiny_judge):
     again = ModelCard(str(card))  # model-index round-trips
     assert again.data.eval_results == entries
     assert card.text.count("<!-- s2r-eval:start -->") == 1 and "DeepSeek-R1-Distill-Qwen-7B" in card.text
-    import yaml
-
+    versions = ("lighteval 0.13", "math-verify ", "latex2sympy2_extended ", "transformers ", "torch ")
+    assert all(v in card.text for v in versions), card.text[-1500:]
     for key in TASKS:
-        (entry,) = parse_eval_result_entries(yaml.safe_load((model / ".eval_results" / f"{key}.yaml").read_text()))
-        assert entry.task_id == key
         pass1 = next(e for e in entries if e.dataset_name == key and e.metric_type == "pass@1")
-        assert entry.value == pass1.metric_value
+        record = json.loads((out / "details" / f"{key}.json").read_text())
+        low, high = record["summary"]["ci95"]
+        assert pass1.metric_args["ci95"] == [round(100 * low, 2), round(100 * high, 2)]
+        assert pass1.metric_args["protocol"] == "paper" and pass1.metric_args["repetition_penalty"] == 1.05
+        assert pass1.metric_args["n"] == 1 and pass1.metric_args["problems"] == 3
+        # the local copies are named as such, never as the Hub dataset; the smoke settings are flagged
+        assert pass1.dataset_type == f"local: {key}/{BENCHMARK_FILES[key]}"
+        assert pass1.metric_name.startswith("pass@1 (not comparable with the paper: ")
+        assert "≤16 answer tokens" in pass1.metric_name
+        assert f"| {key} | {pass1.metric_value:.1f} | {100 * low:.1f}–{100 * high:.1f} | 1 × 3 |" in card.text
+        assert (model / "eval_details" / f"{key}.jsonl").read_bytes() == (out / "details" / f"{key}.jsonl").read_bytes()
+    assert not (model / ".eval_results").exists() or not list((model / ".eval_results").iterdir())
+
+    # --answer-from changes grading only: the same command with it generates nothing, re-grades, and says so
+    proc = run([*command, "--answer-from", "final"])
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    cached = f"Cache: {3 * len(TASKS)}/{3 * len(TASKS)} samples are cached"
+    assert "Starting to process" not in proc.stderr and cached in proc.stderr
+    record = json.loads((out / "details" / "math_500.json").read_text())
+    assert record["protocol"] == {"name": "custom", "repetition_penalty": 1.05, "seed": 42, "answer_from": "final"}
+    row = next(r for r in collect(out) if (r.benchmark, r.metric) == ("math_500", "pass@1"))
+    assert "answer: after `</think>`" in row.setting and "--answer-from final" in row.deviation
+
+
+def _assert_details(out, results) -> None:
+    """OUTPUT/details/<task>.jsonl: one line per answer, graded as the metric graded it; <task>.json: the run."""
+    for key in TASKS:
+        lines = [json.loads(line) for line in (out / "details" / f"{key}.jsonl").read_text().splitlines()]
+        assert sorted(r["index"] for r in lines) == [0, 1, 2] and {r["sample"] for r in lines} == {0}
+        assert all(r["task"] == key and r["prompt"] and isinstance(r["correct"], bool) for r in lines)
+        assert all("response" in r and "extracted" in r and "gold" in r for r in lines)
+        assert sum(r["correct"] for r in lines) / 3 == results[f"s2r_{key}|0"]["pass@1"]
+        record = json.loads((out / "details" / f"{key}.json").read_text())
+        assert record["protocol"] == {"name": "paper", "repetition_penalty": 1.05, "seed": 42, "answer_from": "full"}
+        assert record["results_file"] == next(out.rglob("results_*.json")).name
+        assert record["summary"]["problems"] == 3 and record["max_new_tokens"] == 16
+        assert record["data"] == f"local: {key}/{BENCHMARK_FILES[key]}"  # a name, not a path
+        assert {"lighteval", "math-verify", "latex2sympy2_extended", "transformers", "torch"} <= set(record["versions"])
 
 
 @pytest.mark.slow

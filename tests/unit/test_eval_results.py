@@ -42,8 +42,9 @@ def test_collect_newest_file_wins_and_table(tmp_path):
     assert [r.benchmark for r in rows][:3] == ["aime24"] * 3  # benchmark order of the task table
     assert next(r for r in rows if (r.benchmark, r.metric) == ("math_500", "pass@1")).value == 0.8
     table = markdown_table(rows)
-    assert "| aime24 | 40.0 | 50.0 (maj@16) | 9000 |" in table
-    assert "| math_500 | 80.0 | 90.0 (maj@1) | 4000 |" in table
+    # no s2r details record beside these files: no interval, n from the metric name
+    assert "| aime24 | 40.0 | – | 16 | – | 50.0 (maj@16) | 9000 |" in table
+    assert "| math_500 | 80.0 | – | 1 | – | 90.0 (maj@1) | 4000 |" in table
 
 
 def test_no_results_is_an_s2r_error(tmp_path):
@@ -91,10 +92,25 @@ def _results_with_settings(folder, stamp, task, metrics, *, temperature, budget,
 def test_smoke_runs_are_marked_on_the_card(tmp_path):
     """A greedy 2-problem, 32-token run of AIME24 must not pass for the paper's number next to the baselines."""
     from s2r_hf.eval.card import results_section
+    from s2r_hf.eval.details import write_task
+    from s2r_hf.eval.protocol import resolve
 
-    _results_with_settings(tmp_path / "paper", "2026-01-01T00-00-00", "aime24", AIME, temperature=0.6, budget=16384)
+    path = _results_with_settings(
+        tmp_path / "paper", "2026-01-01T00-00-00", "aime24", AIME, temperature=0.6, budget=16384
+    )
+    run = {
+        "results_file": path.name,
+        "protocol": resolve().as_dict(),
+        "sampling": {"num_samples": 16, "temperature": 0.6, "top_p": 0.95},
+        "max_new_tokens": 16384,
+    }
+    write_task(tmp_path / "paper" / "details", "aime24", [], run)
     (row, *_) = collect(tmp_path / "paper")
-    assert (row.setting, row.deviation) == ("16 samples, T 0.6, ≤16,384 tokens", "")
+    assert row.setting == (
+        "16 samples, T 0.6, top_p 0.95, rep. penalty 1.05, seed 42, answer: last box of the full response, "
+        "≤16,384 tokens"
+    )
+    assert row.deviation == ""
     assert "not comparable" not in results_section(collect(tmp_path / "paper"))
 
     smoke = {"pass@1": 1.0, "maj@1": 1.0, "response_tokens": 32.0}
@@ -109,8 +125,14 @@ def test_smoke_runs_are_marked_on_the_card(tmp_path):
         repo="d/a",
     )
     rows = collect(tmp_path / "smoke")
-    assert rows[0].setting == "1 sample, greedy, ≤32 tokens, 2 problems (--max-samples), local data"
-    assert rows[0].deviation == "1 sample(s), the paper 16; ≤32 answer tokens, the paper 16,384; only 2 problems"
+    assert rows[0].setting == (
+        "1 sample, greedy, rep. penalty 1, answer extraction not recorded, ≤32 tokens, 2 problems (--max-samples), "
+        "local data"
+    )
+    assert rows[0].deviation == (
+        "1 sample(s), the paper 16; answer extraction not recorded (no s2r eval details record for this results "
+        "file); repetition penalty 1, the paper 1.05; ≤32 answer tokens, the paper 16,384; only 2 problems"
+    )
     section = results_section(rows)
     assert "**not the paper's setting: 1 sample(s), the paper 16;" in markdown_table(rows)
     assert "**aime24: run with other settings than the paper's" in section and "not comparable" in section
