@@ -12,8 +12,9 @@ prediction, correct, accuracy over all rows, the rows without a prediction, the 
 
 Same code as eval: each row is read by :func:`s2r_hf.eval.tasks.read_problem` (the task's row function, as the
 lighteval prompt function does) and graded by :func:`s2r_hf.eval.grader.grade` with the arguments the metric
-passes; with ``--answer-from final`` (the default, as lighteval) ``<think>…</think>`` is removed first by
-lighteval's own ``remove_reasoning_tags``.
+passes. ``--answer-from`` defaults to the paper protocol's (``full``: the last box of the whole response, as the
+authors' ``eval.py``); with ``final`` (lighteval's protocol) ``<think>…</think>`` is removed first by lighteval's
+own ``remove_reasoning_tags``.
 """
 
 from __future__ import annotations
@@ -25,10 +26,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from s2r_hf.errors import S2RError
+from s2r_hf.eval.protocol import ANSWER_FROM, DEFAULT_PROTOCOL, PROTOCOLS
 
 logger = logging.getLogger(__name__)
 
-ANSWER_FROM = ("final", "full")
 REASONING_TAGS = [("<think>", "</think>")]  # lighteval 0.13's default ``reasoning_tags``
 FIELDS = {"task": str, "index": int, "response": str}
 
@@ -56,11 +57,11 @@ class GradeArguments:
         },
     )
     answer_from: str = field(
-        default="final",
+        default=PROTOCOLS[DEFAULT_PROTOCOL].answer_from,
         metadata={
-            "help": "final: grade the text after removing <think>...</think> (what `s2r eval` grades: lighteval "
-            "strips reasoning tags first); full: grade the whole response (Select2Reason's eval.py takes the last "
-            "\\boxed{} of the full text)."
+            "help": "full (default, the paper protocol, as `s2r eval`): grade the last \\boxed{} of the whole "
+            "response, thinking included (Select2Reason's eval.py); final (`s2r eval --protocol lighteval`): grade "
+            "the text after removing <think>...</think>."
         },
     )
 

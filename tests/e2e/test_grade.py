@@ -42,7 +42,7 @@ def test_grade_predictions_on_the_authors_layout(tmp_path):
     data = write_authors_tree(tmp_path / "eval_data")
     math, olympiad = real_rows("math_500"), real_rows("olympiadbench")
     predictions = [
-        # MATH-500 under its folder name; row 2 twice (pass@1 = 0.5), row 3 wrong, the other 13 rows missing
+        # MATH-500 under its folder name; row 2 twice (pass@1 = 0.5), row 3 wrong, the other rows missing
         {"task": "math500", "index": 0, "response": boxed(math[0]["answer"])},
         {"task": "math_500", "index": 2, "response": boxed(math[2]["answer"]), "id": "extra fields are ignored"},
         {"task": "s2r_math_500|0", "index": 2, "response": boxed("8")},
@@ -53,7 +53,7 @@ def test_grade_predictions_on_the_authors_layout(tmp_path):
         {"task": "kaoyan", "index": 1, "response": boxed("4e")},
         {"task": "kaoyan", "index": 1, "response": boxed("4")},
         {"task": "kaoyan", "index": 2, "response": boxed("|A|=2, r(A)=3")},
-        # default --answer-from final: a box inside <think> is not the answer (lighteval strips it first)
+        # --answer-from final (lighteval's protocol): a box inside <think> is not the answer
         {"task": "kaoyan", "index": 3, "response": "<think>so $\\boxed{2}$</think> The limit is 2."},
         # Gaokao2023en: the empty gold is kept (denominator 3), graded wrong
         {"task": "gaokao2023en", "index": 1, "response": boxed("")},
@@ -62,10 +62,10 @@ def test_grade_predictions_on_the_authors_layout(tmp_path):
     ]
     out = tmp_path / "graded"
     pred = write_jsonl(tmp_path / "predictions.jsonl", predictions)
-    proc = run(["grade", "--predictions", pred, "--data-dir", str(data), "--output-dir", str(out)])
+    proc = run(["grade", "--predictions", pred, "--data-dir", str(data), "--output-dir", str(out), "--answer-from", "final"])
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "test.json and test.jsonl hold the same split: reading test.jsonl only" in proc.stderr
-    assert "math_500: 13 of 16 rows have no prediction" in proc.stderr
+    assert f"math_500: {len(math) - 3} of {len(math)} rows have no prediction" in proc.stderr
 
     verdicts = [json.loads(line) for line in (out / "verdicts.jsonl").read_text(encoding="utf-8").splitlines()]
     assert len(verdicts) == len(predictions)
@@ -101,9 +101,9 @@ def test_grade_predictions_on_the_authors_layout(tmp_path):
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))["tasks"]
     assert set(summary) == {"math_500", "olympiadbench", "kaoyan", "gaokao2023en"}
     m = summary["math_500"]
-    assert (m["rows"], m["predicted"], m["samples"], m["correct"]) == (16, 3, 4, 1.5)
-    assert m["accuracy"] == pytest.approx(1.5 / 16) and m["accuracy_predicted"] == pytest.approx(0.5)
-    assert m["missing"] == [1, *range(4, 16)]
+    assert (m["rows"], m["predicted"], m["samples"], m["correct"]) == (len(math), 3, 4, 1.5)
+    assert m["accuracy"] == pytest.approx(1.5 / len(math)) and m["accuracy_predicted"] == pytest.approx(0.5)
+    assert m["missing"] == [1, *range(4, len(math))]
     assert summary["olympiadbench"]["rows"] == len(olympiad) == 12 and summary["olympiadbench"]["correct"] == 1
     k = summary["kaoyan"]
     assert (k["rows"], k["correct"], k["missing"]) == (4, 0.5, [0])
@@ -112,8 +112,9 @@ def test_grade_predictions_on_the_authors_layout(tmp_path):
     assert (g["rows"], g["correct"], g["accuracy"]) == (3, 2, pytest.approx(2 / 3))
     assert g["ungradable"] == [{"index": 1, "reason": "the gold answer is empty"}]
 
-    # --answer-from full grades the last box of the whole text, as Select2Reason's eval.py: the box in <think>
-    main(GradeArguments(predictions=pred, output_dir=str(out / "full"), data_dir=str(data), answer_from="full"))
+    # the default (paper protocol, --answer-from full) grades the last box of the whole text, as Select2Reason's
+    # eval.py: the box in <think> counts
+    main(GradeArguments(predictions=pred, output_dir=str(out / "full"), data_dir=str(data)))
     assert json.loads((out / "full" / "summary.json").read_text())["tasks"]["kaoyan"]["correct"] == 1.5
 
 
@@ -138,14 +139,14 @@ def test_bad_prediction_lines_are_one_line_errors_naming_the_line(tmp_path):
         ({"task": "kaoyan", "index": True, "response": "x"}, "line 2: 'index' must be a int, got bool"),
         ({"task": "kaoyan", "index": 0, "response": None}, "line 2: 'response' must be a str, got NoneType"),
         (["kaoyan", 0, "x"], "line 2 is a JSON list, not an object"),
-        ({"task": "math_500", "index": -1, "response": "x"}, "line 2: index -1 is out of range for math_500 (16 rows"),
+        ({"task": "math_500", "index": -1, "response": "x"}, f"line 2: index -1 is out of range for math_500 ({len(real_rows('math_500'))} rows"),
     ]
     for row, named in cases:
         write_jsonl(pred, [good, row])
         with pytest.raises(S2RError) as err:
             main(GradeArguments(predictions=str(pred), output_dir=str(tmp_path / "g"), data_dir=str(data)))
         assert named in str(err.value) and "\n" not in str(err.value), row
-    with pytest.raises(S2RError, match=r"--answer-from must be one of final, full, got 'last'"):
+    with pytest.raises(S2RError, match=r"--answer-from must be one of full, final, got 'last'"):
         GradeArguments(predictions=str(pred), output_dir=str(tmp_path / "g"), answer_from="last")
     with pytest.raises(S2RError, match=r"kaoyan has no Hub copy.*pass --data-dir"):
         write_jsonl(pred, [good])
@@ -186,7 +187,7 @@ def test_eval_all_over_the_authors_layout_loads_every_row_once(tmp_path, tiny_ju
     for path in out.rglob("details_*.parquet"):
         key = next(k for k in ("math_500", "olympiadbench", "gaokao2023en", "kaoyan") if f"s2r_{k}" in path.name)
         rows[key] = pq.read_table(path).to_pylist()
-    assert {k: len(v) for k, v in rows.items()} == {"math_500": 16, "olympiadbench": 12, "gaokao2023en": 3, "kaoyan": 4}
+    assert {k: len(v) for k, v in rows.items()} == {"math_500": len(real_rows("math_500")), "olympiadbench": 12, "gaokao2023en": 3, "kaoyan": 4}
     golds = {int(r["doc"]["id"]): r["doc"]["choices"][0] for r in rows["kaoyan"]}
     assert golds == {0: "3e", 1: "4e", 2: "", 3: "2"}
     empty = next(r for r in rows["gaokao2023en"] if r["doc"]["id"] == "1")
