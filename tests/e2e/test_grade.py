@@ -62,7 +62,9 @@ def test_grade_predictions_on_the_authors_layout(tmp_path):
     ]
     out = tmp_path / "graded"
     pred = write_jsonl(tmp_path / "predictions.jsonl", predictions)
-    proc = run(["grade", "--predictions", pred, "--data-dir", str(data), "--output-dir", str(out), "--answer-from", "final"])
+    proc = run(
+        ["grade", "--predictions", pred, "--data-dir", str(data), "--output-dir", str(out), "--answer-from", "final"]
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "test.json and test.jsonl hold the same split: reading test.jsonl only" in proc.stderr
     assert f"math_500: {len(math) - 3} of {len(math)} rows have no prediction" in proc.stderr
@@ -139,7 +141,10 @@ def test_bad_prediction_lines_are_one_line_errors_naming_the_line(tmp_path):
         ({"task": "kaoyan", "index": True, "response": "x"}, "line 2: 'index' must be a int, got bool"),
         ({"task": "kaoyan", "index": 0, "response": None}, "line 2: 'response' must be a str, got NoneType"),
         (["kaoyan", 0, "x"], "line 2 is a JSON list, not an object"),
-        ({"task": "math_500", "index": -1, "response": "x"}, f"line 2: index -1 is out of range for math_500 ({len(real_rows('math_500'))} rows"),
+        (
+            {"task": "math_500", "index": -1, "response": "x"},
+            f"line 2: index -1 is out of range for math_500 ({len(real_rows('math_500'))} rows",
+        ),
     ]
     for row, named in cases:
         write_jsonl(pred, [good, row])
@@ -187,7 +192,12 @@ def test_eval_all_over_the_authors_layout_loads_every_row_once(tmp_path, tiny_ju
     for path in out.rglob("details_*.parquet"):
         key = next(k for k in ("math_500", "olympiadbench", "gaokao2023en", "kaoyan") if f"s2r_{k}" in path.name)
         rows[key] = pq.read_table(path).to_pylist()
-    assert {k: len(v) for k, v in rows.items()} == {"math_500": len(real_rows("math_500")), "olympiadbench": 12, "gaokao2023en": 3, "kaoyan": 4}
+    assert {k: len(v) for k, v in rows.items()} == {
+        "math_500": len(real_rows("math_500")),
+        "olympiadbench": 12,
+        "gaokao2023en": 3,
+        "kaoyan": 4,
+    }
     golds = {int(r["doc"]["id"]): r["doc"]["choices"][0] for r in rows["kaoyan"]}
     assert golds == {0: "3e", 1: "4e", 2: "", 3: "2"}
     empty = next(r for r in rows["gaokao2023en"] if r["doc"]["id"] == "1")
