@@ -285,8 +285,10 @@ def select_main(
         pa.Table.from_pylist(
             dropped,
             schema=pa.schema(
-                [("row", pa.int64()), ("id", pa.string()), ("reason", pa.string()), ("detail", pa.string())]
-                + evidence_fields()
+                [
+                    *[("row", pa.int64()), ("id", pa.string()), ("reason", pa.string()), ("detail", pa.string())],
+                    *evidence_fields(),
+                ]
             ),
         ),
         out_dir / "dropped.parquet",

@@ -1,9 +1,10 @@
 """Text → comparable tokens for decontamination: the same problem written two ways gives the same tokens.
 
 Why: a benchmark problem reaches a pool re-typed: other spacing and case, ``\\dfrac`` for ``\\frac``,
-``\\(…\\)`` for ``$…$``, ``\\left(`` for ``(``, thin spaces ``\\,``, a diagram left out. Tokens are letter runs, digit
-runs (``2b`` and ``2 b`` agree), LaTeX command names (``\\begin{…}``/``\\end{…}`` dropped) and the operators ``+ - = < >``; punctuation, braces and math delimiters are dropped,
-so none of those differences survives. Chinese/Japanese/Korean characters are one token each (no spaces there).
+``\\(…\\)`` for ``$…$``, ``\\left(`` for ``(``, thin spaces ``\\,``, a diagram left out. Tokens are letter
+runs, digit runs (``2b`` and ``2 b`` agree), LaTeX command names (``\\begin{…}``/``\\end{…}`` dropped) and the
+operators ``+ - = < >``; punctuation, braces and math delimiters are dropped, so none of those differences
+survives. Chinese/Japanese/Korean characters are one token each (no spaces there).
 """
 
 from __future__ import annotations
