@@ -4,12 +4,11 @@ The overlap rule (the default) on real benchmark and competition problems is in 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import datasets
 import pytest
-
-import json
 
 from s2r_hf.decontam import NgramIndex, build_index, decontaminate, load_benchmark, load_benchmark_rows, ngrams, words
 from s2r_hf.errors import S2RError
