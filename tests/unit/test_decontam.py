@@ -314,3 +314,27 @@ def test_local_only_benchmark_without_its_folder_says_where_to_put_it(tmp_path):
 def test_build_index_rejects_an_unknown_method():
     with pytest.raises(S2RError, match=r"--decontam-method must be one of overlap, ngram8; got 'fuzzy'"):
         build_index([], method="fuzzy")
+
+
+# ---------------------------------------------------------------------------------------------- options
+
+
+def test_decontamination_options_defaults_and_checks():
+    from s2r_hf.cli import parse_select
+    from s2r_hf.configs import SelectionArguments
+
+    sel = SelectionArguments()
+    assert (sel.decontam_method, sel.decontam_ngram, sel.decontam_threshold, sel.decontam_data_dir) == (
+        "overlap",
+        8,
+        0.4,
+        None,
+    )
+    sel = parse_select(
+        ["--output-dir", "o", "--decontam-method", "ngram8", "--decontam_threshold", "0.6", "--decontam-data-dir", "d"]
+    )[2]
+    assert (sel.decontam_method, sel.decontam_threshold, sel.decontam_data_dir) == ("ngram8", 0.6, "d")
+    with pytest.raises(S2RError) as err:
+        SelectionArguments(decontam_method="fuzzy", decontam_threshold=0.0)
+    assert "--decontam-method must be one of overlap, ngram8; got 'fuzzy'" in str(err.value)
+    assert "--decontam-threshold must be in (0, 1], got 0.0" in str(err.value)
