@@ -60,7 +60,6 @@ _ASY = re.compile(r"\[asy\].*?(\[/asy\]|$)", re.DOTALL | re.IGNORECASE)
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
 _TOKEN = re.compile(rf"[{_CJK}]|[^\W\d_{_CJK}]+|\d+|[+\-=<>]")
 _ENVIRONMENT = re.compile(r"\\(?:begin|end)\s*\{[^{}]*\}")
-_DIGITS = re.compile(r"\d+")
 _DASHES = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2014": "-"})  # minus sign and dashes → "-"
 
 
@@ -84,11 +83,6 @@ def tokens(text: str) -> list[str]:
 
 
 def digitless(toks: list[str]) -> list[str]:
-    """The tokens with every digit removed (tokens that were only digits vanish): a number-changed copy of a
-    problem has the same digitless tokens as the problem."""
-    out = []
-    for tok in toks:
-        stripped = _DIGITS.sub("", tok)
-        if stripped:
-            out.append(stripped)
-    return out
+    """The tokens without the digit runs: a number-changed copy of a problem has the same digitless tokens as the
+    problem. (Digit runs are tokens of their own, so no other token holds a digit.)"""
+    return [tok for tok in toks if not tok.isdecimal()]

@@ -289,3 +289,40 @@ def test_rows_per_second_on_a_synthetic_pool(index):
     kept, _, dropped = decontaminate(pool_ds(problems), index)
     assert time.perf_counter() - start < 60
     assert len(kept) + len(dropped) == 2000
+
+
+@pytest.mark.parametrize(("dropped", "warns"), [(3, False), (6, True)])
+def test_rendered_card_has_the_decontamination_block(index, dropped, warns):
+    from s2r_hf.cards.dataset import build_dataset_card
+    from s2r_hf.cli import parse_select
+    from s2r_hf.manifest import build_manifest, options_dict
+
+    counts = {"aime24": dropped, "aime25": 0, "amc23": 0, "math_500": 0}
+    manifest = build_manifest(
+        options=options_dict(*parse_select(["--output-dir", "o", "--strategy", "random"])),
+        pool_fingerprint="abc",
+        scorer_key=None,
+        counts={
+            "pool_rows": 100,
+            "normalise_dropped": {},
+            "decontaminated": counts,
+            "decontam_ngram": 8,
+            "decontamination": summary(index, counts, 100),
+            "scored": 100 - dropped,
+            "selected": 9,
+            "selected_length_sum": 9,
+            "pool_length_sum": 90,
+        },
+        selected_ids=[],
+        timings={},
+    )
+    mask = np.zeros(100 - dropped, dtype=bool)
+    card = build_dataset_card(manifest, command="s2r select", columns={"length": np.ones(100 - dropped)}, selected=mask)
+    text = card.text
+    rule = "holds ≥ 40% of one problem's informative 8-grams, or equals it with digits removed"
+    assert f"| dropped by decontamination against aime24 ({rule}) | {dropped} |" in text
+    assert f"| aime24 | 30 | {dropped} | {dropped:.2f} |" in text
+    assert f"{dropped} of the 100 rows left after normalising ({dropped:.2f} %)" in " ".join(text.split())
+    assert ("[!WARNING]" in text) == warns
+    if warns:
+        assert "dropped **6.00 %** of the pool (more than 5 %)" in " ".join(text.split())
