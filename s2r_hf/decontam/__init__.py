@@ -69,6 +69,8 @@ def _scan(ds, index: NgramIndex | OverlapIndex, batch_size: int) -> list[Match |
     the pool's other columns are never read or rewritten."""
     from datasets import Features, Sequence, Value
 
+    if len(ds) == 0:
+        return []
     problems = ds.select_columns(["problem"])
     if isinstance(index, NgramIndex):
         batches = (problems[start : start + batch_size]["problem"] for start in range(0, len(ds), batch_size))

@@ -326,3 +326,19 @@ def test_rendered_card_has_the_decontamination_block(index, dropped, warns):
     assert ("[!WARNING]" in text) == warns
     if warns:
         assert "dropped **6.00 %** of the pool (more than 5 %)" in " ".join(text.split())
+
+
+def test_odd_rows_empty_pools_and_a_problem_in_two_benchmarks():
+    """One problem in two benchmarks counts for the first by name (and is not boilerplate of itself); a null
+    or huge problem is read, an empty pool gives no drops."""
+    idx = OverlapIndex()
+    idx.add("zeta", AIME24[4], 7)
+    idx.add("alpha", AIME24[4], 2)
+    empty = datasets.Dataset.from_dict({"id": [], "problem": []})
+    assert decontaminate(empty, idx)[1:] == ({"alpha": 0, "zeta": 0}, [])
+    pool = datasets.Dataset.from_list(
+        [{"id": "x", "problem": None}, {"id": "y", "problem": "ÄÖ " * 100_000}, {"id": "z", "problem": AIME24[4]}]
+    )
+    kept, counts, dropped = decontaminate(pool, idx)
+    assert kept["id"] == ["x", "y"] and counts == {"alpha": 1, "zeta": 0}
+    assert (dropped[0]["benchmark"], dropped[0]["benchmark_index"], dropped[0]["method"]) == ("alpha", 2, "containment")
