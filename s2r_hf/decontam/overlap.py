@@ -31,6 +31,7 @@ from s2r_hf.decontam.match import Match
 from s2r_hf.decontam.text import digitless, tokens
 
 SHORT_MIN_TOKENS = 3
+MIN_INFORMATIVE_GRAMS = 3  # fewer: the problem is mostly boilerplate and only full-containment can match it
 SHORT_MAX_ROW_RATIO = 4
 
 
@@ -99,7 +100,9 @@ class OverlapIndex:
             self._digitless.setdefault(bare, pid)
 
     def params(self) -> dict:
+        found = {"boilerplate_pool_min_rows": self.pool_common_min} if hasattr(self, "pool_common_min") else {}
         return {
+            **found,
             "method": self.method,
             "ngram": self.n,
             "threshold": self.threshold,
@@ -111,7 +114,8 @@ class OverlapIndex:
         }
 
     def fingerprint(self) -> str:
-        h = hashlib.sha256(repr(sorted(self.params().items())).encode())
+        static = {k: v for k, v in self.params().items() if k != "boilerplate_pool_min_rows"}  # set by decide()
+        h = hashlib.sha256(repr(sorted(static.items())).encode())
         for item in self._items:
             for bench, index, text in item.occurrences:
                 h.update(f"{bench}\0{index}\0{text}\n".encode())
@@ -185,7 +189,7 @@ class OverlapIndex:
             if hit_all and row_tokens <= SHORT_MAX_ROW_RATIO * item.length:
                 return ("containment", 1.0)
             return None
-        if n_inf >= SHORT_MIN_TOKENS and hit_inf / n_inf >= self.threshold:
+        if n_inf >= MIN_INFORMATIVE_GRAMS and hit_inf / n_inf >= self.threshold:
             return ("containment", hit_inf / n_inf)
         if n_all and hit_all / n_all >= self.full_threshold:
             return ("full-containment", hit_all / n_all)
