@@ -247,7 +247,10 @@ class SelectionArguments:
             "(column problem/question/Problem), optionally named as name=path."
         },
     )
-    decontam_ngram: int = field(default=8, metadata={"help": "Word n-gram size for decontamination (open-r1, s1: 8)."})
+    decontam_ngram: int = field(
+        default=8,
+        metadata={"help": "n-gram size: word n-grams for ngram8 (open-r1, s1: 8), normalised tokens for overlap."},
+    )
     decontam_threshold: float = field(
         default=0.4,
         metadata={"help": "overlap: share of a benchmark problem's informative n-grams a row must hold, in (0, 1]."},
