@@ -197,6 +197,9 @@ class OverlapIndex:
 
     def _match(self, method: str, score: float, pid: int) -> Match:
         bench, index, text = self._items[pid].occurrences[0]
+        if method == "containment" and self._items[pid].length < self.n:
+            why = f"holds the whole problem (under {self.n} tokens) in a row at most {SHORT_MAX_ROW_RATIO}x its length"
+            return Match(bench, index, text, method, score, why)
         why = {
             "containment": f"holds {score:.0%} of the problem's informative {self.n}-grams",
             "full-containment": f"holds {score:.0%} of all the problem's {self.n}-grams",

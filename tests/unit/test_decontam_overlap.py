@@ -143,6 +143,7 @@ def test_a_short_problem_matches_whole_not_inside_a_long_row():
     long_row = "Let $x$ be a real number with many conditions stated here; simplify $\\sqrt{242}$ " * 3
     kept, _, dropped = decontaminate(pool_ds(["Simplify   $\\sqrt{242}$", long_row]), idx)
     assert kept["id"] == ["r1"] and dropped[0]["benchmark_index"] == 12
+    assert json.loads(dropped[0]["detail"])["why"].startswith("holds the whole problem (under 8 tokens)")
 
 
 # ----------------------------------------------------------------------------------- boilerplate survives
