@@ -177,7 +177,7 @@ def select_main(
 
     from s2r_hf.cards.dataset import build_dataset_card, split_info
     from s2r_hf.cards.plots import score_figure
-    from s2r_hf.decontam import build_index, decontaminate
+    from s2r_hf.decontam import build_index, decontaminate, evidence_fields, summary
     from s2r_hf.io import atomic_to_parquet, atomic_write_json, atomic_write_text, prepare_output_dir
     from s2r_hf.manifest import build_manifest, options_dict
     from s2r_hf.pools import load_pool, normalise
@@ -207,9 +207,18 @@ def select_main(
         canon, report = normalise(raw, pool.pool_format, pool.on_bad_row)
         contam_counts: dict[str, int] = {}
         contam_dropped: list[dict] = []
+        contam_summary: dict | None = None
         if sel.decontaminate:
-            index = build_index(sel.decontam_benchmarks, sel.decontam_ngram)
+            index = build_index(
+                sel.decontam_benchmarks,
+                sel.decontam_ngram,
+                method=sel.decontam_method,
+                threshold=sel.decontam_threshold,
+                data_dir=sel.decontam_data_dir,
+            )
+            rows_before = len(canon)
             canon, contam_counts, contam_dropped = decontaminate(canon, index)
+            contam_summary = summary(index, contam_counts, rows_before)
             if len(canon) == 0:
                 raise S2RError("decontamination dropped every pool row; check --decontam-benchmarks")
     timings["load_normalise_decontaminate"] = time.perf_counter() - t0
@@ -277,7 +286,10 @@ def select_main(
         pa.Table.from_pylist(
             dropped,
             schema=pa.schema(
-                [("row", pa.int64()), ("id", pa.string()), ("reason", pa.string()), ("detail", pa.string())]
+                [
+                    *[("row", pa.int64()), ("id", pa.string()), ("reason", pa.string()), ("detail", pa.string())],
+                    *evidence_fields(),
+                ]
             ),
         ),
         out_dir / "dropped.parquet",
@@ -293,6 +305,7 @@ def select_main(
         "normalise_dropped": report.counts,
         "decontaminated": contam_counts,
         "decontam_ngram": sel.decontam_ngram,
+        "decontamination": contam_summary,
         "scored": len(ids),
         "selected": len(result.order),
         "selected_length_sum": int(length[result.order].sum()),

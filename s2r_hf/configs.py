@@ -30,6 +30,7 @@ STRATEGIES = ("s2r", "difficulty", "length", "random", "stratified", "full")
 DIFFICULTY_SCORERS = ("judge", "passrate")
 JUDGE_DTYPES = ("auto", "bfloat16", "float16", "float32")
 DEFAULT_BENCHMARKS = ["aime24", "aime25", "amc23", "math500"]
+DECONTAM_METHODS = ("overlap", "ngram8")
 DEFAULT_RETHINK_MARKERS = [
     "wait",
     "alternatively",
@@ -227,7 +228,16 @@ class SelectionArguments:
     )
     seed: int = field(default=42, metadata={"help": "Seed of the random and stratified baselines."})
     decontaminate: bool = field(
-        default=True, metadata={"help": "Drop pool rows sharing a word n-gram with a benchmark problem."}
+        default=True, metadata={"help": "Drop pool rows that copy a benchmark problem (see --decontam-method)."}
+    )
+    decontam_method: str = field(
+        default="overlap",
+        metadata={
+            "help": "overlap: a row must hold most of ONE benchmark problem (containment of its informative "
+            "n-grams after LaTeX/whitespace normalisation; boilerplate shared by several problems or many rows "
+            "never decides) or equal it with digits removed (number-changed copies). ngram8: open-r1/s1's rule, "
+            "one shared word n-gram (drops rows sharing only boilerplate; for comparison)."
+        },
     )
     decontam_benchmarks: list[str] = field(
         default_factory=lambda: list(DEFAULT_BENCHMARKS),
@@ -237,7 +247,21 @@ class SelectionArguments:
             "(column problem/question/Problem), optionally named as name=path."
         },
     )
-    decontam_ngram: int = field(default=8, metadata={"help": "Word n-gram size for decontamination (open-r1, s1: 8)."})
+    decontam_ngram: int = field(
+        default=8,
+        metadata={"help": "n-gram size: word n-grams for ngram8 (open-r1, s1: 8), normalised tokens for overlap."},
+    )
+    decontam_threshold: float = field(
+        default=0.4,
+        metadata={"help": "overlap: share of a benchmark problem's informative n-grams a row must hold, in (0, 1]."},
+    )
+    decontam_data_dir: str | None = field(
+        default=None,
+        metadata={
+            "help": "Read benchmark keys from DIR/<key>/ (jsonl/parquet), as `s2r eval --data-dir` does; "
+            "keys without a folder come from the Hub."
+        },
+    )
 
     def __post_init__(self) -> None:
         problems: list[str] = []
@@ -257,6 +281,9 @@ class SelectionArguments:
             problems.append(f"--token-budget must be >= 1, got {self.token_budget}")
         if self.decontam_ngram < 1:
             problems.append(f"--decontam-ngram must be >= 1, got {self.decontam_ngram}")
+        _choice(problems, "decontam-method", self.decontam_method, DECONTAM_METHODS)
+        if not 0.0 < self.decontam_threshold <= 1.0:
+            problems.append(f"--decontam-threshold must be in (0, 1], got {self.decontam_threshold}; default 0.4")
         collect(problems)
 
 

@@ -53,6 +53,43 @@ def split_info(parquet_path: str | Path, features) -> dict[str, Any]:
     }
 
 
+def decontam_view(summary: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The card's decontamination block from the manifest's ``counts.decontamination`` (None: not run, or a
+    manifest written before it was recorded)."""
+    if not summary:
+        return None
+    rows_in = summary.get("rows_in") or 0
+    dropped = summary.get("dropped", {})
+    total = sum(dropped.values())
+    if summary.get("method") == "ngram8":
+        rule = f"one shared word {summary.get('ngram')}-gram, as open-r1 and s1"
+    else:
+        rule = (
+            f"holds ≥ {summary.get('threshold', 0):.0%} of one problem's informative {summary.get('ngram')}-grams, "
+            "or equals it with digits removed"
+        )
+    warn_above = summary.get("warn_above", 0.05)
+    return {
+        "method": summary.get("method"),
+        "rule": rule,
+        "dropped": dropped,
+        "total": total,
+        "rows_in": rows_in,
+        "percent": f"{100 * total / rows_in:.2f}" if rows_in else "0.00",
+        "warn": bool(rows_in) and total / rows_in > warn_above,
+        "warn_percent": f"{100 * warn_above:g}",
+        "rows": [
+            {
+                "name": name,
+                "problems": summary.get("benchmark_problems", {}).get(name, "–"),
+                "dropped": n,
+                "percent": f"{100 * n / rows_in:.2f}" if rows_in else "0.00",
+            }
+            for name, n in dropped.items()
+        ],
+    }
+
+
 def build_dataset_card(
     manifest: dict[str, Any],
     *,
@@ -104,6 +141,7 @@ def build_dataset_card(
         length_unit=scoring["length_unit"],
         length_tokenizer=scoring.get("length_tokenizer") or scoring["judge"],
         counts=counts,
+        decontam=decontam_view(counts.get("decontamination")),
         stats=stats,
         command=command,
         versions=manifest["versions"],

@@ -1,13 +1,16 @@
-"""Word n-gram decontamination (s2r_hf.decontam, SPEC §7): the maths, planted problems, per-benchmark counts."""
+"""Decontamination (s2r_hf.decontam, SPEC §7), part 1: the ngram8 rule (open-r1/s1), benchmark loading, records.
+
+The overlap rule (the default) on real benchmark and competition problems is in test_decontam_overlap.py."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import datasets
 import pytest
 
-from s2r_hf.decontam import NgramIndex, build_index, decontaminate, load_benchmark, ngrams, words
+from s2r_hf.decontam import NgramIndex, build_index, decontaminate, load_benchmark, load_benchmark_rows, ngrams, words
 from s2r_hf.errors import S2RError
 
 # A 20-word benchmark problem of distinct words w01 … w20, and pool problems built around it.
@@ -150,8 +153,18 @@ def test_decontaminate_drops_and_counts_per_benchmark():
     assert counts == {"aime24": 2, "bench": 2, "math500": 0}
     assert [(d["row"], d["id"]) for d in dropped] == [(1, "r1"), (2, "r2"), (3, "r3"), (4, "r4")]
     assert {d["reason"] for d in dropped} == {"contaminated"}
-    assert dropped[0]["detail"] == "shares a 8-gram with aime24"
-    assert dropped[3]["detail"] == "shares a 8-gram with bench"
+    # every drop names the benchmark problem and the evidence, as columns and as JSON in `detail`
+    assert [(d["benchmark"], d["benchmark_index"]) for d in dropped] == [
+        ("aime24", 0),
+        ("aime24", 0),
+        ("bench", 0),
+        ("bench", 1),
+    ]
+    assert {d["method"] for d in dropped} == {"ngram8"} and {d["score"] for d in dropped} == {1.0}
+    assert dropped[0]["matched_text"] == AIME_PROBLEM and dropped[3]["matched_text"] == "Compute 2+2."
+    detail = json.loads(dropped[0]["detail"])
+    assert detail["benchmark"] == "aime24" and detail["method"] == "ngram8"
+    assert detail["why"] == "shares the word 8-gram 'find the number of ordered pairs (m, n)'"
 
 
 def test_decontaminate_clean_pool_is_unchanged():
@@ -232,7 +245,7 @@ def test_unloadable_benchmark_is_a_clear_error(spec):
 def test_build_index_from_local_specs(tmp_path):
     a = _write_jsonl(tmp_path / "a.jsonl", [{"problem": AIME_PROBLEM}, {"problem": "Compute 2+2."}])
     b = _write_jsonl(tmp_path / "b.jsonl", [{"question": BENCH}])
-    index = build_index([f"aime={a}", f"olymp={b}"], n=8)
+    index = build_index([f"aime={a}", f"olymp={b}"], n=8, method="ngram8")
     assert index.problems == {"aime": 2, "olymp": 1}
     assert index.sizes == {8, 2}  # 8-grams, plus the whole 2-word problem
     assert index.match(AIME_PROBLEM) == "aime"
@@ -263,9 +276,65 @@ def test_benchmark_aliases_and_unknown_bare_names(monkeypatch):
         return datasets.Dataset.from_list([{"problem": "What is 1+1?"}])
 
     monkeypatch.setattr(datasets, "load_dataset", fake_load)
-    assert load_benchmark("math_500") == ("math500", ["What is 1+1?"])
-    assert asked == [("HuggingFaceH4/MATH-500", None, "test")]
+    assert load_benchmark("math_500") == ("math_500", ["What is 1+1?"])
+    assert load_benchmark("math500") == ("math_500", ["What is 1+1?"])  # the key `s2r eval` uses, from an alias
+    assert asked == [("HuggingFaceH4/MATH-500", None, "test")] * 2
     with pytest.raises(S2RError, match=r"unknown decontamination benchmark 'math_5000'.*name=path.jsonl"):
         load_benchmark("math_5000")
-    assert len(asked) == 1
+    assert len(asked) == 2
     assert load_benchmark("ns/my-bench")[0] == "ns/my-bench"  # a Hub id still goes to the Hub
+
+
+# ------------------------------------------------------------------------------ the registry of `s2r eval`
+
+REAL = Path(__file__).resolve().parents[1] / "data" / "real_benchmarks"
+
+
+def test_registry_keys_read_local_folders_like_s2r_eval():
+    """A registry key (or alias) reads <data_dir>/<key>/ through the row function `s2r eval` uses; each problem
+    keeps its row number in the benchmark (reported as benchmark_index)."""
+    name, rows = load_benchmark_rows("amc23", REAL)
+    assert name == "amc23" and len(rows) == 10 and [i for i, _ in rows] == list(range(10))
+    assert rows[0][1].startswith("Cities $A$ and $B$ are $45$ miles apart.")
+    # olympiadbench's layout names the column `question`; the registry's row function reads it
+    name, rows = load_benchmark_rows("olympiadbench", REAL)
+    assert name == "olympiadbench" and len(rows) == 12
+    # multiple choice (AGIEval layout: passage + question + options): the question, without the option list
+    name, rows = load_benchmark_rows("gaokao_math_qa", REAL)
+    raw = [json.loads(line) for line in (REAL / "gaokao_math_qa" / "test.jsonl").read_text().splitlines()]
+    assert rows[0][1] == raw[0]["question"].strip()
+
+
+def test_local_only_benchmark_without_its_folder_says_where_to_put_it(tmp_path):
+    with pytest.raises(S2RError, match=r"gaokao2024_mix has no Hub copy.*--decontam-data-dir"):
+        load_benchmark_rows("gaokao2024_mix", tmp_path)
+    assert load_benchmark_rows("gaokao2024_mix", REAL)[0] == "gaokao2024_mix"
+
+
+def test_build_index_rejects_an_unknown_method():
+    with pytest.raises(S2RError, match=r"--decontam-method must be one of overlap, ngram8; got 'fuzzy'"):
+        build_index([], method="fuzzy")
+
+
+# ---------------------------------------------------------------------------------------------- options
+
+
+def test_decontamination_options_defaults_and_checks():
+    from s2r_hf.cli import parse_select
+    from s2r_hf.configs import SelectionArguments
+
+    sel = SelectionArguments()
+    assert (sel.decontam_method, sel.decontam_ngram, sel.decontam_threshold, sel.decontam_data_dir) == (
+        "overlap",
+        8,
+        0.4,
+        None,
+    )
+    sel = parse_select(
+        ["--output-dir", "o", "--decontam-method", "ngram8", "--decontam_threshold", "0.6", "--decontam-data-dir", "d"]
+    )[2]
+    assert (sel.decontam_method, sel.decontam_threshold, sel.decontam_data_dir) == ("ngram8", 0.6, "d")
+    with pytest.raises(S2RError) as err:
+        SelectionArguments(decontam_method="fuzzy", decontam_threshold=0.0)
+    assert "--decontam-method must be one of overlap, ngram8; got 'fuzzy'" in str(err.value)
+    assert "--decontam-threshold must be in (0, 1], got 0.0" in str(err.value)
