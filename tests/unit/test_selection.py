@@ -31,17 +31,21 @@ def chosen(strategy: str, ids=IDS, difficulty=DIFFICULTY, length=LENGTH, **kw) -
 @pytest.mark.parametrize(
     ("n", "ratio", "count", "expected"),
     [
-        (10, 0.25, None, 3),  # 2.5 → half up → 3
+        # floor(n · ratio), at least one row: the authors' max(1, int(total * pct / 100))
+        (10, 0.25, None, 2),  # 2.5 → 2
         (10, 0.1, None, 1),  # 1.0
         (10, 0.01, None, 1),  # 0.1 → 0, but at least one row
         (10, 1.0, None, 10),  # everything
-        (7, 0.5, None, 4),  # 3.5 → 4
+        (7, 0.5, None, 3),  # 3.5 → 3
         (7, 0.3, None, 2),  # 2.1 → 2
-        (90, 0.35, None, 32),  # exactly 31.5 → 32 (the float product is 31.499999999999996)
-        (100, 0.145, None, 15),  # exactly 14.5 → 15 (float: 14.499999999999998)
-        (225_129, 0.10, None, 22_513),  # OpenR1 "all": 22512.9 → 22513
+        (9, 0.99, None, 8),  # 8.91 → 8
+        (90, 0.35, None, 31),  # exactly 31.5 → 31
+        (100, 0.29, None, 29),  # exactly 29 (the float product is 28.999999999999996, whose int() is 28)
+        (100, 0.57, None, 57),  # exactly 57 (float: 56.99999999999999)
+        (196_000, 0.10, None, 19_600),  # the paper's ~196k verified pool at 10 %
+        (225_129, 0.10, None, 22_512),  # OpenR1 "all": 22512.9 → 22512
         (225_129, 0.05, None, 11_256),  # 11256.45 → 11256
-        (225_129, 0.02, None, 4_503),  # 4502.58 → 4503
+        (225_129, 0.02, None, 4_502),  # 4502.58 → 4502
         (10, None, 3, 3),
         (10, None, 10, 10),
         (10, None, 50, 10),  # a count is capped at the pool size
@@ -50,6 +54,13 @@ def chosen(strategy: str, ids=IDS, difficulty=DIFFICULTY, length=LENGTH, **kw) -
 )
 def test_budget_count_table(n, ratio, count, expected):
     assert budget_count(n, ratio, count) == expected
+
+
+@pytest.mark.parametrize("n", [1, 7, 99, 100, 101, 1_000, 196_000, 225_129])
+@pytest.mark.parametrize("pct", [1, 2, 5, 10, 29, 57, 100])
+def test_ratio_budget_matches_the_authors_rule(n, pct):
+    authors = max(1, int(n * pct / 100))  # Select2Reason selection.py, integer percentages
+    assert budget_count(n, pct / 100, None) == authors
 
 
 @pytest.mark.parametrize(
@@ -99,7 +110,7 @@ def test_token_budget_below_first_row_is_an_error(strategy, budget, first_length
     [
         ("s2r", {"weight": 0.25, "count": 5}, ["b", "c", "d", "a", "e"]),
         ("s2r", {"weight": 0.25, "count": 2}, ["b", "c"]),
-        ("s2r", {"weight": 0.25, "ratio": 0.5}, ["b", "c", "d"]),  # 2.5 → 3
+        ("s2r", {"weight": 0.25, "ratio": 0.5}, ["b", "c"]),  # 2.5 → 2
         ("s2r", {"weight": 0.0, "count": 3}, ["b", "d", "c"]),  # = length
         ("s2r", {"weight": 1.0, "count": 3}, ["a", "c", "e"]),  # = difficulty
         ("s2r", {"weight": 0.5, "count": 4}, ["a", "b", "c", "d"]),  # joint 1.5, 1.5, 1.5, 2.5, 3.0
@@ -254,6 +265,46 @@ def test_stratified_differs_across_seeds_and_repeats_within_one():
 def test_stratified_with_token_budget_keeps_a_prefix_of_its_order():
     sel = select("stratified", STRAT_IDS, length=STRAT_LEN, strata=STRATA, token_budget=350, seed=0)
     assert len(sel.order) == 3  # 100 + 100 + 100 ≤ 350 < 400
+
+
+def _shares(strata: np.ndarray, order: np.ndarray) -> dict[str, int]:
+    return {str(g): int((strata[order] == g).sum()) for g in np.unique(strata)}
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+@pytest.mark.parametrize("budget_share", [0.05, 0.2, 0.5])
+def test_stratified_token_budget_stays_proportional(seed, budget_share):
+    # 200 rows: A 100, B 60, C 30, D 10; A's rows are long, D's short, so a budget cut by tokens from a random
+    # order would not keep the row shares; the stratified order keeps every stratum within one row of its share.
+    n = 200
+    ids = np.array([f"q{i:04d}" for i in range(n)])
+    strata = np.array(["A"] * 100 + ["B"] * 60 + ["C"] * 30 + ["D"] * 10)
+    length = np.array([900] * 100 + [400] * 60 + [200] * 30 + [50] * 10) + np.arange(n) % 7
+    budget = int(length.sum() * budget_share)
+    sel = select("stratified", ids, length=length, strata=strata, token_budget=budget, seed=seed)
+    k = len(sel.order)
+    assert 0 < k < n and int(length[sel.order].sum()) <= budget < int(length[sel.order].sum()) + 1000
+    sizes = {"A": 100, "B": 60, "C": 30, "D": 10}
+    got = _shares(strata, sel.order)
+    for g, size in sizes.items():
+        assert abs(got.get(g, 0) - k * size / n) <= 1, (got, k)
+    # not the random baseline (which the token budget used to reduce stratified to)
+    rand = select("random", ids, length=length, token_budget=budget, seed=seed).order
+    assert sel.order.tolist() != rand.tolist()
+
+
+def test_random_token_budget_is_not_proportional_on_the_same_pool():
+    # What the test above rules out: on this pool the random order's token cut drifts from the shares.
+    n = 200
+    ids = np.array([f"q{i:04d}" for i in range(n)])
+    strata = np.array(["A"] * 100 + ["B"] * 60 + ["C"] * 30 + ["D"] * 10)
+    length = np.array([900] * 100 + [400] * 60 + [200] * 30 + [50] * 10) + np.arange(n) % 7
+    drift = []
+    for seed in range(4):
+        order = select("random", ids, length=length, token_budget=int(length.sum() * 0.2), seed=seed).order
+        got = _shares(strata, order)
+        drift.append(max(abs(got.get(g, 0) - len(order) * s / n) for g, s in (("A", 100), ("B", 60), ("C", 30))))
+    assert max(drift) > 1
 
 
 def test_stratified_needs_strata():
