@@ -70,9 +70,26 @@ def parse_select(argv: list[str]) -> tuple:
     """
     from s2r_hf.config_files import parse_with_config
 
-    return parse_with_config(
+    parsed = parse_with_config(
         make_select_parser(), argv, command="select", count=len(SELECT_CONFIGS), exclusive=BUDGET_KEYS
     )
+    _drop_recipe_weight(parsed[2], argv)
+    return parsed
+
+
+def _drop_recipe_weight(sel: SelectionArguments, argv: list[str]) -> None:
+    """A recipe's ``weight`` under a strategy that ignores it (``--strategy random`` on an s2r recipe): warn, drop.
+
+    The same pair from the command line is refused by ``check_compatible``.
+    """
+    from s2r_hf.configs import WEIGHTED_STRATEGIES
+
+    on_cli = any(a.split("=")[0] in ("--weight",) for a in argv)
+    if sel.weight is not None and sel.strategy not in WEIGHTED_STRATEGIES and not on_cli:
+        logger.warning(
+            "ignoring weight %s from the --config file: --strategy %s does not use it", sel.weight, sel.strategy
+        )
+        sel.weight = None
 
 
 def equivalent_command(*configs) -> str:
@@ -292,6 +309,9 @@ def select_main(
         "normalise_dropped": report.counts,
         "decontaminated": contam_counts,
         "decontam_ngram": sel.decontam_ngram,
+        "judge_truncated": int((np.asarray(scores["judge_cut_tokens"]) > 0).sum())
+        if scores is not None and "judge_cut_tokens" in scores
+        else 0,
         "scored": len(ids),
         "selected": len(result.order),
         "selected_length_sum": int(length[result.order].sum()),
