@@ -488,7 +488,7 @@ def test_judge_max_tokens_option_sets_the_limit_and_the_key(tiny_judge, cache_di
 
 def test_a_system_prompt_longer_than_the_context_is_an_error(tiny_judge, cache_dir):
     scorer = make_judge(tiny_judge, cache_dir, judge_max_tokens=16)
-    with pytest.raises(S2RError, match=r"without its question already takes \d+ tokens.*context of 16.*--judge-max-tokens"):
+    with pytest.raises(S2RError, match=r"without its question already takes \d+ tokens.*context of 16.*--judge-max"):
         scorer.score(["What is 1 + 1? " * 10])
 
 
