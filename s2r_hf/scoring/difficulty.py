@@ -219,9 +219,13 @@ class JudgeScorer:
         return difficulty.cpu().double().numpy(), mass.cpu().double().numpy()
 
     def score(
-        self, problems: list[str], answers: list[str] | None = None, progress: Callable[[int], None] | None = None
+        self,
+        problems: list[str],
+        answers: list[str] | None = None,
+        progress: Callable[[int], None] | None = None,
+        ids: list[str] | None = None,
     ) -> dict[str, list]:
-        """Scores for ``problems`` (``answers`` are not shown to the judge; the argument unifies scorers)."""
+        """Scores for ``problems`` (``answers`` and ``ids`` do not change a judge score; they unify scorers)."""
         ids, cuts = self.encode_with_cuts(problems)
         if any(cuts):
             logger.warning(
@@ -306,7 +310,7 @@ def score_in_chunks(
         total=total, desc=f"difficulty ({scorer.name}, rank {rank})", unit="row", disable=not show_progress
     ) as bar:
         for batch in rows:
-            scores = scorer.score(batch["problem"], batch["answer"], progress=bar.update)
+            scores = scorer.score(batch["problem"], batch["answer"], progress=bar.update, ids=batch["id"])
             store.write({"id": batch["id"], "problem_hash": batch["problem_hash"], **scores}, rank=rank)
             done += len(batch["id"])
     return done

@@ -532,11 +532,11 @@ class CrashAfter:
     def __init__(self, scorer, chunks: int):
         self.scorer, self.left, self.name = scorer, chunks, scorer.name
 
-    def score(self, problems, answers=None, progress=None):
+    def score(self, problems, answers=None, progress=None, ids=None):
         if self.left == 0:
             raise RuntimeError("killed")
         self.left -= 1
-        return self.scorer.score(problems, answers, progress)
+        return self.scorer.score(problems, answers, progress, ids=ids)
 
 
 @pytest.fixture
@@ -545,9 +545,9 @@ def model_calls(monkeypatch) -> dict[str, list]:
     calls: dict[str, list] = {"problems": [], "forward_rows": [], "loads": []}
     score, forward, model = JudgeScorer.score, JudgeScorer.forward, JudgeScorer.model.fget
 
-    def counting_score(self, problems, answers=None, progress=None):
+    def counting_score(self, problems, answers=None, progress=None, ids=None):
         calls["problems"].extend(problems)
-        return score(self, problems, answers, progress)
+        return score(self, problems, answers, progress, ids=ids)
 
     def counting_forward(self, batch):
         calls["forward_rows"].append(len(batch))
