@@ -220,7 +220,7 @@ def select_main(
 
     with state.main_process_first():
         raw = load_pool(pool, out.cache_dir)
-        canon, report = normalise(raw, pool.pool_format, pool.on_bad_row)
+        canon, report = normalise(raw, pool.pool_format, pool.on_bad_row, openr1_trace=pool.openr1_trace)
         contam_counts: dict[str, int] = {}
         contam_dropped: list[dict] = []
         if sel.decontaminate:
@@ -307,6 +307,8 @@ def select_main(
     counts = {
         "pool_rows": report.rows_in,
         "normalise_dropped": report.counts,
+        "normalise_notes": report.notes,
+        "id_conflicts": report.id_conflicts,
         "decontaminated": contam_counts,
         "decontam_ngram": sel.decontam_ngram,
         "judge_truncated": int((np.asarray(scores["judge_cut_tokens"]) > 0).sum())
