@@ -133,6 +133,33 @@ def _build_scorer(scoring: ScoringArguments, cache_dir: str, device, seed: int):
     return build_judge(scoring, cache_dir, device)
 
 
+def _trainable_rows(canon, scoring: ScoringArguments, sel: SelectionArguments, cache_dir: str):
+    """Rows as `s2r train` renders them (--train-tokenizer): drop those over --max-train-tokens, count the rest.
+
+    Returns (rows, training tokens per row or None, dropped rows). Without a chat template, --token-budget
+    falls back to the trace length (warned); --max-train-tokens is refused.
+    """
+    from s2r_hf.scoring.models import load_tokenizer, resolve
+    from s2r_hf.sft_data import drop_untrainable
+
+    name = scoring.train_tokenizer or scoring.length_tokenizer or scoring.judge
+    tokenizer = load_tokenizer(resolve(name, cache_dir))
+    if tokenizer.chat_template is None:
+        if sel.max_train_tokens is not None:
+            raise S2RError(
+                f"--max-train-tokens counts rows in the training chat template, but tokenizer {name!r} has none; "
+                "pass --train-tokenizer with the (instruct) model you will train"
+            )
+        logger.warning("tokenizer %s has no chat template: --token-budget counts trace tokens only", name)
+        return canon, None, []
+    kept, counts, dropped = drop_untrainable(canon, tokenizer, sel.max_train_tokens, num_proc=scoring.num_proc)
+    if len(kept) == 0:
+        raise S2RError(
+            f"every row is longer than --max-train-tokens {sel.max_train_tokens} (rendered with {name}); raise it"
+        )
+    return kept, counts, dropped
+
+
 def score_difficulty(canon, scorer, store, state, chunk: int) -> dict[str, np.ndarray] | None:
     """Score the rows the cache lacks, split over processes; the main process returns aligned arrays."""
     from s2r_hf.scoring.difficulty import score_in_chunks
@@ -229,6 +256,12 @@ def select_main(
             if len(canon) == 0:
                 raise S2RError("decontamination dropped every pool row; check --decontam-benchmarks")
     timings["load_normalise_decontaminate"] = time.perf_counter() - t0
+    train_tokens, over_max_train = None, []
+    if sel.max_train_tokens is not None or sel.token_budget is not None:
+        t = time.perf_counter()
+        with state.main_process_first():
+            canon, train_tokens, over_max_train = _trainable_rows(canon, scoring, sel, out.cache_dir)
+        timings["train_tokens"] = time.perf_counter() - t
 
     scores, scorer_key = None, None
     if sel.strategy in NEEDS_DIFFICULTY:
@@ -265,6 +298,7 @@ def select_main(
         count=sel.count,
         token_budget=sel.token_budget,
         seed=sel.seed,
+        cost=train_tokens,
     )
     selected = np.zeros(len(ids), dtype=bool)
     selected[result.order] = True
@@ -273,6 +307,7 @@ def select_main(
     extra = {  # appended in memory (add_column), not rewritten into the datasets cache
         "length": length,
         "rethink_count": rethink_count,
+        "train_tokens": train_tokens,
         **(scores or {}),
         "rank_difficulty": result.rank_difficulty,
         "rank_length": result.rank_length,
@@ -288,7 +323,7 @@ def select_main(
 
     data_file = atomic_to_parquet(subset, out_dir / "data" / "train-00000-of-00001.parquet")
     atomic_to_parquet(scored.remove_columns(["problem", "response", "messages"]), out_dir / "scores.parquet")
-    dropped = report.dropped + contam_dropped
+    dropped = report.dropped + contam_dropped + over_max_train
     atomic_to_parquet(
         pa.Table.from_pylist(
             dropped,
@@ -314,6 +349,8 @@ def select_main(
         "judge_truncated": int((np.asarray(scores["judge_cut_tokens"]) > 0).sum())
         if scores is not None and "judge_cut_tokens" in scores
         else 0,
+        "over_max_train_tokens": len(over_max_train),
+        "selected_train_tokens": int(train_tokens[result.order].sum()) if train_tokens is not None else None,
         "scored": len(ids),
         "selected": len(result.order),
         "selected_length_sum": int(length[result.order].sum()),

@@ -109,8 +109,12 @@ def select(
     count: int | None = None,
     token_budget: int | None = None,
     seed: int = 0,
+    cost: np.ndarray | None = None,
 ) -> Selection:
-    """Rank the pool by ``strategy`` and cut it to the budget (exactly one of ratio/count/token_budget)."""
+    """Rank the pool by ``strategy`` and cut it to the budget (exactly one of ratio/count/token_budget).
+
+    ``cost``: what a row costs against ``token_budget`` (its training tokens, rendered); default ``length``.
+    """
     if strategy not in STRATEGIES:
         raise S2RError(f"unknown strategy {strategy!r}; choose one of {', '.join(STRATEGIES)}")
     if sum(b is not None for b in (ratio, count, token_budget)) != 1:
@@ -144,13 +148,14 @@ def select(
         else:
             order = _stratified(ids, groups, budget_count(n, ratio, count), seed)
     ranked = order
+    cost = np.asarray(length if cost is None else cost)
     if strategy != "full" and token_budget is not None:
-        order = _cut_by_tokens(order, length, token_budget)
+        order = _cut_by_tokens(order, cost, token_budget)
     elif strategy != "full":
         order = order[: budget_count(n, ratio, count)]
     if len(order) == 0:
         raise S2RError(
             f"the budget keeps no rows (token budget {token_budget} is below the first row's length "
-            f"{int(np.asarray(length)[ranked[0]])}); raise --token-budget"
+            f"{int(cost[ranked[0]])}); raise --token-budget"
         )
     return Selection(order=order, rank_difficulty=r_dif, rank_length=r_len, joint=joint)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import shutil
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from s2r_hf.errors import S2RError
 from s2r_hf.selection import STRATEGIES, budget_count, hash_keys, select
+from tests.conftest import ROOT
 
 # Same five rows as tests/unit/test_rank.py:
 #   id   difficulty  length   r_d  r_l   joint (w = 0.25)
@@ -346,3 +351,143 @@ def test_empty_pool(strategy):
 def test_missing_difficulty(strategy):
     with pytest.raises(S2RError, match=rf"strategy '{strategy}' needs difficulty scores"):
         select(strategy, IDS, length=LENGTH, difficulty=None, count=1)
+
+
+# ------------------------------------------------------------------------- through `s2r select`: trainable rows
+
+
+def _select(cache: Path, out: Path, *extra: str) -> tuple[dict, object]:
+    import pyarrow.parquet as pq
+
+    from s2r_hf import cli
+
+    argv = [
+        "select",
+        "--pool",
+        "s2r:synthetic-openr1",
+        "--synthetic-rows",
+        "40",
+        "--judge",
+        "s2r:tiny-judge",
+        "--decontam-benchmarks",
+        "s2r:synthetic-benchmark",
+        "--cache-dir",
+        str(cache),
+        "--output-dir",
+        str(out),
+        *extra,
+    ]
+    assert cli.main(argv) == 0
+    return json.loads((out / "manifest.json").read_text()), pq.read_table(out / "scores.parquet")
+
+
+@pytest.fixture
+def select_cache(tiny_judge, fresh_cache) -> Path:
+    shutil.copytree(tiny_judge, fresh_cache / "builtin" / "tiny-qwen2-judge")  # skip the rebuild
+    return fresh_cache
+
+
+def test_max_train_tokens_drops_rows_before_the_budget_and_counts_as_trl(select_cache, tiny_judge, tmp_path):
+    import pyarrow.parquet as pq
+    from accelerate import PartialState
+
+    from s2r_hf.train import parse_train, setup
+
+    # every row counted (a limit above every row drops nothing)
+    _, everything = _select(select_cache, tmp_path / "all", "--strategy", "length", "--max-train-tokens", "1000000")
+    tokens = everything.column("train_tokens").to_numpy()
+    assert (tokens > everything.column("length").to_numpy()).all()  # system prompt + question + template + trace
+    limit = int(np.median(tokens))
+    manifest, scores = _select(
+        select_cache, tmp_path / "cut", "--strategy", "length", "--ratio", "0.5", "--max-train-tokens", str(limit)
+    )
+    over = int((tokens > limit).sum())
+    assert 0 < over < len(tokens)
+    counts = manifest["counts"]
+    assert counts["over_max_train_tokens"] == over and counts["scored"] == len(tokens) - over
+    assert manifest["options"]["SelectionArguments"]["max_train_tokens"] == limit
+    dropped = pq.read_table(tmp_path / "cut" / "dropped.parquet").to_pylist()
+    mine = [d for d in dropped if d["reason"] == "over_max_train_tokens"]
+    assert len(mine) == over and all(f"> --max-train-tokens {limit}" in d["detail"] for d in mine)
+    assert (scores.column("train_tokens").to_numpy() <= limit).all()
+    assert len(manifest["selected_ids"]) == (len(tokens) - over) // 2  # the ratio of the rows left
+    assert "--max-train-tokens" in (tmp_path / "cut" / "README.md").read_text()
+
+    # `s2r train` at max_length = the limit: TRL's own tokenisation of every selected row has exactly the
+    # counted length, and nothing is overlong.
+    subset, training, model = parse_train(
+        [
+            "--config",
+            str(ROOT / "recipes" / "tiny-qwen2" / "sft" / "config_demo.yaml"),
+            "--model_name_or_path",
+            str(tiny_judge),
+            "--dataset_name",
+            str(tmp_path / "cut"),
+            "--output_dir",
+            str(tmp_path / "train"),
+            "--max_length",
+            str(limit),
+            "--overlong",
+            "drop",
+            "--disable_tqdm",
+            "true",
+        ]
+    )
+    run = setup(subset, training, model, PartialState())
+    assert run.report.overlong == 0 and run.report.rows_kept == len(manifest["selected_ids"])
+    trl_lengths = [len(ids) for ids in run.trainer.train_dataset["input_ids"]]
+    by_id = dict(zip(scores.column("id").to_pylist(), scores.column("train_tokens").to_pylist(), strict=True))
+    assert trl_lengths == [by_id[i] for i in manifest["selected_ids"]]
+    assert manifest["counts"]["selected_train_tokens"] == sum(trl_lengths) == run.report.tokens
+
+
+def test_token_budget_counts_rendered_training_tokens(select_cache, tmp_path):
+    _, everything = _select(select_cache, tmp_path / "all", "--strategy", "length", "--max-train-tokens", "1000000")
+    budget = int(everything.column("train_tokens").to_numpy().sum() // 4)
+    manifest, scores = _select(select_cache, tmp_path / "tb", "--strategy", "length", "--token-budget", str(budget))
+    by_id = dict(zip(scores.column("id").to_pylist(), scores.column("train_tokens").to_pylist(), strict=True))
+    length = dict(zip(scores.column("id").to_pylist(), scores.column("length").to_pylist(), strict=True))
+    picked = manifest["selected_ids"]
+    spent = sum(by_id[i] for i in picked)
+    assert spent == manifest["counts"]["selected_train_tokens"] <= budget
+    order = sorted(length, key=lambda i: (-length[i], i))  # the length strategy's rank order
+    assert picked == order[: len(picked)]
+    assert spent + by_id[order[len(picked)]] > budget  # the next row in rank order did not fit
+    assert sum(length[i] for i in picked) < spent  # the trace alone would have let more rows in
+
+
+# ----------------------------------------------------------------------------- --weight with other strategies
+
+
+@pytest.mark.parametrize("strategy", ["random", "stratified", "full", "length", "difficulty"])
+def test_weight_with_a_strategy_that_ignores_it_is_refused(strategy, tmp_path):
+    from s2r_hf.cli import parse_select
+    from s2r_hf.configs import check_compatible
+
+    pool, scoring, sel, _ = parse_select(["--strategy", strategy, "--weight", "0.5", "--output-dir", str(tmp_path)])
+    with pytest.raises(S2RError, match=rf"--weight 0.5 has no effect with --strategy {strategy}\b.*drop --weight"):
+        check_compatible(pool, scoring, sel)
+
+
+def test_weight_defaults_only_for_s2r(tmp_path):
+    from s2r_hf.cli import parse_select
+    from s2r_hf.configs import check_compatible
+
+    for strategy, weight in (("s2r", 0.25), ("random", None), ("length", None)):
+        pool, scoring, sel, _ = parse_select(["--strategy", strategy, "--output-dir", str(tmp_path)])
+        assert sel.weight == weight
+        check_compatible(pool, scoring, sel)
+
+
+def test_recipe_weight_under_another_strategy_is_warned_and_dropped(tmp_path, caplog):
+    from s2r_hf.cli import parse_select
+    from s2r_hf.configs import check_compatible
+
+    recipe = ROOT / "recipes" / "selection" / "synthetic" / "config_s2r_10pct.yaml"
+    with caplog.at_level("WARNING", logger="s2r_hf"):
+        pool, scoring, sel, _ = parse_select(["--config", str(recipe), "--strategy", "random"])
+    assert sel.weight is None
+    assert "ignoring weight 0.25 from the --config file: --strategy random does not use it" in caplog.text
+    check_compatible(pool, scoring, sel)
+    # the same recipe as written keeps its weight
+    assert parse_select(["--config", str(recipe)])[2].weight == 0.25
