@@ -396,6 +396,12 @@ def select_main(
         scoring.length_unit,
         out_dir,
     )
+    if counts["judge_truncated"]:
+        logger.warning(
+            "%d rows' judge prompts were longer than the judge's context: scored with the question's middle cut "
+            "(column judge_cut_tokens in scores.parquet)",
+            counts["judge_truncated"],
+        )
     if sel.strategy != "full" and counts["selected"] == len(ids) and len(ids) > 1:
         logger.warning(
             "the budget keeps all %d scored rows: nothing was selected out (a smaller --ratio/--count/--token-budget, "
