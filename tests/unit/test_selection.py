@@ -491,3 +491,12 @@ def test_recipe_weight_under_another_strategy_is_warned_and_dropped(tmp_path, ca
     check_compatible(pool, scoring, sel)
     # the same recipe as written keeps its weight
     assert parse_select(["--config", str(recipe)])[2].weight == 0.25
+
+
+def test_judge_prompts_over_the_context_are_cut_and_counted(select_cache, tmp_path):
+    manifest, scores = _select(select_cache, tmp_path / "ctx", "--judge-max-tokens", "150", "--judge-dtype", "float32")
+    cut = scores.column("judge_cut_tokens").to_numpy()
+    assert 0 < manifest["counts"]["judge_truncated"] == int((cut > 0).sum()) < len(cut)
+    assert scores.column("prompt_tokens").to_numpy().max() <= 150
+    assert manifest["options"]["ScoringArguments"]["judge_max_tokens"] == 150
+    assert manifest["scorer"]["context"] == "middle cut to 150 tokens"
