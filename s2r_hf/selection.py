@@ -13,6 +13,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from s2r_hf.configs import DEFAULT_WEIGHT
 from s2r_hf.errors import S2RError
 from s2r_hf.rank import joint_rank, order_by, ordinal_rank
 
@@ -104,7 +105,7 @@ def select(
     length: np.ndarray,
     difficulty: np.ndarray | None = None,
     strata: np.ndarray | None = None,
-    weight: float | None = 0.25,
+    weight: float | None = DEFAULT_WEIGHT,
     ratio: float | None = None,
     count: int | None = None,
     token_budget: int | None = None,
@@ -129,7 +130,7 @@ def select(
     r_dif = ordinal_rank(difficulty, ids, descending=True) if difficulty is not None else None
     joint = None
     if strategy == "s2r":
-        joint = joint_rank(r_dif, r_len, 0.25 if weight is None else weight)
+        joint = joint_rank(r_dif, r_len, DEFAULT_WEIGHT if weight is None else weight)
         order = order_by(joint, ids)
     elif strategy == "difficulty":
         order = order_by(r_dif, ids)
