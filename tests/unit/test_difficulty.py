@@ -298,6 +298,19 @@ def _metaspace_with_spaced_digits():
     return tok
 
 
+def _byte_level_with_prefix_space():
+    """GPT-2 style with ``add_prefix_space``: "1" is encoded as the single token "Ġ1" (a space, then 1)."""
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers
+
+    alphabet = sorted(pre_tokenizers.ByteLevel.alphabet())
+    vocab = ["<|endoftext|>", "<|im_start|>", "<|im_end|>", *alphabet, "Ġ1", "Ġ0"]
+    merges = [("Ġ", "1"), ("Ġ", "0")]
+    tok = Tokenizer(models.BPE(vocab={t: i for i, t in enumerate(vocab)}, merges=merges))
+    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=True)
+    tok.decoder = decoders.ByteLevel()
+    return tok
+
+
 def _byte_level_without_digits():
     """Byte-level BPE whose vocabulary lacks "0" and "1" (it has "10" and "01")."""
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers
@@ -328,6 +341,7 @@ BAD_TOKENIZERS = [
     pytest.param(_byte_level_without_digits, "qwen2", r"as 0 tokens", id="1-is-no-token"),
     pytest.param(_word_level_with_unk, "mistral", r"no token for '1'", id="1-is-unk"),
     pytest.param(_metaspace_with_spaced_digits, "mistral", r"the token '▁1'", id="1-is-space-1"),
+    pytest.param(_byte_level_with_prefix_space, "mistral", r"the token 'Ġ1'", id="1-is-G-1"),
 ]
 
 
