@@ -43,6 +43,7 @@ class SubsetSource:
                 strategy=sel.get("strategy"),
                 budget={k: sel[k] for k in ("ratio", "count", "token_budget") if sel.get(k) is not None},
                 weight=sel.get("weight"),
+                max_train_tokens=sel.get("max_train_tokens"),
                 selected=self.manifest.get("counts", {}).get("selected"),
                 pool_fingerprint=self.manifest.get("pool_fingerprint"),
             )
