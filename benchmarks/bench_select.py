@@ -335,9 +335,12 @@ def bench_judge(args, work: Path, results: dict) -> None:
         res_bf16 = entry("engine bf16", acc16, len(bf_rows))
         res_bf16["mfu_vs_measured_bf16_peak"] = res_bf16["gflop_per_s"] / peak16
         res_bf16["bf16_over_fp32_speed"] = t32.wall / t16.wall
-        res_bf16["max_abs_dp_vs_fp32_engine"] = float(
-            np.max(np.abs(np.array(got16["difficulty"]) - np.array(got32["difficulty"])))
-        )
+        d16, d32 = np.array(got16["difficulty"]), np.array(got32["difficulty"])
+        res_bf16["max_abs_dp_vs_fp32_engine"] = float(np.max(np.abs(d16 - d32)))
+        # issue 14: the LM head runs in fp32 for a bf16 judge too, so bf16 scores do not collapse into ties
+        res_bf16["mean_abs_dp_vs_fp32_engine"] = float(np.mean(np.abs(d16 - d32)))
+        res_bf16["distinct_fraction"] = len(np.unique(d16)) / len(d16)
+        res_fp32_same["distinct_fraction"] = len(np.unique(d32)) / len(d32)
         if threads > 1:  # the same fp32 engine on one thread: what do torch's intra-op threads give here?
             torch.set_num_threads(1)
             try:
@@ -498,7 +501,10 @@ def print_judge(r: dict) -> None:
         b = r["engine_bf16"]
         print(
             f"  bf16 engine = {b['bf16_over_fp32_speed']:.2f}x the fp32 engine's speed on the same rows"
-            f" (max |dp| vs fp32 {b['max_abs_dp_vs_fp32_engine']:.1e}); "
+            f" (|dp| vs fp32: max {b['max_abs_dp_vs_fp32_engine']:.1e}, mean "
+            f"{b.get('mean_abs_dp_vs_fp32_engine', float('nan')):.1e}; distinct scores "
+            f"{100 * b.get('distinct_fraction', float('nan')):.1f} % bf16 vs "
+            f"{100 * r['engine_fp32_on_bf16_rows'].get('distinct_fraction', float('nan')):.1f} % fp32); "
             + (
                 "bf16 is SLOWER here: no native bf16 on this CPU, judge_dtype=auto picks float32"
                 if b["bf16_over_fp32_speed"] < 1

@@ -71,9 +71,26 @@ def parse_select(argv: list[str]) -> tuple:
     """
     from s2r_hf.config_files import parse_with_config
 
-    return parse_with_config(
+    parsed = parse_with_config(
         make_select_parser(), argv, command="select", count=len(SELECT_CONFIGS), exclusive=BUDGET_KEYS
     )
+    _drop_recipe_weight(parsed[2], argv)
+    return parsed
+
+
+def _drop_recipe_weight(sel: SelectionArguments, argv: list[str]) -> None:
+    """A recipe's ``weight`` under a strategy that ignores it (``--strategy random`` on an s2r recipe): warn, drop.
+
+    The same pair from the command line is refused by ``check_compatible``.
+    """
+    from s2r_hf.configs import WEIGHTED_STRATEGIES
+
+    on_cli = any(a.split("=")[0] in ("--weight",) for a in argv)
+    if sel.weight is not None and sel.strategy not in WEIGHTED_STRATEGIES and not on_cli:
+        logger.warning(
+            "ignoring weight %s from the --config file: --strategy %s does not use it", sel.weight, sel.strategy
+        )
+        sel.weight = None
 
 
 def equivalent_command(*configs) -> str:
@@ -115,6 +132,33 @@ def _build_scorer(scoring: ScoringArguments, cache_dir: str, device, seed: int):
     from s2r_hf.scoring.difficulty import build_judge
 
     return build_judge(scoring, cache_dir, device)
+
+
+def _trainable_rows(canon, scoring: ScoringArguments, sel: SelectionArguments, cache_dir: str):
+    """Rows as `s2r train` renders them (--train-tokenizer): drop those over --max-train-tokens, count the rest.
+
+    Returns (rows, training tokens per row or None, dropped rows). Without a chat template, --token-budget
+    falls back to the trace length (warned); --max-train-tokens is refused.
+    """
+    from s2r_hf.scoring.models import load_tokenizer, resolve
+    from s2r_hf.sft_data import drop_untrainable
+
+    name = scoring.train_tokenizer or scoring.length_tokenizer or scoring.judge
+    tokenizer = load_tokenizer(resolve(name, cache_dir))
+    if tokenizer.chat_template is None:
+        if sel.max_train_tokens is not None:
+            raise S2RError(
+                f"--max-train-tokens counts rows in the training chat template, but tokenizer {name!r} has none; "
+                "pass --train-tokenizer with the (instruct) model you will train"
+            )
+        logger.warning("tokenizer %s has no chat template: --token-budget counts trace tokens only", name)
+        return canon, None, []
+    kept, counts, dropped = drop_untrainable(canon, tokenizer, sel.max_train_tokens, num_proc=scoring.num_proc)
+    if len(kept) == 0:
+        raise S2RError(
+            f"every row is longer than --max-train-tokens {sel.max_train_tokens} (rendered with {name}); raise it"
+        )
+    return kept, counts, dropped
 
 
 def score_difficulty(canon, scorer, store, state, chunk: int) -> dict[str, np.ndarray] | None:
@@ -204,7 +248,7 @@ def select_main(
 
     with state.main_process_first():
         raw = load_pool(pool, out.cache_dir)
-        canon, report = normalise(raw, pool.pool_format, pool.on_bad_row)
+        canon, report = normalise(raw, pool.pool_format, pool.on_bad_row, openr1_trace=pool.openr1_trace)
         contam_counts: dict[str, int] = {}
         contam_dropped: list[dict] = []
         contam_summary: dict | None = None
@@ -222,6 +266,12 @@ def select_main(
             if len(canon) == 0:
                 raise S2RError("decontamination dropped every pool row; check --decontam-benchmarks")
     timings["load_normalise_decontaminate"] = time.perf_counter() - t0
+    train_tokens, over_max_train = None, []
+    if sel.max_train_tokens is not None or sel.token_budget is not None:
+        t = time.perf_counter()
+        with state.main_process_first():
+            canon, train_tokens, over_max_train = _trainable_rows(canon, scoring, sel, out.cache_dir)
+        timings["train_tokens"] = time.perf_counter() - t
 
     scores, scorer_key = None, None
     if sel.strategy in NEEDS_DIFFICULTY:
@@ -258,6 +308,7 @@ def select_main(
         count=sel.count,
         token_budget=sel.token_budget,
         seed=sel.seed,
+        cost=train_tokens,
     )
     selected = np.zeros(len(ids), dtype=bool)
     selected[result.order] = True
@@ -266,6 +317,7 @@ def select_main(
     extra = {  # appended in memory (add_column), not rewritten into the datasets cache
         "length": length,
         "rethink_count": rethink_count,
+        "train_tokens": train_tokens,
         **(scores or {}),
         "rank_difficulty": result.rank_difficulty,
         "rank_length": result.rank_length,
@@ -281,7 +333,7 @@ def select_main(
 
     data_file = atomic_to_parquet(subset, out_dir / "data" / "train-00000-of-00001.parquet")
     atomic_to_parquet(scored.remove_columns(["problem", "response", "messages"]), out_dir / "scores.parquet")
-    dropped = report.dropped + contam_dropped
+    dropped = report.dropped + contam_dropped + over_max_train
     atomic_to_parquet(
         pa.Table.from_pylist(
             dropped,
@@ -303,9 +355,16 @@ def select_main(
     counts = {
         "pool_rows": report.rows_in,
         "normalise_dropped": report.counts,
+        "normalise_notes": report.notes,
+        "id_conflicts": report.id_conflicts,
         "decontaminated": contam_counts,
         "decontam_ngram": sel.decontam_ngram,
         "decontamination": contam_summary,
+        "judge_truncated": int((np.asarray(scores["judge_cut_tokens"]) > 0).sum())
+        if scores is not None and "judge_cut_tokens" in scores
+        else 0,
+        "over_max_train_tokens": len(over_max_train),
+        "selected_train_tokens": int(train_tokens[result.order].sum()) if train_tokens is not None else None,
         "scored": len(ids),
         "selected": len(result.order),
         "selected_length_sum": int(length[result.order].sum()),
@@ -351,6 +410,12 @@ def select_main(
         scoring.length_unit,
         out_dir,
     )
+    if counts["judge_truncated"]:
+        logger.warning(
+            "%d rows' judge prompts were longer than the judge's context: scored with the question's middle cut "
+            "(column judge_cut_tokens in scores.parquet)",
+            counts["judge_truncated"],
+        )
     if sel.strategy != "full" and counts["selected"] == len(ids) and len(ids) > 1:
         logger.warning(
             "the budget keeps all %d scored rows: nothing was selected out (a smaller --ratio/--count/--token-budget, "

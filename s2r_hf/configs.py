@@ -27,6 +27,9 @@ POOL_FORMATS = (
     "reasoning_solution",
 )
 STRATEGIES = ("s2r", "difficulty", "length", "random", "stratified", "full")
+WEIGHTED_STRATEGIES = ("s2r",)  # the only strategy that reads --weight
+DEFAULT_WEIGHT = 0.25
+OPENR1_TRACES = ("first-verified", "first-verified-complete")
 DIFFICULTY_SCORERS = ("judge", "passrate")
 JUDGE_DTYPES = ("auto", "bfloat16", "float16", "float32")
 DEFAULT_BENCHMARKS = ["aime24", "aime25", "amc23", "math500"]
@@ -94,6 +97,14 @@ class PoolArguments:
             "ids in dropped.parquet) or 'error' (stop and name the row)."
         },
     )
+    openr1_trace: str = field(
+        default="first-verified",
+        metadata={
+            "help": "openr1 pools: which trace a row keeps. 'first-verified' (SPEC §1): the first verified trace, "
+            "and the row is dropped when that trace is incomplete (is_reasoning_complete false). "
+            "'first-verified-complete': the first trace both verified and complete, so such rows are kept."
+        },
+    )
     max_rows: int | None = field(default=None, metadata={"help": "Read only the first N pool rows (quick trials)."})
     synthetic_rows: int = field(default=2000, metadata={"help": f"Rows of {SYNTHETIC_POOL!r} (ignored otherwise)."})
 
@@ -101,6 +112,7 @@ class PoolArguments:
         problems: list[str] = []
         _choice(problems, "pool-format", self.pool_format, POOL_FORMATS)
         _choice(problems, "on-bad-row", self.on_bad_row, ("skip", "error"))
+        _choice(problems, "openr1-trace", self.openr1_trace, OPENR1_TRACES)
         if self.max_rows is not None and self.max_rows < 1:
             problems.append(f"--max-rows must be >= 1, got {self.max_rows}")
         if self.synthetic_rows < 1:
@@ -142,6 +154,14 @@ class ScoringArguments:
         },
     )
     judge_max_batch_rows: int = field(default=512, metadata={"help": "Upper bound on rows per judge batch."})
+    judge_max_tokens: int | None = field(
+        default=None,
+        metadata={
+            "help": "Longest judge prompt in tokens. Default: the judge's max_position_embeddings. A longer prompt "
+            "keeps the question's head and tail and cuts its middle (marked in the text); such rows are counted "
+            "(judge_cut_tokens in scores.parquet, counts.judge_truncated in the manifest)."
+        },
+    )
     attn_implementation: str | None = field(
         default=None, metadata={"help": "Attention kernel passed to from_pretrained (sdpa, flash_attention_2, eager)."}
     )
@@ -155,6 +175,14 @@ class ScoringArguments:
     length_tokenizer: str | None = field(
         default=None,
         metadata={"help": "Tokenizer that counts trace length; use the model you will train. Default: the judge's."},
+    )
+    train_tokenizer: str | None = field(
+        default=None,
+        metadata={
+            "help": "Tokenizer (with chat template) of the model you will train, for --max-train-tokens and "
+            "--token-budget: rows are counted as `s2r train` renders them (reasoning system prompt + question + "
+            "response in the chat template). Default: --length-tokenizer, else the judge's."
+        },
     )
     length_unit: str = field(
         default="tokens",
@@ -193,6 +221,8 @@ class ScoringArguments:
         ):
             if getattr(self, name) < 1:
                 problems.append(f"--{name.replace('_', '-')} must be >= 1, got {getattr(self, name)}")
+        if self.judge_max_tokens is not None and self.judge_max_tokens < 16:
+            problems.append(f"--judge-max-tokens must be >= 16 (room for the prompt), got {self.judge_max_tokens}")
         if self.judge_batch_tokens is not None and self.judge_batch_tokens < 1:
             problems.append(f"--judge-batch-tokens must be >= 1, got {self.judge_batch_tokens}")
         if self.num_threads is not None and self.num_threads < 1:
@@ -214,9 +244,12 @@ class SelectionArguments:
             "proportional), full (everything)."
         },
     )
-    weight: float = field(
-        default=0.25,
-        metadata={"help": "s2r: joint = weight * rank_difficulty + (1 - weight) * rank_length (paper: 0.25)."},
+    weight: float | None = field(
+        default=None,
+        metadata={
+            "help": f"s2r only: joint = weight * rank_difficulty + (1 - weight) * rank_length. Default "
+            f"{DEFAULT_WEIGHT} (the paper's best). Refused with a strategy that ignores it."
+        },
     )
     ratio: float | None = field(
         default=None,
@@ -224,7 +257,19 @@ class SelectionArguments:
     )
     count: int | None = field(default=None, metadata={"help": "Keep this many rows."})
     token_budget: int | None = field(
-        default=None, metadata={"help": "Keep rows in rank order until their summed length reaches N tokens."}
+        default=None,
+        metadata={
+            "help": "Keep rows in rank order until their summed training tokens reach N (each row counted as "
+            "rendered for `s2r train`: system prompt + question + chat template + response, --train-tokenizer)."
+        },
+    )
+    max_train_tokens: int | None = field(
+        default=None,
+        metadata={
+            "help": "Drop rows longer than N training tokens (rendered as `s2r train` does, --train-tokenizer) "
+            "BEFORE the budget, so the selected subset is all trainable at max_length N (the paper's recipes: "
+            "16384). Counted in the manifest, listed in dropped.parquet. Default: off."
+        },
     )
     seed: int = field(default=42, metadata={"help": "Seed of the random and stratified baselines."})
     decontaminate: bool = field(
@@ -266,8 +311,12 @@ class SelectionArguments:
     def __post_init__(self) -> None:
         problems: list[str] = []
         _choice(problems, "strategy", self.strategy, STRATEGIES)
-        if not 0.0 <= self.weight <= 1.0:
+        if self.weight is None and self.strategy in WEIGHTED_STRATEGIES:
+            self.weight = DEFAULT_WEIGHT
+        if self.weight is not None and not 0.0 <= self.weight <= 1.0:
             problems.append(f"--weight must be in [0, 1], got {self.weight}; the paper's best is 0.25")
+        if self.max_train_tokens is not None and self.max_train_tokens < 1:
+            problems.append(f"--max-train-tokens must be >= 1, got {self.max_train_tokens}; e.g. 16384")
         given = [n for n in ("ratio", "count", "token_budget") if getattr(self, n) is not None]
         if len(given) > 1:
             problems.append(f"give one budget, not {' and '.join('--' + g.replace('_', '-') for g in given)}")
@@ -322,6 +371,11 @@ def check_compatible(pool: PoolArguments, scoring: ScoringArguments, sel: Select
         problems.append("--token-budget counts tokens but --length-unit is 'chars'; use --length-unit tokens")
     if sel.strategy == "full" and any(getattr(sel, n) is not None for n in ("ratio", "count", "token_budget")):
         problems.append("--strategy full keeps every row; drop --ratio/--count/--token-budget")
+    if sel.weight is not None and sel.strategy not in WEIGHTED_STRATEGIES:
+        problems.append(
+            f"--weight {sel.weight} has no effect with --strategy {sel.strategy} (only s2r combines two ranks); "
+            "drop --weight or use --strategy s2r"
+        )
     collect(problems)
 
 

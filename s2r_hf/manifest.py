@@ -82,7 +82,13 @@ def materialise(manifest: dict[str, Any]):
         manifest = json.loads(Path(manifest).read_text(encoding="utf-8"))
     pool_args = PoolArguments(**manifest["options"]["PoolArguments"])
     cache_dir = manifest["options"]["OutputArguments"]["cache_dir"]
-    canon, _ = normalise(load_pool(pool_args, cache_dir), pool_args.pool_format, "skip", desc="re-materialise")
+    canon, _ = normalise(
+        load_pool(pool_args, cache_dir),
+        pool_args.pool_format,
+        "skip",
+        desc="re-materialise",
+        openr1_trace=pool_args.openr1_trace,
+    )
     position = {row_id: i for i, row_id in enumerate(canon["id"])}
     missing = [i for i in manifest["selected_ids"] if i not in position]
     if missing:

@@ -13,6 +13,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from s2r_hf.configs import DEFAULT_WEIGHT
 from s2r_hf.errors import S2RError
 from s2r_hf.rank import joint_rank, order_by, ordinal_rank
 
@@ -31,12 +32,16 @@ class Selection:
 
 
 def budget_count(n: int, ratio: float | None, count: int | None) -> int:
-    """Rows a ratio or count budget keeps out of ``n``; a ratio rounds half up and keeps at least one row."""
+    """Rows a ratio or count budget keeps out of ``n``: ``floor(n · ratio)``, at least one row.
+
+    The floor is the authors' rule (Select2Reason ``selection.py``: ``max(1, int(total * pct / 100))``), so
+    the paper's 10 % of the 196k verified OpenR1 pool is the same row count here. The product is taken in
+    exact decimal arithmetic: ``0.29 * 100`` is 29, not the float 28.999999999999996 (→ 28).
+    """
     if count is not None:
         return min(count, n)
     assert ratio is not None
-    # exact decimal arithmetic: 0.35 * 90 is 31.5 (→ 32), not the float 31.499999999999996 (→ 31)
-    return min(n, max(1, math.floor(Fraction(str(ratio)) * n + Fraction(1, 2))))
+    return min(n, max(1, math.floor(Fraction(str(ratio)) * n)))
 
 
 def hash_keys(ids: np.ndarray, seed: int) -> np.ndarray:
@@ -71,6 +76,22 @@ def _stratified(ids: np.ndarray, strata: np.ndarray, k: int, seed: int) -> np.nd
     return chosen[order_by(keys[chosen], ids[chosen])]
 
 
+def _stratified_order(ids: np.ndarray, strata: np.ndarray, seed: int) -> np.ndarray:
+    """Every row, ordered so that each prefix is proportional per stratum (within one row of its share).
+
+    The j-th row (random order) of a stratum of size s gets the key (j + ½) / s (Webster's divisor rule):
+    a token budget cuts this order anywhere and every stratum keeps ≈ its share of the rows taken.
+    """
+    keys = hash_keys(ids, seed)
+    _, inverse = np.unique(strata, return_inverse=True)
+    position = np.empty(len(ids), dtype=np.float64)
+    for g in range(int(inverse.max()) + 1 if len(ids) else 0):
+        members = np.flatnonzero(inverse == g)
+        ranked = members[order_by(keys[members], ids[members])]
+        position[ranked] = (np.arange(len(ranked)) + 0.5) / len(ranked)
+    return np.lexsort((ids, keys, position))
+
+
 def _cut_by_tokens(order: np.ndarray, length: np.ndarray, token_budget: int) -> np.ndarray:
     """Rows in rank order while their summed length stays within the budget."""
     total = np.cumsum(np.asarray(length, dtype=np.int64)[order])
@@ -84,13 +105,17 @@ def select(
     length: np.ndarray,
     difficulty: np.ndarray | None = None,
     strata: np.ndarray | None = None,
-    weight: float = 0.25,
+    weight: float | None = DEFAULT_WEIGHT,
     ratio: float | None = None,
     count: int | None = None,
     token_budget: int | None = None,
     seed: int = 0,
+    cost: np.ndarray | None = None,
 ) -> Selection:
-    """Rank the pool by ``strategy`` and cut it to the budget (exactly one of ratio/count/token_budget)."""
+    """Rank the pool by ``strategy`` and cut it to the budget (exactly one of ratio/count/token_budget).
+
+    ``cost``: what a row costs against ``token_budget`` (its training tokens, rendered); default ``length``.
+    """
     if strategy not in STRATEGIES:
         raise S2RError(f"unknown strategy {strategy!r}; choose one of {', '.join(STRATEGIES)}")
     if sum(b is not None for b in (ratio, count, token_budget)) != 1:
@@ -105,7 +130,7 @@ def select(
     r_dif = ordinal_rank(difficulty, ids, descending=True) if difficulty is not None else None
     joint = None
     if strategy == "s2r":
-        joint = joint_rank(r_dif, r_len, weight)
+        joint = joint_rank(r_dif, r_len, DEFAULT_WEIGHT if weight is None else weight)
         order = order_by(joint, ids)
     elif strategy == "difficulty":
         order = order_by(r_dif, ids)
@@ -118,16 +143,20 @@ def select(
     else:  # stratified
         if strata is None:
             raise S2RError("strategy 'stratified' needs a problem_type column in the pool")
-        k = n if token_budget is not None else budget_count(n, ratio, count)
-        order = _stratified(ids, np.asarray(strata, dtype=object).astype(str), k, seed)
+        groups = np.asarray(strata, dtype=object).astype(str)
+        if token_budget is not None:  # cut a proportional interleaving, not a random order, by tokens
+            order = _stratified_order(ids, groups, seed)
+        else:
+            order = _stratified(ids, groups, budget_count(n, ratio, count), seed)
     ranked = order
+    cost = np.asarray(length if cost is None else cost)
     if strategy != "full" and token_budget is not None:
-        order = _cut_by_tokens(order, length, token_budget)
+        order = _cut_by_tokens(order, cost, token_budget)
     elif strategy != "full":
         order = order[: budget_count(n, ratio, count)]
     if len(order) == 0:
         raise S2RError(
             f"the budget keeps no rows (token budget {token_budget} is below the first row's length "
-            f"{int(np.asarray(length)[ranked[0]])}); raise --token-budget"
+            f"{int(cost[ranked[0]])}); raise --token-budget"
         )
     return Selection(order=order, rank_difficulty=r_dif, rank_length=r_len, joint=joint)

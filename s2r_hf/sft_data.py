@@ -43,6 +43,7 @@ class SubsetSource:
                 strategy=sel.get("strategy"),
                 budget={k: sel[k] for k in ("ratio", "count", "token_budget") if sel.get(k) is not None},
                 weight=sel.get("weight"),
+                max_train_tokens=sel.get("max_train_tokens"),
                 selected=self.manifest.get("counts", {}).get("selected"),
                 pool_fingerprint=self.manifest.get("pool_fingerprint"),
             )
@@ -149,6 +150,84 @@ def token_lengths(tokenizer, conversations: list[list[dict]], template: str | No
     if backend is not None and hasattr(backend, "encode_batch_fast"):
         return [len(e.ids) for e in backend.encode_batch_fast(texts, add_special_tokens=False)]
     return [len(ids) for ids in tokenizer(texts, add_special_tokens=False)["input_ids"]]
+
+
+def _count_batch(batch: dict[str, list], tokenizer, template: str | None) -> dict[str, list]:
+    convs = [with_system_prompt(m)[0] for m in batch[MESSAGES]]
+    usable = [c for c in convs if c is not None]
+    lengths = iter(token_lengths(tokenizer, usable, template) if usable else [])
+    return {"train_tokens": [next(lengths) if c is not None else -1 for c in convs]}
+
+
+def render_template(tokenizer) -> str | None:
+    """The chat template `s2r train` renders rows with: its training variant, else the tokenizer's own.
+
+    The variants differ from the own template by ``{% generation %}`` markers only, which render to nothing.
+    """
+    try:
+        return training_template(tokenizer)[0]
+    except S2RError:
+        if tokenizer.chat_template is None:
+            raise
+        return None
+
+
+def training_token_counts(ds, tokenizer, *, num_proc: int | None = None, batch_size: int = 256) -> np.ndarray:
+    """Training tokens of each row exactly as `s2r train` will count them (``prepare_rows``; TRL tokenizes the same):
+    reasoning system prompt + the row's turns in the training chat template. -1 for a row train would drop.
+
+    Reads only ``messages`` and writes one integer column (not a copy of the traces) to the ``datasets`` cache.
+    """
+    from datasets import Features, Value
+
+    counted = ds.select_columns([MESSAGES]).map(
+        _count_batch,
+        batched=True,
+        batch_size=batch_size,
+        fn_kwargs={"tokenizer": tokenizer, "template": render_template(tokenizer)},
+        remove_columns=[MESSAGES],
+        features=Features({"train_tokens": Value("int64")}),
+        num_proc=num_proc if num_proc and num_proc > 1 else None,
+        desc="training tokens (rendered rows)",
+    )
+    return np.asarray(counted.with_format("numpy")["train_tokens"], dtype=np.int64)
+
+
+OVER_MAX_TRAIN_TOKENS = "over_max_train_tokens"
+
+
+def drop_untrainable(ds, tokenizer, max_train_tokens: int | None, *, num_proc: int | None = None):
+    """Canonical rows → (rows within ``max_train_tokens``, their training tokens, dropped rows for the report).
+
+    `s2r select` calls this before the budget, so a selected subset is trained on whole (``s2r train`` with
+    ``max_length`` = the same N drops nothing); ``max_train_tokens`` None keeps every row and only counts.
+    """
+    counts = training_token_counts(ds, tokenizer, num_proc=num_proc)
+    if max_train_tokens is None:
+        return ds, counts, []
+    over = np.flatnonzero(counts > max_train_tokens)
+    if not len(over):
+        return ds, counts, []
+    hits = ds.select(over.tolist()).select_columns([c for c in ("id", "pool_row") if c in ds.column_names])
+    rows = hits["pool_row"] if "pool_row" in hits.column_names else over.tolist()
+    dropped = [
+        {
+            "row": int(row),
+            "id": i,
+            "reason": OVER_MAX_TRAIN_TOKENS,
+            "detail": f"{int(counts[r])} training tokens > --max-train-tokens {max_train_tokens}",
+        }
+        for r, i, row in zip(over, hits["id"], rows, strict=True)
+    ]
+    keep = np.flatnonzero(counts <= max_train_tokens)
+    logger.info(
+        "dropped %d of %d rows longer than --max-train-tokens %d (rendered for training; longest %d)",
+        len(over),
+        len(ds),
+        max_train_tokens,
+        int(counts.max()),
+    )
+    return ds.select(keep.tolist()), counts[keep], dropped
 
 
 def prepare_rows(ds, tokenizer, *, template: str | None, max_length: int, overlong: str, num_proc: int | None = None):

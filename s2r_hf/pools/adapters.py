@@ -1,7 +1,8 @@
 """Pool adapters: one raw row → one canonical row, or a drop reason. Plain callables, picked by name.
 
 Canonical columns: ``id, problem, response, answer, problem_type, source, messages`` plus audit columns
-``trace_index`` / ``verified_by`` and the internal ``_drop`` / ``_detail`` (empty when the row is kept).
+``trace_index`` / ``verified_by`` and the internal ``_drop`` / ``_detail`` (empty when the row is kept) and
+``_note`` (a counted remark on a kept or dropped row, e.g. which OpenR1 trace was taken).
 An adapter never raises on bad data: it returns the reason, so the normaliser can count, skip or fail
 with the row named, whatever the executor.
 """
@@ -61,6 +62,7 @@ def _out(
     verified_by: str = "",
     drop: str = "",
     detail: str = "",
+    note: str = "",
 ) -> Row:
     messages = [{"role": "user", "content": problem}, {"role": "assistant", "content": response}] if not drop else []
     return {
@@ -76,6 +78,7 @@ def _out(
         "verified_by": verified_by,
         "_drop": drop,
         "_detail": detail,
+        "_note": note,
     }
 
 
@@ -114,10 +117,16 @@ def _flags(row: Row, name: str, n: int) -> list[bool] | None:
     return [bool(v) for v in value[:n]] + [False] * max(0, n - len(value))
 
 
-def openr1(row: Row) -> Row:
+LATER_TRACE_TAKEN = "later_complete_trace_taken"
+LATER_TRACE_AVAILABLE = "later_complete_trace_available"
+
+
+def openr1(row: Row, trace: str = "first-verified") -> Row:
     """OpenR1-Math-220k: the first math-verify-correct trace, else the first llama-judged one (SPEC §1).
 
-    The chosen trace must have ``is_reasoning_complete``; a row with no verified trace is dropped.
+    ``trace='first-verified'`` (SPEC §1): that trace must have ``is_reasoning_complete``, else the row is dropped
+    (noted when a later verified trace is complete). ``'first-verified-complete'``: the first trace that is both
+    verified and complete, so such a row keeps a later trace (noted). A row with no verified trace is dropped.
     """
     problem = _text(row, "problem")
     if problem is None:
@@ -132,26 +141,38 @@ def openr1(row: Row) -> Row:
             drop=BAD_FIELD,
             detail=_describe(row, "generations", list),
         )
-    chosen, verified_by = -1, ""
+    complete = _flags(row, "is_reasoning_complete", len(gens))
+    chosen, verified_by, first, later = -1, "", -1, -1
     for flag_name, label in (("correctness_math_verify", "math_verify"), ("correctness_llama", "llama")):
         flags = _flags(row, flag_name, len(gens)) or []
         hits = [i for i, ok in enumerate(flags) if ok]
         if hits:
-            chosen, verified_by = hits[0], label
+            first = hits[0]
+            ok_hits = [i for i in hits if complete is None or complete[i]]
+            later = ok_hits[0] if ok_hits and ok_hits[0] != first else -1
+            chosen, verified_by = first, label
             break
     if chosen < 0:
         return _out(row_id, problem, "", drop="no_verified_trace", detail="no trace marked correct")
+    note = ""
+    if later >= 0 and trace == "first-verified-complete":
+        chosen, note = later, LATER_TRACE_TAKEN
     response = gens[chosen]
     if not isinstance(response, str) or not response.strip():
         return _out(row_id, problem, "", drop=BAD_FIELD, detail=f"generations[{chosen}] is empty or not a string")
-    complete = _flags(row, "is_reasoning_complete", len(gens))
     if complete is not None and not complete[chosen]:
+        hint = (
+            f"; trace {later} is verified and complete (--openr1-trace first-verified-complete keeps it)"
+            if later >= 0
+            else ""
+        )
         return _out(
             row_id,
             problem,
             "",
             drop="incomplete_reasoning",
-            detail=f"chosen trace {chosen} ({verified_by}) has is_reasoning_complete=false",
+            detail=f"chosen trace {chosen} ({verified_by}) has is_reasoning_complete=false{hint}",
+            note=LATER_TRACE_AVAILABLE if later >= 0 else "",
         )
     return _out(
         row_id,
@@ -162,6 +183,7 @@ def openr1(row: Row) -> Row:
         source=_opt_text(row, "source"),
         trace_index=chosen,
         verified_by=verified_by,
+        note=note,
     )
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from s2r_hf.configs import OPENR1_TRACES
 from s2r_hf.errors import S2RError
 from s2r_hf.io import column
 from s2r_hf.pools.adapters import ADAPTERS, BAD_FIELD, SIGNATURES
@@ -41,6 +42,8 @@ class DropReport:
     rows_kept: int = 0
     counts: dict[str, int] = field(default_factory=dict)
     dropped: list[dict[str, str]] = field(default_factory=list)  # {"row", "id", "reason", "detail"}
+    notes: dict[str, int] = field(default_factory=dict)  # counted remarks, e.g. which OpenR1 trace was taken
+    id_conflicts: int = 0  # rows dropped as duplicate_id although their problem differs from the kept one
 
     def add(self, reason: str, rows: list[dict[str, str]]) -> None:
         if rows:
@@ -97,24 +100,34 @@ def _features():
             "verified_by": text,
             "_drop": text,
             "_detail": text,
+            "_note": text,
         }
     )
 
 
-def _apply(row: dict, index: int, adapter_name: str) -> dict:
-    return {**ADAPTERS[adapter_name](row), "pool_row": index}
+def _apply(row: dict, index: int, adapter_name: str, options: dict) -> dict:
+    return {**ADAPTERS[adapter_name](row, **options), "pool_row": index}
 
 
-def normalise(raw, pool_format: str = "auto", on_bad_row: str = "skip", desc: str = "normalise"):
-    """``raw`` → (canonical dataset, :class:`DropReport`)."""
+def normalise(
+    raw,
+    pool_format: str = "auto",
+    on_bad_row: str = "skip",
+    desc: str = "normalise",
+    openr1_trace: str = "first-verified",
+):
+    """``raw`` → (canonical dataset, :class:`DropReport`). ``openr1_trace``: the openr1 adapter's trace choice."""
     name = detect_format(raw.column_names) if pool_format == "auto" else pool_format
     if name not in ADAPTERS:
         raise S2RError(f"unknown --pool-format {name!r}; choose one of auto, {', '.join(ADAPTERS)}")
-    logger.info("pool format: %s", name)
+    if openr1_trace not in OPENR1_TRACES:
+        raise S2RError(f"--openr1-trace must be one of {', '.join(OPENR1_TRACES)}; got {openr1_trace!r}")
+    options = {"trace": openr1_trace} if name == "openr1" else {}
+    logger.info("pool format: %s%s", name, f" (trace: {openr1_trace})" if options else "")
     mapped = raw.map(
         _apply,
         with_indices=True,
-        fn_kwargs={"adapter_name": name},
+        fn_kwargs={"adapter_name": name, "options": options},
         remove_columns=raw.column_names,
         features=_features(),
         desc=f"{desc} ({name})",
@@ -139,18 +152,46 @@ def normalise(raw, pool_format: str = "auto", on_bad_row: str = "skip", desc: st
         for reason in sorted({r["reason"] for r in rows}):
             report.add(reason, [r for r in rows if r["reason"] == reason])
         _log_bad_rows([r for r in rows if r["reason"] == BAD_FIELD])
+    notes = column(mapped, "_note").astype(object)
+    for note in sorted(set(notes.tolist()) - {""}):
+        report.notes[note] = int((notes == note).sum())
     kept = np.flatnonzero(drop == "")
-    _, first_seen = np.unique(ids[kept], return_index=True)
+    _, first_seen, owner = np.unique(ids[kept], return_index=True, return_inverse=True)
     unique = np.sort(kept[first_seen])
     dup = np.setdiff1d(kept, unique)
-    report.add(
-        "duplicate_id",
-        [{"row": int(r), "id": ids[r], "reason": "duplicate_id", "detail": "id seen in an earlier row"} for r in dup],
-    )
+    hashes = column(mapped, "problem_hash").astype(object) if len(dup) else None
+    conflicts = []
+    rows = []
+    for r in dup:
+        first = kept[first_seen[owner[np.searchsorted(kept, r)]]]
+        differs = hashes[r] != hashes[first]
+        if differs:
+            conflicts.append((ids[r], int(first), int(r)))
+        detail = f"id seen in row {first}" + (" with a DIFFERENT problem; only that one is kept" if differs else "")
+        rows.append({"row": int(r), "id": ids[r], "reason": "duplicate_id", "detail": detail})
+    report.add("duplicate_id", rows)
+    report.id_conflicts = len(conflicts)
+    if conflicts:
+        example, a, b = conflicts[0]
+        logger.warning(
+            "%d pool row(s) share an id with an earlier row but hold a different problem (e.g. id %r, rows %d and "
+            "%d); only the first row of each id is kept, the others are in dropped.parquet (duplicate_id). Give "
+            "the pool unique ids, or drop its id column so ids are hashes of the problems",
+            len(conflicts),
+            example,
+            a,
+            b,
+        )
     out = mapped.select(unique.tolist()) if len(unique) < len(mapped) else mapped
     out = out.select_columns(KEEP_COLUMNS)
     report.rows_kept = len(out)
-    logger.info("normalised %d → %d rows; dropped %s", report.rows_in, report.rows_kept, report.counts or "none")
+    logger.info(
+        "normalised %d → %d rows; dropped %s%s",
+        report.rows_in,
+        report.rows_kept,
+        report.counts or "none",
+        f"; notes {report.notes}" if report.notes else "",
+    )
     if report.rows_kept == 0:
         raise S2RError(
             f"the pool is empty after normalising ({report.rows_in} rows in, dropped: {report.counts}); check "

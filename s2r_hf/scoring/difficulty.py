@@ -10,6 +10,14 @@ Speed, by design (see benchmarks/bench_select.py for the numbers):
 - the LM head runs only on each row's last real position, gathered into a 2-D ``[B, hidden]`` tensor
   (never the full ``[B, T, vocab]`` logits, and not the 3-D slow path torch 2.13 has in bf16);
 - dtype 'auto': bf16 where the hardware has it, fp32 elsewhere.
+
+Exactness where it is cheap: the LM head always runs in fp32 (the hidden state and a copy of the head
+weight made once, upcast), because only B rows go through it. A bf16 head rounds the logits to 8 bits of
+mantissa, so z1 − z0 takes few values and thousands of rows tie (122 distinct scores on 244 real rows).
+
+Prompts longer than the judge's context (``max_position_embeddings``, or ``--judge-max-tokens``) are never
+fed as they are: the question's middle is cut (its head and tail kept, joined by :data:`CUT_MARKER`), and
+the number of question tokens cut is returned per row (``judge_cut_tokens``) and counted in the manifest.
 """
 
 from __future__ import annotations
@@ -24,8 +32,12 @@ from s2r_hf.prompts import judge_messages, prompt_hash
 
 logger = logging.getLogger(__name__)
 
+CUT_MARKER = "\n[… middle of the question cut to fit the judge's context …]\n"
+FP32_HEAD = "lm head in fp32"
+
 
 def single_token_id(tokenizer, text: str, judge: str) -> int:
+    """The id of ``text`` as ONE token that is exactly ``text`` (not ``▁1`` / ``Ġ1``, a digit after a space)."""
     ids = tokenizer.encode(text, add_special_tokens=False)
     unk = getattr(tokenizer, "unk_token_id", None)
     if len(ids) == 1 and unk is not None and ids[0] == unk:
@@ -37,6 +49,13 @@ def single_token_id(tokenizer, text: str, judge: str) -> int:
         raise S2RError(
             f"judge {judge!r} tokenizes {text!r} as {len(ids)} tokens {ids}; the judge score needs '0' and '1' to be "
             "single tokens. Pick another --judge (Qwen2.5/Llama-3 instruct models work)"
+        )
+    token = tokenizer.convert_ids_to_tokens(ids[0])
+    if token != text:
+        raise S2RError(
+            f"judge {judge!r} tokenizes {text!r} as the token {token!r} (the digit with a leading space or prefix "
+            f"marker); the judge score needs '0' and '1' to be single tokens that are exactly the digit. Pick another "
+            "--judge (Qwen2.5/Llama-3 instruct models work)"
         )
     return ids[0]
 
@@ -76,8 +95,11 @@ class JudgeScorer:
         system_prompt: str,
         batch_tokens: int,
         max_batch_rows: int,
+        max_tokens: int | None = None,
+        max_tokens_in_key: bool = False,
     ):
         self.tokenizer, self._load_model, self._model = tokenizer, load_model, None
+        self.max_tokens, self.max_tokens_in_key = max_tokens, max_tokens_in_key
         self.judge, self.identity, self.dtype, self.system_prompt = judge, identity, dtype, system_prompt
         self.batch_tokens, self.max_batch_rows = batch_tokens, max_batch_rows
         if getattr(tokenizer, "chat_template", None) is None:
@@ -91,7 +113,11 @@ class JudgeScorer:
         if self._model is None:
             self._model = self._load_model()
             config = self._model.config
-            self.base, self.head = self._model.base_model, self._model.get_output_embeddings()
+            self.base, head = self._model.base_model, self._model.get_output_embeddings()
+            # fp32 copy made once (no copy when the model already is fp32): B rows per batch go through it
+            self.head_weight = head.weight.detach().float()
+            bias = getattr(head, "bias", None)
+            self.head_bias = bias.detach().float() if bias is not None else None
             self.softcap = getattr(config, "final_logit_softcapping", None)
             self.logit_scale = getattr(config, "logit_scale", None)
             self.device = next(self._model.parameters()).device
@@ -104,17 +130,24 @@ class JudgeScorer:
             if isinstance(self.tokenizer.chat_template, str)
             else str(self.tokenizer.chat_template)
         )
-        return {
+        formula = "p1/(p1+p0) full-vocab softmax, last prompt position"
+        if str(self.dtype) != "torch.float32":  # an fp32 judge's head always was fp32: its cached scores stand
+            formula += ", " + FP32_HEAD
+        key = {
             "scorer": self.name,
             "judge": self.judge,
             "weights": self.identity,
             "prompt": prompt_hash(self.system_prompt + "\0" + template),
             "dtype": str(self.dtype),
-            "formula": "p1/(p1+p0) full-vocab softmax, last prompt position",
+            "formula": formula,
         }
+        # The model's own context is a fact of its weights (already keyed); only an explicit limit is added,
+        # so caches of runs that never hit the limit stay valid.
+        if self.max_tokens is not None and self.max_tokens_in_key:
+            key["context"] = f"middle cut to {self.max_tokens} tokens"
+        return key
 
-    def encode(self, problems: list[str]) -> list[list[int]]:
-        """Chat-template token ids (system + user, generation prompt appended) per problem."""
+    def _render(self, problems: list[str]) -> list[list[int]]:
         texts = [
             self.tokenizer.apply_chat_template(
                 judge_messages(p, self.system_prompt), tokenize=False, add_generation_prompt=True
@@ -122,6 +155,45 @@ class JudgeScorer:
             for p in problems
         ]
         return self.tokenizer(texts, add_special_tokens=False)["input_ids"]
+
+    def encode(self, problems: list[str]) -> list[list[int]]:
+        """Chat-template token ids (system + user, generation prompt appended) per problem, within the context."""
+        return self.encode_with_cuts(problems)[0]
+
+    def encode_with_cuts(self, problems: list[str]) -> tuple[list[list[int]], list[int]]:
+        """Token ids per problem and the question tokens cut from each (0 when it fits ``max_tokens``)."""
+        ids = self._render(problems)
+        cuts = [0] * len(problems)
+        if self.max_tokens is None:
+            return ids, cuts
+        for i, row in enumerate(ids):
+            if len(row) > self.max_tokens:
+                ids[i], cuts[i] = self._cut_middle(problems[i], len(row))
+        return ids, cuts
+
+    def _cut_middle(self, problem: str, rendered: int) -> tuple[list[int], int]:
+        """The prompt of ``problem`` with the question's middle replaced by :data:`CUT_MARKER`, within the limit.
+
+        Tokens are cut from the question only (the instruction and the template stay whole); the head and the
+        tail each keep half of what fits. Re-tokenising the joined text can merge tokens differently at the
+        seams, so the cut grows until the rendered prompt fits.
+        """
+        q = self.tokenizer(problem, add_special_tokens=False)["input_ids"]
+        overhead = rendered - len(q)
+        marker = len(self.tokenizer(CUT_MARKER, add_special_tokens=False)["input_ids"])
+        keep = self.max_tokens - overhead - marker
+        while keep > 0:
+            head, tail = keep - keep // 2, keep // 2
+            text = self.tokenizer.decode(q[:head]) + CUT_MARKER + (self.tokenizer.decode(q[-tail:]) if tail else "")
+            row = self._render([text])[0]
+            if len(row) <= self.max_tokens:
+                return row, len(q) - keep
+            keep -= max(1, len(row) - self.max_tokens)
+        raise S2RError(
+            f"judge {self.judge!r}: the judge prompt without its question already takes {overhead} tokens (+{marker} "
+            f"for the cut marker), no room in the judge's context of {self.max_tokens}; raise --judge-max-tokens or "
+            "shorten --judge-system-prompt"
+        )
 
     def forward(self, batch: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
         """One padded batch → (difficulty, p1 + p0) per row."""
@@ -135,7 +207,7 @@ class JudgeScorer:
         with torch.inference_mode():
             hidden = self.base(input_ids=ids.to(self.device), use_cache=False).last_hidden_state
             last = hidden[torch.arange(len(batch), device=self.device), (lengths - 1).to(self.device)]  # [B, H]
-            logits = self.head(last).float()
+            logits = torch.nn.functional.linear(last.float(), self.head_weight, self.head_bias)  # 2-D, fp32
             if self.logit_scale:
                 logits = logits * self.logit_scale
             if self.softcap:
@@ -147,10 +219,22 @@ class JudgeScorer:
         return difficulty.cpu().double().numpy(), mass.cpu().double().numpy()
 
     def score(
-        self, problems: list[str], answers: list[str] | None = None, progress: Callable[[int], None] | None = None
+        self,
+        problems: list[str],
+        answers: list[str] | None = None,
+        progress: Callable[[int], None] | None = None,
+        ids: list[str] | None = None,
     ) -> dict[str, list]:
-        """Scores for ``problems`` (``answers`` are not shown to the judge; the argument unifies scorers)."""
-        ids = self.encode(problems)
+        """Scores for ``problems`` (``answers`` and ``ids`` do not change a judge score; they unify scorers)."""
+        ids, cuts = self.encode_with_cuts(problems)
+        if any(cuts):
+            logger.warning(
+                "judge: %d of %d prompts exceed the judge's context of %d tokens; their question's middle was cut "
+                "(head and tail kept), counted as judge_cut_tokens",
+                sum(c > 0 for c in cuts),
+                len(cuts),
+                self.max_tokens,
+            )
         lengths = np.array([len(x) for x in ids])
         difficulty = np.empty(len(ids))
         mass = np.empty(len(ids))
@@ -159,7 +243,12 @@ class JudgeScorer:
             difficulty[idx], mass[idx] = d, m
             if progress is not None:
                 progress(len(idx))
-        return {"difficulty": difficulty.tolist(), "judge_mass": mass.tolist(), "prompt_tokens": lengths.tolist()}
+        return {
+            "difficulty": difficulty.tolist(),
+            "judge_mass": mass.tolist(),
+            "prompt_tokens": lengths.tolist(),
+            "judge_cut_tokens": cuts,
+        }
 
 
 def build_judge(args, cache_dir: str, device) -> JudgeScorer:
@@ -170,6 +259,7 @@ def build_judge(args, cache_dir: str, device) -> JudgeScorer:
     dtype = pick_dtype(args.judge_dtype, device)
     tokenizer = load_tokenizer(path, args.judge_revision)
     budget = args.judge_batch_tokens or (65536 if device.type == "cuda" else 1024)
+    max_tokens = judge_context(path, args)
 
     def load():
         logger.info("loading judge %s on %s in %s, batch budget %d tokens", args.judge, device, dtype, budget)
@@ -186,7 +276,24 @@ def build_judge(args, cache_dir: str, device) -> JudgeScorer:
         system_prompt=args.judge_system_prompt,
         batch_tokens=budget,
         max_batch_rows=args.judge_max_batch_rows,
+        max_tokens=max_tokens,
+        max_tokens_in_key=args.judge_max_tokens is not None,
     )
+
+
+def judge_context(path: str, args) -> int | None:
+    """The judge's prompt limit: ``--judge-max-tokens``, else the model's ``max_position_embeddings``."""
+    if args.judge_max_tokens is not None:
+        return args.judge_max_tokens
+    from transformers import AutoConfig
+
+    try:
+        config = AutoConfig.from_pretrained(path, revision=args.judge_revision)
+    except Exception as err:  # the model load reports it properly; without a config, no limit is known
+        logger.warning("judge %s: no config to read the context length from (%s); no prompt limit", args.judge, err)
+        return None
+    limit = getattr(config, "max_position_embeddings", None)
+    return int(limit) if limit else None
 
 
 def score_in_chunks(
@@ -203,7 +310,7 @@ def score_in_chunks(
         total=total, desc=f"difficulty ({scorer.name}, rank {rank})", unit="row", disable=not show_progress
     ) as bar:
         for batch in rows:
-            scores = scorer.score(batch["problem"], batch["answer"], progress=bar.update)
+            scores = scorer.score(batch["problem"], batch["answer"], progress=bar.update, ids=batch["id"])
             store.write({"id": batch["id"], "problem_hash": batch["problem_hash"], **scores}, rank=rank)
             done += len(batch["id"])
     return done

@@ -198,7 +198,7 @@ def test_yaml_config(tmp_path):
     )
     pool, _, sel, output = parse_select(["--config", cfg])
     assert (pool.pool, pool.pool_format) == ("/data/pool.parquet", "openr1")
-    assert (sel.strategy, sel.weight, sel.count, sel.ratio) == ("length", 0.5, 7, None)
+    assert (sel.strategy, sel.weight, sel.count, sel.ratio) == ("length", None, 7, None)  # weight: s2r only
     assert sel.decontam_benchmarks == ["aime=/data/aime.jsonl", "math500"]
     assert output.output_dir == str(tmp_path / "run")
 
@@ -206,7 +206,7 @@ def test_yaml_config(tmp_path):
 def test_command_line_overrides_yaml(tmp_path):
     cfg = write_yaml(tmp_path, "strategy: length\nweight: 0.5\ncount: 7\noutput_dir: from-yaml\n")
     _, _, sel, output = parse_select(["--config", cfg, "--strategy", "random", "--count", "9", "--output-dir", "cli"])
-    assert (sel.strategy, sel.count, sel.weight) == ("random", 9, 0.5)
+    assert (sel.strategy, sel.count, sel.weight) == ("random", 9, None)  # the YAML weight is dropped (warned)
     assert output.output_dir == "cli"
 
 

@@ -116,7 +116,8 @@ def test_score_equals_full_softmax_reference(which, tiny_judge, sharp_judge, sha
     ref = sharp_reference if which == "sharp" else reference(tiny_judge, PROBLEMS)
     got = make_judge(judge, cache_dir).score(PROBLEMS)
 
-    assert set(got) == {"difficulty", "judge_mass", "prompt_tokens"}
+    assert set(got) == {"difficulty", "judge_mass", "prompt_tokens", "judge_cut_tokens"}
+    assert got["judge_cut_tokens"] == [0] * len(PROBLEMS)
     assert got["prompt_tokens"] == ref["prompt_tokens"].tolist()
     np.testing.assert_allclose(got["difficulty"], ref["difficulty"], rtol=0, atol=1e-5)
     np.testing.assert_allclose(got["judge_mass"], ref["judge_mass"], rtol=0, atol=1e-5)
@@ -282,6 +283,34 @@ def _metaspace_bpe():
     return tok
 
 
+def _metaspace_with_spaced_digits():
+    """Llama-2 style with merged "▁1" / "▁0" tokens: "1" is ONE token, but it is the digit after a space."""
+    import string
+
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers
+
+    vocab = ["<unk>", "<|im_start|>", "<|im_end|>", "▁", *string.ascii_letters, *string.digits, *string.punctuation]
+    vocab += ["▁1", "▁0"]
+    merges = [("▁", "1"), ("▁", "0")]
+    tok = Tokenizer(models.BPE(vocab={t: i for i, t in enumerate(vocab)}, merges=merges, unk_token="<unk>"))
+    tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always")
+    tok.decoder = decoders.Metaspace(replacement="▁", prepend_scheme="always")
+    return tok
+
+
+def _byte_level_with_prefix_space():
+    """GPT-2 style with ``add_prefix_space``: "1" is encoded as the single token "Ġ1" (a space, then 1)."""
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers
+
+    alphabet = sorted(pre_tokenizers.ByteLevel.alphabet())
+    vocab = ["<|endoftext|>", "<|im_start|>", "<|im_end|>", *alphabet, "Ġ1", "Ġ0"]
+    merges = [("Ġ", "1"), ("Ġ", "0")]
+    tok = Tokenizer(models.BPE(vocab={t: i for i, t in enumerate(vocab)}, merges=merges))
+    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=True)
+    tok.decoder = decoders.ByteLevel()
+    return tok
+
+
 def _byte_level_without_digits():
     """Byte-level BPE whose vocabulary lacks "0" and "1" (it has "10" and "01")."""
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers
@@ -311,6 +340,8 @@ BAD_TOKENIZERS = [
     pytest.param(_metaspace_bpe, "mistral", r"as 2 tokens", id="1-is-two-tokens"),
     pytest.param(_byte_level_without_digits, "qwen2", r"as 0 tokens", id="1-is-no-token"),
     pytest.param(_word_level_with_unk, "mistral", r"no token for '1'", id="1-is-unk"),
+    pytest.param(_metaspace_with_spaced_digits, "mistral", r"the token '▁1'", id="1-is-space-1"),
+    pytest.param(_byte_level_with_prefix_space, "mistral", r"the token 'Ġ1'", id="1-is-G-1"),
 ]
 
 
@@ -386,6 +417,95 @@ def test_bf16_scores_are_close_to_fp32(tiny_judge, cache_dir):
     assert fp32.key()["dtype"] != bf16.key()["dtype"]
 
 
+def real_problems() -> list[str]:
+    """Every benchmark problem of tests/data/real_benchmarks (public AIME/AMC/MATH/olympiad/gaokao texts)."""
+    root = Path(__file__).parents[1] / "data" / "real_benchmarks"
+    out = []
+    for f in sorted(root.glob("*/test.jsonl")):
+        for line in f.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            text = row.get("problem") or row.get("question")
+            if isinstance(text, str) and text.strip():
+                out.append(text)
+    return out
+
+
+def test_bf16_judge_gives_distinct_scores_on_real_problems(tiny_judge, cache_dir):
+    # A bf16 LM head rounds the logits to 8 mantissa bits: z1 − z0 then takes few values and rows tie (82 % distinct
+    # here with a bf16 head). The head runs in fp32 on the bf16 hidden state: every real problem gets its own score.
+    problems = real_problems()
+    assert len(problems) >= 80 and len(set(problems)) == len(problems)
+    scorer = make_judge(tiny_judge, cache_dir, judge_dtype="bfloat16")
+    got = np.array(scorer.score(problems)["difficulty"])
+    assert scorer.model.dtype == torch.bfloat16 and scorer.head_weight.dtype == torch.float32
+    assert len(np.unique(got)) >= 0.95 * len(problems), f"{len(np.unique(got))} distinct of {len(problems)}"
+    fp32 = np.array(make_judge(tiny_judge, cache_dir, judge_dtype="float32").score(problems)["difficulty"])
+    assert np.abs(got - fp32).max() < 2e-2
+
+
+def test_fp32_head_is_in_the_key_only_where_it_changes_scores(tiny_judge, cache_dir):
+    fp32 = make_judge(tiny_judge, cache_dir, judge_dtype="float32").key()
+    bf16 = make_judge(tiny_judge, cache_dir, judge_dtype="bfloat16").key()
+    # an fp32 judge's scores are what they were: its cache key (and so its cached scores) stays the same
+    assert fp32["formula"] == "p1/(p1+p0) full-vocab softmax, last prompt position"
+    assert bf16["formula"].endswith("lm head in fp32")
+    assert "context" not in fp32  # the model's own context is a fact of the weights, already keyed
+
+
+# --------------------------------------------------------------------------------------------------
+# Prompts longer than the judge's context
+# --------------------------------------------------------------------------------------------------
+
+LONG_HEAD = "Head: let $x$ be the number of apples."
+LONG_TAIL = "Tail: find $x + 1$."
+
+
+def _long_problem(words: int = 120) -> str:
+    return LONG_HEAD + " " + " ".join(f"filler{i % 10}" for i in range(words)) + " " + LONG_TAIL
+
+
+@pytest.fixture(scope="module")
+def short_context_judge(tiny_judge: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tiny judge with ``max_position_embeddings`` 192: a 120-word question does not fit."""
+    path = tmp_path_factory.mktemp("judges") / "short-context"
+    shutil.copytree(tiny_judge, path)
+    config = json.loads((path / "config.json").read_text())
+    config["max_position_embeddings"] = 192
+    (path / "config.json").write_text(json.dumps(config))
+    return path
+
+
+def test_long_prompt_keeps_head_and_tail_within_the_models_context(short_context_judge, cache_dir, caplog):
+    scorer = make_judge(short_context_judge, cache_dir)
+    assert scorer.max_tokens == 192
+    problems = ["1 + 1?", _long_problem()]
+    full = scorer._render(problems)
+    assert len(full[0]) <= 192 < len(full[1])  # the second prompt really overflows
+    with caplog.at_level("WARNING", logger="s2r_hf.scoring.difficulty"):
+        got = scorer.score(problems)
+    assert got["prompt_tokens"][0] == len(full[0]) and got["judge_cut_tokens"][0] == 0
+    assert 180 <= got["prompt_tokens"][1] <= 192 and got["judge_cut_tokens"][1] > 0
+    assert "1 of 2 prompts exceed the judge's context of 192" in caplog.text
+    text = scorer.tokenizer.decode(scorer.encode(problems)[1])
+    assert LONG_HEAD in text and LONG_TAIL in text and "middle of the question cut" in text
+    assert text.endswith("<|im_start|>assistant\n")  # the template's end (the generation prompt) is intact
+    assert 0.0 < got["difficulty"][1] < 1.0
+
+
+def test_judge_max_tokens_option_sets_the_limit_and_the_key(tiny_judge, cache_dir):
+    scorer = make_judge(tiny_judge, cache_dir, judge_max_tokens=160)
+    ids, cuts = scorer.encode_with_cuts([_long_problem(), "x"])
+    assert len(ids[0]) <= 160 and cuts[0] > 0 and cuts[1] == 0
+    assert scorer.key()["context"] == "middle cut to 160 tokens"
+    assert make_judge(tiny_judge, cache_dir).key() != scorer.key()
+
+
+def test_a_system_prompt_longer_than_the_context_is_an_error(tiny_judge, cache_dir):
+    scorer = make_judge(tiny_judge, cache_dir, judge_max_tokens=16)
+    with pytest.raises(S2RError, match=r"without its question already takes \d+ tokens.*context of 16.*--judge-max"):
+        scorer.score(["What is 1 + 1? " * 10])
+
+
 # --------------------------------------------------------------------------------------------------
 # Score cache: resume, corrupt parts, keys
 # --------------------------------------------------------------------------------------------------
@@ -426,11 +546,11 @@ class CrashAfter:
     def __init__(self, scorer, chunks: int):
         self.scorer, self.left, self.name = scorer, chunks, scorer.name
 
-    def score(self, problems, answers=None, progress=None):
+    def score(self, problems, answers=None, progress=None, ids=None):
         if self.left == 0:
             raise RuntimeError("killed")
         self.left -= 1
-        return self.scorer.score(problems, answers, progress)
+        return self.scorer.score(problems, answers, progress, ids=ids)
 
 
 @pytest.fixture
@@ -439,9 +559,9 @@ def model_calls(monkeypatch) -> dict[str, list]:
     calls: dict[str, list] = {"problems": [], "forward_rows": [], "loads": []}
     score, forward, model = JudgeScorer.score, JudgeScorer.forward, JudgeScorer.model.fget
 
-    def counting_score(self, problems, answers=None, progress=None):
+    def counting_score(self, problems, answers=None, progress=None, ids=None):
         calls["problems"].extend(problems)
-        return score(self, problems, answers, progress)
+        return score(self, problems, answers, progress, ids=ids)
 
     def counting_forward(self, batch):
         calls["forward_rows"].append(len(batch))
@@ -483,7 +603,7 @@ def test_resume_after_crash_scores_only_missing_rows(canon, tiny_judge, cache_di
     assert sum(model_calls["forward_rows"]) == N_ROWS - 2 * CHUNK
     assert model_calls["loads"] == [1]
     assert len(store.parts()) == 2 + -(-(N_ROWS - 2 * CHUNK) // CHUNK)
-    assert set(resumed) == set(full) == {"difficulty", "judge_mass", "prompt_tokens"}
+    assert set(resumed) == set(full) == {"difficulty", "judge_mass", "prompt_tokens", "judge_cut_tokens"}
     for name in full:
         np.testing.assert_allclose(resumed[name], full[name], rtol=0, atol=1e-6)
 

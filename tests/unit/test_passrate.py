@@ -10,7 +10,14 @@ import torch
 
 from s2r_hf.configs import ScoringArguments
 from s2r_hf.scoring.cache import ScoreStore
-from s2r_hf.scoring.passrate import PassRateScorer, build_passrate, hf_generate_fn, is_correct, last_boxed
+from s2r_hf.scoring.passrate import (
+    PassRateScorer,
+    build_passrate,
+    hf_generate_fn,
+    is_correct,
+    last_boxed,
+    row_seed,
+)
 from s2r_hf.synthetic import openr1_rows
 
 CPU = torch.device("cpu")
@@ -65,7 +72,8 @@ def test_last_boxed(text, expected):
 
 
 def canned(table: dict[str, list[str]], calls: list):
-    def generate(problems: list[str], k: int) -> list[list[str]]:
+    def generate(problems: list[str], k: int, seeds: list[int]) -> list[list[str]]:
+        assert len(seeds) == len(problems)
         calls.append((list(problems), k))
         return [table[p][:k] for p in problems]
 
@@ -98,7 +106,11 @@ def test_difficulty_is_one_minus_pass_rate():
 
 def test_no_answers_means_nan_everywhere():
     scorer = PassRateScorer(
-        lambda problems, k: [["\\boxed{1}"] * k for _ in problems], model="m", identity="x", samples=2, settings={}
+        lambda problems, k, seeds: [["\\boxed{1}"] * k for _ in problems],
+        model="m",
+        identity="x",
+        samples=2,
+        settings={},
     )
     out = scorer.score(["a", "b"])
     assert all(math.isnan(v) for v in out["difficulty"] + out["pass_rate"])
@@ -107,7 +119,7 @@ def test_no_answers_means_nan_everywhere():
 def test_key_changes_with_samples_and_settings(tmp_path):
     def folder(samples=8, **settings) -> Path:
         settings = {"max_new_tokens": 64, "temperature": 0.6, "top_p": 0.95, "seed": 0, **settings}
-        scorer = PassRateScorer(lambda p, k: [], model="m", identity="local:x", samples=samples, settings=settings)
+        scorer = PassRateScorer(lambda p, k, s: [], model="m", identity="local:x", samples=samples, settings=settings)
         return ScoreStore(tmp_path, scorer.key()).dir
 
     base = folder()
@@ -116,20 +128,72 @@ def test_key_changes_with_samples_and_settings(tmp_path):
         assert other != base
 
 
-def test_real_passrate_run_with_tiny_judge(tiny_judge, cache_dir):
-    rows = list(openr1_rows(3, seed=4))
-    args = ScoringArguments(
+def passrate_args(tiny_judge, **overrides) -> ScoringArguments:
+    return ScoringArguments(
         difficulty_scorer="passrate",
         judge=str(tiny_judge),
-        judge_dtype="float32",
+        judge_dtype=overrides.pop("judge_dtype", "float32"),
         passrate_samples=2,
         passrate_max_new_tokens=8,
+        **overrides,
     )
-    scorer = build_passrate(args, str(cache_dir), CPU, seed=0)
-    out = scorer.score([r["problem"] for r in rows], [r["answer"] for r in rows])
+
+
+def test_real_passrate_run_with_tiny_judge(tiny_judge, cache_dir):
+    rows = list(openr1_rows(3, seed=4))
+    scorer = build_passrate(passrate_args(tiny_judge), str(cache_dir), CPU, seed=0)
+    out = scorer.score([r["problem"] for r in rows], [r["answer"] for r in rows], ids=[r["uuid"] for r in rows])
     assert len(out["difficulty"]) == 3 and len(out["pass_rate"]) == 3
     assert all(0.0 <= d <= 1.0 for d in out["difficulty"])
     assert scorer.key()["samples"] == 2 and scorer.key()["max_new_tokens"] == 8
+
+
+def test_dtype_is_in_the_key(tiny_judge, cache_dir, tmp_path):
+    keys = {
+        dtype: build_passrate(passrate_args(tiny_judge, judge_dtype=dtype), str(cache_dir), CPU, seed=0).key()
+        for dtype in ("float32", "bfloat16")
+    }
+    assert keys["float32"]["dtype"] == "torch.float32" and keys["bfloat16"]["dtype"] == "torch.bfloat16"
+    assert ScoreStore(tmp_path, keys["float32"]).dir != ScoreStore(tmp_path, keys["bfloat16"]).dir
+
+
+def test_samples_are_seeded_per_row_id_not_per_chunk(tiny_judge):
+    """A row's samples are the same whether it is scored alone, in another chunk, or after a resume."""
+    from s2r_hf.scoring.models import load_causal_lm, load_tokenizer
+
+    tok = load_tokenizer(str(tiny_judge))
+    model = load_causal_lm(str(tiny_judge), revision=None, dtype=torch.float32, device=CPU)
+    generate = hf_generate_fn(model, tok, max_new_tokens=6, temperature=1.0, top_p=1.0)
+    seen: list[list[str]] = []
+
+    def recording(problems, k, seeds):
+        texts = generate(problems, k, seeds)
+        seen.extend(texts)
+        return texts
+
+    scorer = PassRateScorer(recording, model="m", identity="x", samples=3, settings={"seed": 5})
+    problems, ids = ["What is $1 + 1$?", "Zoë has $\\frac{3}{4}$ of a pie.", "x"], ["id-a", "id-b", "id-c"]
+    scorer.score(problems, ["2", "3/4", "1"], ids=ids)
+    together = list(seen)
+    seen.clear()
+    scorer.score(problems[2:], ["1"], ids=ids[2:])  # another chunking: row c alone, first
+    scorer.score(problems[:2], ["2", "3/4"], ids=ids[:2])
+    assert seen == [together[2], together[0], together[1]]
+    assert any(len(set(texts)) > 1 for texts in together)  # really sampled
+    seen.clear()
+    scorer.score(problems[:1], ["2"], ids=["another-id"])  # the same text under another id: another stream
+    assert seen != [together[0]]
+    seen.clear()
+    PassRateScorer(recording, model="m", identity="x", samples=3, settings={"seed": 6}).score(
+        problems[:1], ["2"], ids=ids[:1]
+    )
+    assert seen != [together[0]]  # the run seed still matters
+
+
+def test_row_seed_table():
+    assert row_seed(0, "a") == row_seed(0, "a")
+    assert len({row_seed(0, "a"), row_seed(1, "a"), row_seed(0, "b"), row_seed(0, "0\x00a")}) == 4
+    assert all(0 <= row_seed(s, i) < 2**63 for s in (0, 42, 2**40) for i in ("a", "ü", ""))
 
 
 def test_hf_generate_fn_returns_k_samples_per_problem(tiny_judge):
@@ -138,9 +202,9 @@ def test_hf_generate_fn_returns_k_samples_per_problem(tiny_judge):
     tok = load_tokenizer(str(tiny_judge))
     model = load_causal_lm(str(tiny_judge), revision=None, dtype=torch.float32, device=CPU)
     problems = ["What is $1 + 1$?", "Zoë has $\\frac{3}{4}$ of a pie.", "x"]
-    generate = hf_generate_fn(model, tok, max_new_tokens=6, temperature=1.0, top_p=1.0, seed=3, batch_rows=2)
-    first = generate(problems, 3)
+    generate = hf_generate_fn(model, tok, max_new_tokens=6, temperature=1.0, top_p=1.0)
+    first = generate(problems, 3, [3, 4, 5])
     assert [len(texts) for texts in first] == [3, 3, 3]
     assert all(isinstance(t, str) for texts in first for t in texts)
-    assert generate(problems, 3) == first  # seeded
+    assert generate(problems, 3, [3, 4, 5]) == first  # seeded
     assert any(len(set(texts)) > 1 for texts in first)  # sampled, not greedy

@@ -169,6 +169,83 @@ def test_openr1_trace_choice(flags, trace_index, verified_by, drop):
         assert out["id"] == "uuid-7"  # the drop report can still name the row
 
 
+@pytest.mark.parametrize(
+    ("flags", "first_verified", "first_verified_complete"),
+    [
+        # (trace_index or drop reason, note) under each policy
+        # first verified trace incomplete, a later verified one complete: dropped vs kept with the later one
+        (
+            {"correctness_math_verify": [True, True, False], "is_reasoning_complete": [False, True, True]},
+            ("incomplete_reasoning", "later_complete_trace_available"),
+            (1, "later_complete_trace_taken"),
+        ),
+        # the same through llama's verdicts
+        (
+            {"correctness_llama": [False, True, True], "is_reasoning_complete": [True, False, True]},
+            ("incomplete_reasoning", "later_complete_trace_available"),
+            (2, "later_complete_trace_taken"),
+        ),
+        # no verified trace is complete: dropped under both, no note
+        (
+            {"correctness_math_verify": [True, True, False], "is_reasoning_complete": [False, False, True]},
+            ("incomplete_reasoning", ""),
+            ("incomplete_reasoning", ""),
+        ),
+        # the first verified trace is complete: the same row under both
+        ({"correctness_math_verify": [False, True, True]}, (1, ""), (1, "")),
+        # a complete but unverified trace is never taken
+        (
+            {"correctness_math_verify": [True, False, False], "is_reasoning_complete": [False, True, True]},
+            ("incomplete_reasoning", ""),
+            ("incomplete_reasoning", ""),
+        ),
+    ],
+)
+def test_openr1_trace_policy(flags, first_verified, first_verified_complete):
+    gens = [trace(7, j) for j in range(3)]
+    base = {
+        "generations": gens,
+        "is_reasoning_complete": [True, True, True],
+        "correctness_math_verify": [False, False, False],
+        "correctness_llama": [False, False, False],
+        "finish_reasons": ["stop"] * 3,
+    }
+    for policy, (expected, note) in (
+        ("first-verified", first_verified),
+        ("first-verified-complete", first_verified_complete),
+    ):
+        out = openr1(openr1_row(7, **{**base, **flags}), trace=policy)
+        assert out["_note"] == note, policy
+        if isinstance(expected, int):
+            assert (out["_drop"], out["trace_index"], out["response"]) == ("", expected, gens[expected]), policy
+        else:
+            assert out["_drop"] == expected, policy
+    if first_verified[1]:  # the drop names the trace the other policy would take
+        dropped = openr1(openr1_row(7, **{**base, **flags}))
+        assert f"trace {first_verified_complete[0]} is verified and complete" in dropped["_detail"]
+        assert "--openr1-trace first-verified-complete" in dropped["_detail"]
+
+
+def test_openr1_trace_policy_counts_in_the_report():
+    rows = [
+        openr1_row(0),
+        openr1_row(1, is_reasoning_complete=[False, True], correctness_math_verify=[True, True]),  # rescuable
+        openr1_row(2, is_reasoning_complete=[False, True], correctness_math_verify=[True, False]),  # not rescuable
+        openr1_row(3, is_reasoning_complete=[False, True], correctness_llama=[True, True]),  # rescuable
+    ]
+    rows[3]["correctness_math_verify"] = [False, False]
+    out, report = normalise(openr1_ds(rows))
+    assert out["id"] == ["uuid-0"]
+    assert report.counts == {"incomplete_reasoning": 3}
+    assert report.notes == {"later_complete_trace_available": 2}
+    out, report = normalise(openr1_ds(rows), openr1_trace="first-verified-complete")
+    assert out["id"] == ["uuid-0", "uuid-1", "uuid-3"] and out["trace_index"] == [0, 1, 1]
+    assert report.counts == {"incomplete_reasoning": 1}
+    assert report.notes == {"later_complete_trace_taken": 2}
+    with pytest.raises(S2RError, match="--openr1-trace must be one of first-verified, first-verified-complete"):
+        normalise(openr1_ds(rows), openr1_trace="any")
+
+
 def test_openr1_canonical_row():
     row = openr1_row(3, correctness_math_verify=[False, True])
     out = openr1(row)
@@ -414,6 +491,34 @@ def test_duplicate_ids_keep_the_first_valid_row():
     assert out["pool_row"] == [1, 3]  # positions in the raw pool
     assert report.counts["duplicate_id"] == 2
     assert sorted(d["row"] for d in report.dropped if d["reason"] == "duplicate_id") == [2, 4]
+
+
+def test_distinct_problems_sharing_an_id_are_a_warning(caplog):
+    rows = [
+        openr1_row(0),
+        openr1_row(1, uuid="uuid-0", problem="A different problem"),  # same id, other problem: a conflict
+        openr1_row(2, uuid="uuid-0", problem="Compute $2 + 0$."),  # same id, same problem: a plain duplicate
+        openr1_row(3, uuid="uuid-x"),
+        openr1_row(4, uuid="uuid-x", problem="Yet another"),  # conflict
+    ]
+    with caplog.at_level("INFO", logger="s2r_hf.pools.normalise"):
+        out, report = normalise(openr1_ds(rows))
+    assert out["id"] == ["uuid-0", "uuid-x"]
+    assert report.counts["duplicate_id"] == 3 and report.id_conflicts == 2
+    warnings = [r for r in caplog.records if r.levelname == "WARNING"]
+    assert len(warnings) == 1
+    assert "2 pool row(s) share an id" in warnings[0].getMessage()
+    assert "'uuid-0', rows 0 and 1" in warnings[0].getMessage()
+    detail = {d["row"]: d["detail"] for d in report.dropped}
+    assert "DIFFERENT problem" in detail[1] and "DIFFERENT problem" in detail[4]
+    assert detail[2] == "id seen in row 0"
+
+
+def test_plain_duplicates_are_not_a_warning(caplog):
+    with caplog.at_level("INFO", logger="s2r_hf.pools.normalise"):
+        _, report = normalise(openr1_ds([openr1_row(0), openr1_row(0)]))
+    assert report.counts == {"duplicate_id": 1} and report.id_conflicts == 0
+    assert not [r for r in caplog.records if r.levelname == "WARNING"]
 
 
 def test_duplicate_problems_without_ids_share_a_hash_id():

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import shutil
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from s2r_hf.errors import S2RError
 from s2r_hf.selection import STRATEGIES, budget_count, hash_keys, select
+from tests.conftest import ROOT
 
 # Same five rows as tests/unit/test_rank.py:
 #   id   difficulty  length   r_d  r_l   joint (w = 0.25)
@@ -31,17 +36,21 @@ def chosen(strategy: str, ids=IDS, difficulty=DIFFICULTY, length=LENGTH, **kw) -
 @pytest.mark.parametrize(
     ("n", "ratio", "count", "expected"),
     [
-        (10, 0.25, None, 3),  # 2.5 → half up → 3
+        # floor(n · ratio), at least one row: the authors' max(1, int(total * pct / 100))
+        (10, 0.25, None, 2),  # 2.5 → 2
         (10, 0.1, None, 1),  # 1.0
         (10, 0.01, None, 1),  # 0.1 → 0, but at least one row
         (10, 1.0, None, 10),  # everything
-        (7, 0.5, None, 4),  # 3.5 → 4
+        (7, 0.5, None, 3),  # 3.5 → 3
         (7, 0.3, None, 2),  # 2.1 → 2
-        (90, 0.35, None, 32),  # exactly 31.5 → 32 (the float product is 31.499999999999996)
-        (100, 0.145, None, 15),  # exactly 14.5 → 15 (float: 14.499999999999998)
-        (225_129, 0.10, None, 22_513),  # OpenR1 "all": 22512.9 → 22513
+        (9, 0.99, None, 8),  # 8.91 → 8
+        (90, 0.35, None, 31),  # exactly 31.5 → 31
+        (100, 0.29, None, 29),  # exactly 29 (the float product is 28.999999999999996, whose int() is 28)
+        (100, 0.57, None, 57),  # exactly 57 (float: 56.99999999999999)
+        (196_000, 0.10, None, 19_600),  # the paper's ~196k verified pool at 10 %
+        (225_129, 0.10, None, 22_512),  # OpenR1 "all": 22512.9 → 22512
         (225_129, 0.05, None, 11_256),  # 11256.45 → 11256
-        (225_129, 0.02, None, 4_503),  # 4502.58 → 4503
+        (225_129, 0.02, None, 4_502),  # 4502.58 → 4502
         (10, None, 3, 3),
         (10, None, 10, 10),
         (10, None, 50, 10),  # a count is capped at the pool size
@@ -50,6 +59,13 @@ def chosen(strategy: str, ids=IDS, difficulty=DIFFICULTY, length=LENGTH, **kw) -
 )
 def test_budget_count_table(n, ratio, count, expected):
     assert budget_count(n, ratio, count) == expected
+
+
+@pytest.mark.parametrize("n", [1, 7, 99, 100, 101, 1_000, 196_000, 225_129])
+@pytest.mark.parametrize("pct", [1, 2, 5, 10, 29, 57, 100])
+def test_ratio_budget_matches_the_authors_rule(n, pct):
+    authors = max(1, int(n * pct / 100))  # Select2Reason selection.py, integer percentages
+    assert budget_count(n, pct / 100, None) == authors
 
 
 @pytest.mark.parametrize(
@@ -99,7 +115,7 @@ def test_token_budget_below_first_row_is_an_error(strategy, budget, first_length
     [
         ("s2r", {"weight": 0.25, "count": 5}, ["b", "c", "d", "a", "e"]),
         ("s2r", {"weight": 0.25, "count": 2}, ["b", "c"]),
-        ("s2r", {"weight": 0.25, "ratio": 0.5}, ["b", "c", "d"]),  # 2.5 → 3
+        ("s2r", {"weight": 0.25, "ratio": 0.5}, ["b", "c"]),  # 2.5 → 2
         ("s2r", {"weight": 0.0, "count": 3}, ["b", "d", "c"]),  # = length
         ("s2r", {"weight": 1.0, "count": 3}, ["a", "c", "e"]),  # = difficulty
         ("s2r", {"weight": 0.5, "count": 4}, ["a", "b", "c", "d"]),  # joint 1.5, 1.5, 1.5, 2.5, 3.0
@@ -256,6 +272,46 @@ def test_stratified_with_token_budget_keeps_a_prefix_of_its_order():
     assert len(sel.order) == 3  # 100 + 100 + 100 ≤ 350 < 400
 
 
+def _shares(strata: np.ndarray, order: np.ndarray) -> dict[str, int]:
+    return {str(g): int((strata[order] == g).sum()) for g in np.unique(strata)}
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+@pytest.mark.parametrize("budget_share", [0.05, 0.2, 0.5])
+def test_stratified_token_budget_stays_proportional(seed, budget_share):
+    # 200 rows: A 100, B 60, C 30, D 10; A's rows are long, D's short, so a budget cut by tokens from a random
+    # order would not keep the row shares; the stratified order keeps every stratum within one row of its share.
+    n = 200
+    ids = np.array([f"q{i:04d}" for i in range(n)])
+    strata = np.array(["A"] * 100 + ["B"] * 60 + ["C"] * 30 + ["D"] * 10)
+    length = np.array([900] * 100 + [400] * 60 + [200] * 30 + [50] * 10) + np.arange(n) % 7
+    budget = int(length.sum() * budget_share)
+    sel = select("stratified", ids, length=length, strata=strata, token_budget=budget, seed=seed)
+    k = len(sel.order)
+    assert 0 < k < n and int(length[sel.order].sum()) <= budget < int(length[sel.order].sum()) + 1000
+    sizes = {"A": 100, "B": 60, "C": 30, "D": 10}
+    got = _shares(strata, sel.order)
+    for g, size in sizes.items():
+        assert abs(got.get(g, 0) - k * size / n) <= 1, (got, k)
+    # not the random baseline (which the token budget used to reduce stratified to)
+    rand = select("random", ids, length=length, token_budget=budget, seed=seed).order
+    assert sel.order.tolist() != rand.tolist()
+
+
+def test_random_token_budget_is_not_proportional_on_the_same_pool():
+    # What the test above rules out: on this pool the random order's token cut drifts from the shares.
+    n = 200
+    ids = np.array([f"q{i:04d}" for i in range(n)])
+    strata = np.array(["A"] * 100 + ["B"] * 60 + ["C"] * 30 + ["D"] * 10)
+    length = np.array([900] * 100 + [400] * 60 + [200] * 30 + [50] * 10) + np.arange(n) % 7
+    drift = []
+    for seed in range(4):
+        order = select("random", ids, length=length, token_budget=int(length.sum() * 0.2), seed=seed).order
+        got = _shares(strata, order)
+        drift.append(max(abs(got.get(g, 0) - len(order) * s / n) for g, s in (("A", 100), ("B", 60), ("C", 30))))
+    assert max(drift) > 1
+
+
 def test_stratified_needs_strata():
     with pytest.raises(S2RError, match="problem_type"):
         select("stratified", STRAT_IDS, length=STRAT_LEN, count=3)
@@ -295,3 +351,152 @@ def test_empty_pool(strategy):
 def test_missing_difficulty(strategy):
     with pytest.raises(S2RError, match=rf"strategy '{strategy}' needs difficulty scores"):
         select(strategy, IDS, length=LENGTH, difficulty=None, count=1)
+
+
+# ------------------------------------------------------------------------- through `s2r select`: trainable rows
+
+
+def _select(cache: Path, out: Path, *extra: str) -> tuple[dict, object]:
+    import pyarrow.parquet as pq
+
+    from s2r_hf import cli
+
+    argv = [
+        "select",
+        "--pool",
+        "s2r:synthetic-openr1",
+        "--synthetic-rows",
+        "40",
+        "--judge",
+        "s2r:tiny-judge",
+        "--decontam-benchmarks",
+        "s2r:synthetic-benchmark",
+        "--cache-dir",
+        str(cache),
+        "--output-dir",
+        str(out),
+        *extra,
+    ]
+    assert cli.main(argv) == 0
+    return json.loads((out / "manifest.json").read_text()), pq.read_table(out / "scores.parquet")
+
+
+@pytest.fixture
+def select_cache(tiny_judge, fresh_cache) -> Path:
+    shutil.copytree(tiny_judge, fresh_cache / "builtin" / "tiny-qwen2-judge")  # skip the rebuild
+    return fresh_cache
+
+
+def test_max_train_tokens_drops_rows_before_the_budget_and_counts_as_trl(select_cache, tiny_judge, tmp_path):
+    import pyarrow.parquet as pq
+    from accelerate import PartialState
+
+    from s2r_hf.train import parse_train, setup
+
+    # every row counted (a limit above every row drops nothing)
+    _, everything = _select(select_cache, tmp_path / "all", "--strategy", "length", "--max-train-tokens", "1000000")
+    tokens = everything.column("train_tokens").to_numpy()
+    assert (tokens > everything.column("length").to_numpy()).all()  # system prompt + question + template + trace
+    limit = int(np.median(tokens))
+    manifest, scores = _select(
+        select_cache, tmp_path / "cut", "--strategy", "length", "--ratio", "0.5", "--max-train-tokens", str(limit)
+    )
+    over = int((tokens > limit).sum())
+    assert 0 < over < len(tokens)
+    counts = manifest["counts"]
+    assert counts["over_max_train_tokens"] == over and counts["scored"] == len(tokens) - over
+    assert manifest["options"]["SelectionArguments"]["max_train_tokens"] == limit
+    dropped = pq.read_table(tmp_path / "cut" / "dropped.parquet").to_pylist()
+    mine = [d for d in dropped if d["reason"] == "over_max_train_tokens"]
+    assert len(mine) == over and all(f"> --max-train-tokens {limit}" in d["detail"] for d in mine)
+    assert (scores.column("train_tokens").to_numpy() <= limit).all()
+    assert len(manifest["selected_ids"]) == (len(tokens) - over) // 2  # the ratio of the rows left
+    assert "--max-train-tokens" in (tmp_path / "cut" / "README.md").read_text()
+
+    # `s2r train` at max_length = the limit: TRL's own tokenisation of every selected row has exactly the
+    # counted length, and nothing is overlong.
+    subset, training, model = parse_train(
+        [
+            "--config",
+            str(ROOT / "recipes" / "tiny-qwen2" / "sft" / "config_demo.yaml"),
+            "--model_name_or_path",
+            str(tiny_judge),
+            "--dataset_name",
+            str(tmp_path / "cut"),
+            "--output_dir",
+            str(tmp_path / "train"),
+            "--max_length",
+            str(limit),
+            "--overlong",
+            "drop",
+            "--disable_tqdm",
+            "true",
+        ]
+    )
+    run = setup(subset, training, model, PartialState())
+    assert run.report.overlong == 0 and run.report.rows_kept == len(manifest["selected_ids"])
+    trl_lengths = [len(ids) for ids in run.trainer.train_dataset["input_ids"]]
+    by_id = dict(zip(scores.column("id").to_pylist(), scores.column("train_tokens").to_pylist(), strict=True))
+    assert trl_lengths == [by_id[i] for i in manifest["selected_ids"]]
+    assert manifest["counts"]["selected_train_tokens"] == sum(trl_lengths) == run.report.tokens
+
+
+def test_token_budget_counts_rendered_training_tokens(select_cache, tmp_path):
+    _, everything = _select(select_cache, tmp_path / "all", "--strategy", "length", "--max-train-tokens", "1000000")
+    budget = int(everything.column("train_tokens").to_numpy().sum() // 4)
+    manifest, scores = _select(select_cache, tmp_path / "tb", "--strategy", "length", "--token-budget", str(budget))
+    by_id = dict(zip(scores.column("id").to_pylist(), scores.column("train_tokens").to_pylist(), strict=True))
+    length = dict(zip(scores.column("id").to_pylist(), scores.column("length").to_pylist(), strict=True))
+    picked = manifest["selected_ids"]
+    spent = sum(by_id[i] for i in picked)
+    assert spent == manifest["counts"]["selected_train_tokens"] <= budget
+    order = sorted(length, key=lambda i: (-length[i], i))  # the length strategy's rank order
+    assert picked == order[: len(picked)]
+    assert spent + by_id[order[len(picked)]] > budget  # the next row in rank order did not fit
+    assert sum(length[i] for i in picked) < spent  # the trace alone would have let more rows in
+
+
+# ----------------------------------------------------------------------------- --weight with other strategies
+
+
+@pytest.mark.parametrize("strategy", ["random", "stratified", "full", "length", "difficulty"])
+def test_weight_with_a_strategy_that_ignores_it_is_refused(strategy, tmp_path):
+    from s2r_hf.cli import parse_select
+    from s2r_hf.configs import check_compatible
+
+    pool, scoring, sel, _ = parse_select(["--strategy", strategy, "--weight", "0.5", "--output-dir", str(tmp_path)])
+    with pytest.raises(S2RError, match=rf"--weight 0.5 has no effect with --strategy {strategy}\b.*drop --weight"):
+        check_compatible(pool, scoring, sel)
+
+
+def test_weight_defaults_only_for_s2r(tmp_path):
+    from s2r_hf.cli import parse_select
+    from s2r_hf.configs import check_compatible
+
+    for strategy, weight in (("s2r", 0.25), ("random", None), ("length", None)):
+        pool, scoring, sel, _ = parse_select(["--strategy", strategy, "--output-dir", str(tmp_path)])
+        assert sel.weight == weight
+        check_compatible(pool, scoring, sel)
+
+
+def test_recipe_weight_under_another_strategy_is_warned_and_dropped(tmp_path, caplog):
+    from s2r_hf.cli import parse_select
+    from s2r_hf.configs import check_compatible
+
+    recipe = ROOT / "recipes" / "selection" / "synthetic" / "config_s2r_10pct.yaml"
+    with caplog.at_level("WARNING", logger="s2r_hf"):
+        pool, scoring, sel, _ = parse_select(["--config", str(recipe), "--strategy", "random"])
+    assert sel.weight is None
+    assert "ignoring weight 0.25 from the --config file: --strategy random does not use it" in caplog.text
+    check_compatible(pool, scoring, sel)
+    # the same recipe as written keeps its weight
+    assert parse_select(["--config", str(recipe)])[2].weight == 0.25
+
+
+def test_judge_prompts_over_the_context_are_cut_and_counted(select_cache, tmp_path):
+    manifest, scores = _select(select_cache, tmp_path / "ctx", "--judge-max-tokens", "150", "--judge-dtype", "float32")
+    cut = scores.column("judge_cut_tokens").to_numpy()
+    assert 0 < manifest["counts"]["judge_truncated"] == int((cut > 0).sum()) < len(cut)
+    assert scores.column("prompt_tokens").to_numpy().max() <= 150
+    assert manifest["options"]["ScoringArguments"]["judge_max_tokens"] == 150
+    assert manifest["scorer"]["context"] == "middle cut to 150 tokens"
