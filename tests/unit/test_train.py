@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 import shutil
 from pathlib import Path
@@ -408,3 +409,39 @@ def test_training_template_for_models_without_generation_markers(tiny_judge):
         training_template(tokenizer)
     with pytest.raises(S2RError, match="not a special end-of-turn token"):
         end_of_turn_token(tokenizer, None)
+
+
+def test_no_token_written_foreign_files_refused_incomplete_checkpoint_skipped(tmp_path, monkeypatch, caplog):
+    """--hub_token reaches no file (training_args.bin included); a user's file stops the run before anything is
+    written; a checkpoint cut short by a kill is named, moved aside, and the last complete one is resumed."""
+    from s2r_hf.train import main
+    from tests.unit.test_output_safety import snapshot
+
+    token = "hf_s2rNeverWritten" + "0123456789abcdef"
+    monkeypatch.setenv("HF_TOKEN", "placeholder")  # restored after the test: take_hub_token sets it
+    data = write_jsonl(tmp_path / "d.jsonl", [row(f"What is {i} + 1?", f"It is {i + 1}.") for i in range(8)])
+    out = tmp_path / "out"
+    common = ("--dataset_name", str(data), "--output_dir", str(out), "--save_steps", "1", "--logging_steps", "1")
+    main(*parse(*common, "--max_steps", "3", "--hub_token", token))
+    assert os.environ["HF_TOKEN"] == token  # moved to the environment for this process
+    files = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert sum(p.name == "training_args.bin" for p in files) == 4  # output folder + 3 checkpoints
+    leaked = [str(p) for p in files if token.encode() in p.read_bytes()]
+    assert not leaked, leaked
+    written = (out / "s2r_train.json").read_text() + (out / "s2r_train_config.yaml").read_text()
+    assert str(tmp_path) not in written and "local:d.jsonl" in written  # no absolute local path
+
+    (out / "my_notes.txt").write_text("mine")
+    before = snapshot(tmp_path)
+    with pytest.raises(S2RError, match=r"did not write: my_notes\.txt"):
+        main(*parse(*common, "--max_steps", "4"))
+    assert snapshot(tmp_path) == before
+    (out / "my_notes.txt").unlink()
+
+    (out / "checkpoint-3" / "trainer_state.json").unlink()  # a kill while checkpoint-3 was being saved
+    with caplog.at_level("WARNING"):
+        main(*parse(*common, "--max_steps", "4"))
+    record = json.loads((out / "s2r_train.json").read_text())["compute"]
+    assert (record["resumed_from"], record["global_step"]) == ("checkpoint-2", 4)
+    aside = [p.name for p in out.glob("checkpoint-3.incomplete-*")]
+    assert len(aside) == 1 and "checkpoint-3" in caplog.text and "no trainer_state.json" in caplog.text
