@@ -66,6 +66,7 @@ def test_dot_output_inside_a_project_deletes_nothing(tmp_path):
     assert snapshot(tmp_path) == before
 
 
+@pytest.mark.slow
 def test_readme_command_twice_then_a_user_file(tmp_path):
     """The README's first command (recipe output_dir out/demo, relative to the working folder) on a fresh checkout,
     twice: the rerun replaces its own outputs. A file the user adds afterwards stops the third run and survives."""
