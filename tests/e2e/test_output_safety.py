@@ -157,3 +157,63 @@ def test_hub_token_reaches_no_file_written_or_pushed(hub_server, tmp_path):
     assert (stored / "training_args.bin").is_file()
     for name in ("s2r_train.json", "s2r_train_config.yaml", "README.md"):
         assert str(tmp_path) not in (stored / name).read_text(encoding="utf-8"), name
+
+
+def _kill_when(cmd: list[str], ready, cwd: Path = ROOT, env: dict | None = None, timeout: float = 300) -> bool:
+    """Start ``cmd`` and SIGKILL it once ``ready()`` is true; returns whether it was killed (not finished first)."""
+    import time
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1", **(env or {})}
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + timeout
+    try:
+        while proc.poll() is None and time.monotonic() < deadline:
+            if ready():
+                proc.kill()
+                proc.wait()
+                return True
+            time.sleep(0.05)
+        return False
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.mark.slow
+def test_select_killed_while_writing_then_rerun_without_overwrite(tmp_path):
+    """A run killed mid-way leaves only s2r's own files (the record came first): the same command finishes them."""
+    out = tmp_path / "out"
+    cmd = ["select", "--config", str(DEMO), "--synthetic-rows", "300", "--cache-dir", str(tmp_path / "cache")]
+    killed = _kill_when([*S2R, *cmd, "--output-dir", str(out)], lambda: (out / "data").exists())
+    assert killed and (out / "_s2r_files.json").is_file() and not (out / "manifest.json").exists()
+    proc = run([*cmd, "--output-dir", str(out)])
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    fresh = run([*cmd, "--output-dir", str(tmp_path / "fresh")])
+    assert fresh.returncode == 0, fresh.stderr[-3000:]
+    for name in ("data/train-00000-of-00001.parquet", "scores.parquet"):
+        assert (out / name).read_bytes() == (tmp_path / "fresh" / name).read_bytes(), name
+
+
+@pytest.mark.slow
+def test_train_killed_at_any_moment_resumes(tmp_path):
+    """SIGKILLs while checkpoints are written: every rerun starts (incomplete checkpoints moved aside) and the
+    last one finishes all steps."""
+    subset = tmp_path / "subset"
+    select = ["select", "--config", str(DEMO), "--synthetic-rows", "300", "--count", "8"]
+    assert run([*select, "--output-dir", str(subset)]).returncode == 0
+    out = tmp_path / "model"
+    args = ["train", "--config", str(TRAIN_DEMO), "--dataset_name", str(subset), "--output_dir", str(out)]
+    args += ["--max_steps", "8", "--save_steps", "1", "--max_length", "128"]
+    env = {"TOKENIZERS_PARALLELISM": "false"}
+    kills = 0
+    for step in (2, 4, 6):  # killed just as checkpoint-<step> appears: mid-save
+        kills += _kill_when([*S2R, *args], lambda s=step: (out / f"checkpoint-{s}").exists(), env=env)
+    proc = run(args, env=env)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    record = json.loads((out / "s2r_train.json").read_text())["compute"]
+    assert kills >= 2 and record["global_step"] == 8 and record["resumed_from"] is not None
+    print(
+        f"\n{kills} kills; resumed from {record['resumed_from']}; set aside: "
+        f"{sorted(p.name for p in out.glob('*.incomplete-*'))}"
+    )

@@ -200,3 +200,18 @@ def test_clear_keeps_folders_that_still_hold_files(tmp_path):
     (tmp_path / "manifest.json").write_text("{}")
     clear_own(tmp_path, ["data/train-0.parquet", "manifest.json"], "manifest.json")
     assert not (tmp_path / "data").exists() and not (tmp_path / "manifest.json").exists()
+
+
+def test_a_torn_score_part_is_skipped_and_its_rows_rescored(tmp_path, caplog):
+    """A part cut short (power loss; a kill leaves only a ``.tmp-*`` file, which is never read) is ignored."""
+    from s2r_hf.scoring.cache import ScoreStore
+
+    store = ScoreStore(tmp_path, {"scorer": "judge", "judge": "tiny"})
+    store.write({"id": ["a", "b"], "problem_hash": ["h1", "h2"], "difficulty": [0.1, 0.9]})
+    whole = store.write({"id": ["c"], "problem_hash": ["h3"], "difficulty": [0.5]})
+    torn = whole.with_name("part-99999999999999999999-r000.parquet")
+    torn.write_bytes(whole.read_bytes()[:40])
+    (store.dir / ".tmp-1-2-abc-part-x.parquet").write_bytes(b"PAR1")  # a write killed before its rename
+    with caplog.at_level("WARNING"):
+        assert store.done_keys() == {("a", "h1"), ("b", "h2"), ("c", "h3")}
+    assert "ignoring unreadable score part" in caplog.text and torn.name in caplog.text
