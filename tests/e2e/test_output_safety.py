@@ -184,7 +184,7 @@ def _kill_when(cmd: list[str], ready, cwd: Path = ROOT, env: dict | None = None,
 def test_select_killed_while_writing_then_rerun_without_overwrite(tmp_path):
     """A run killed mid-way leaves only s2r's own files (the record came first): the same command finishes them."""
     out = tmp_path / "out"
-    cmd = ["select", "--config", str(DEMO), "--synthetic-rows", "300", "--cache-dir", str(tmp_path / "cache")]
+    cmd = ["select", "--config", str(DEMO), "--synthetic-rows", "150", "--cache-dir", str(tmp_path / "cache")]
     killed = _kill_when([*S2R, *cmd, "--output-dir", str(out)], lambda: (out / "data").exists())
     assert killed and (out / "_s2r_files.json").is_file() and not (out / "manifest.json").exists()
     proc = run([*cmd, "--output-dir", str(out)])
@@ -204,15 +204,15 @@ def test_train_killed_at_any_moment_resumes(tmp_path):
     assert run([*select, "--output-dir", str(subset)]).returncode == 0
     out = tmp_path / "model"
     args = ["train", "--config", str(TRAIN_DEMO), "--dataset_name", str(subset), "--output_dir", str(out)]
-    args += ["--max_steps", "8", "--save_steps", "1", "--max_length", "128"]
+    args += ["--max_steps", "5", "--save_steps", "1", "--max_length", "128"]
     env = {"TOKENIZERS_PARALLELISM": "false"}
     kills = 0
-    for step in (2, 4, 6):  # killed just as checkpoint-<step> appears: mid-save
+    for step in (2, 4):  # killed just as checkpoint-<step> appears: mid-save
         kills += _kill_when([*S2R, *args], lambda s=step: (out / f"checkpoint-{s}").exists(), env=env)
     proc = run(args, env=env)
     assert proc.returncode == 0, proc.stderr[-4000:]
     record = json.loads((out / "s2r_train.json").read_text())["compute"]
-    assert kills >= 2 and record["global_step"] == 8 and record["resumed_from"] is not None
+    assert kills == 2 and record["global_step"] == 5 and record["resumed_from"] is not None
     print(
         f"\n{kills} kills; resumed from {record['resumed_from']}; set aside: "
         f"{sorted(p.name for p in out.glob('*.incomplete-*'))}"
