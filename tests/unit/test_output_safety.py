@@ -215,3 +215,32 @@ def test_a_torn_score_part_is_skipped_and_its_rows_rescored(tmp_path, caplog):
     with caplog.at_level("WARNING"):
         assert store.done_keys() == {("a", "h1"), ("b", "h2"), ("c", "h3")}
     assert "ignoring unreadable score part" in caplog.text and torn.name in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("given", "published"),
+    [
+        ("open-r1/OpenR1-Math-220k", "open-r1/OpenR1-Math-220k"),  # Hub ids unchanged
+        ("s2r:synthetic-openr1", "s2r:synthetic-openr1"),
+        ("data/pool.jsonl", "data/pool.jsonl"),  # relative, inside the working folder
+        ("{cwd}/data/pool.jsonl", "data/pool.jsonl"),
+        ("{cwd}", "."),
+        ("{home}/pools/p.parquet", "~/pools/p.parquet"),
+        ("~/pools/p.parquet", "~/pools/p.parquet"),
+        ("/elsewhere/private/pool ü.jsonl", "local:pool ü.jsonl"),
+        ("../outside/pool.jsonl", "local:pool.jsonl"),
+        ("aime24=/elsewhere/aime24.jsonl", "aime24=local:aime24.jsonl"),
+        (None, None),
+    ],
+)
+def test_public_path(tmp_path, monkeypatch, given, published):
+    from s2r_hf.manifest import public_path
+
+    cwd, home = tmp_path / "project", tmp_path / "home"
+    cwd.mkdir()
+    monkeypatch.chdir(cwd)
+    monkeypatch.setenv("HOME", str(home))
+    if isinstance(given, str):
+        given = given.format(cwd=cwd, home=home)
+    assert public_path(given) == published
+    assert public_path([given]) == [published]
