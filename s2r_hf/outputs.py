@@ -231,7 +231,7 @@ def check_output_dir(
                 whose = f"the outputs of `{record.get('command')}`"
             else:
                 whose = f"files {owner.command} did not write"
-            shown = ", ".join(foreign[:SHOWN]) + (f" (+{len(foreign) - SHOWN} more)" if len(foreign) > SHOWN else "")
+            shown = ", ".join(foreign[:SHOWN]) + (" and more" if len(foreign) > SHOWN else "")
             raise S2RError(
                 f"{owner.option} {path} holds {whose}: {shown}; nothing was deleted. Choose another "
                 f"{owner.option}, or move those files out of it"
@@ -257,7 +257,7 @@ def check_output_dir(
 def _classify(out: Path, owner: Owner, record: dict | None) -> tuple[list[str], list[str], tuple[str, ...]]:
     """(own files, foreign files, patterns) of an existing folder; stops early once enough foreign files are named."""
     if record is not None and record.get("command") == owner.command:
-        patterns = tuple(record.get("patterns") or owner.patterns)
+        patterns = tuple(dict.fromkeys([*record.get("patterns", []), *owner.patterns]))  # old run's + this run's
         mine = True
     else:
         patterns = owner.patterns
