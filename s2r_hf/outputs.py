@@ -79,7 +79,8 @@ TRAIN = Owner(
     command="s2r train",
     option="--output_dir",
     patterns=(
-        "checkpoint-*/**",  # Trainer checkpoints, and the ones moved aside as checkpoint-N.incomplete-<time>
+        "checkpoint-*/**",  # Trainer checkpoints
+        "_checkpoint-*.incomplete-*/**",  # incomplete ones moved aside (train_options.set_aside_incomplete)
         "runs/**",
         "global_step*/**",
         "pytorch_model_fsdp_*/**",

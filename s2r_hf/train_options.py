@@ -234,7 +234,10 @@ def checkpoint_problem(path: Path) -> str | None:
 
 
 def set_aside_incomplete(out: Path) -> list[str]:
-    """Rename every incomplete ``checkpoint-N`` to ``checkpoint-N.incomplete-<time>`` (kept, never deleted)."""
+    """Rename every incomplete ``checkpoint-N`` to ``_checkpoint-N.incomplete-<time>`` (kept, never deleted).
+
+    The leading ``_`` keeps it out of the Trainer's checkpoint rotation (which globs ``checkpoint-*``) and out of
+    every push (``_*`` stays local)."""
     import re
     import time
 
@@ -245,7 +248,7 @@ def set_aside_incomplete(out: Path) -> list[str]:
             continue
         problem = checkpoint_problem(path)
         if problem:
-            target = path.with_name(f"{path.name}.incomplete-{stamp}")
+            target = path.with_name(f"_{path.name}.incomplete-{stamp}")
             path.rename(target)
             logger.warning(
                 "skipping %s: incomplete (%s; a save was interrupted); moved aside to %s", path, problem, target.name

@@ -217,5 +217,5 @@ def test_train_killed_at_any_moment_resumes(tmp_path):
     assert kills == 2 and record["global_step"] == 5 and record["resumed_from"] is not None
     print(
         f"\n{kills} kills; resumed from {record['resumed_from']}; set aside: "
-        f"{sorted(p.name for p in out.glob('*.incomplete-*'))}"
+        f"{sorted(p.name for p in out.glob('_checkpoint-*.incomplete-*'))}"
     )

@@ -44,7 +44,8 @@ def finished_selection(out: Path, fingerprint: str = "f1") -> None:
         ("model.safetensors", "*.safetensors", True),
         ("user/model.safetensors", "*.safetensors", False),  # * never crosses a folder
         ("checkpoint-4/optimizer.pt", "checkpoint-*/**", True),
-        ("checkpoint-4.incomplete-20260101T000000/a/b", "checkpoint-*/**", True),
+        ("_checkpoint-4.incomplete-20260101T000000/a/b", "_checkpoint-*.incomplete-*/**", True),
+        ("_checkpoint-4.incomplete-20260101T000000/a/b", "checkpoint-*/**", False),
         ("checkpoint-4", "checkpoint-*/**", False),
         ("notes.txt", ".tmp-*", False),
     ],

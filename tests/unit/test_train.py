@@ -443,5 +443,5 @@ def test_no_token_written_foreign_files_refused_incomplete_checkpoint_skipped(tm
         main(*parse(*common, "--max_steps", "4"))
     record = json.loads((out / "s2r_train.json").read_text())["compute"]
     assert (record["resumed_from"], record["global_step"]) == ("checkpoint-2", 4)
-    aside = [p.name for p in out.glob("checkpoint-3.incomplete-*")]
+    aside = [p.name for p in out.glob("_checkpoint-3.incomplete-*")]
     assert len(aside) == 1 and "checkpoint-3" in caplog.text and "no trainer_state.json" in caplog.text
