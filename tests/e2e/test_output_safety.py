@@ -98,9 +98,10 @@ def test_written_files_name_local_inputs_without_absolute_paths(tmp_path):
     args = ["select", "--pool", str(pool), "--judge", "s2r:tiny-judge", "--no_decontaminate", "--count", "4"]
     proc = run([*args, "--output-dir", str(out)])
     assert proc.returncode == 0, proc.stderr[-3000:]
-    for name in ("manifest.json", "config.yaml", "README.md"):
-        text = (out / name).read_text(encoding="utf-8")
-        assert str(tmp_path) not in text and "/private/" not in text, name
+    written = [p for p in out.rglob("*") if p.is_file()]
+    assert {"manifest.json", "config.yaml", "README.md", "scores.png"} <= {p.name for p in written}
+    with_path = [p.name for p in written if str(tmp_path).encode() in p.read_bytes() or b"/private/" in p.read_bytes()]
+    assert not with_path, with_path  # every file, parquet and png included
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["options"]["PoolArguments"]["pool"] == "local:my pool.jsonl"
     assert manifest["options"]["OutputArguments"]["output_dir"] == "local:out"

@@ -275,7 +275,8 @@ def test_training_text_has_the_reasoning_prompt_and_labels_only_the_assistant(ti
     trained = [t for t, v in zip(example["input_ids"], labels, strict=True) if v != -100]
     assert tokenizer.decode(trained) == ANSWER + "<|im_end|>"  # the answer and the end-of-turn token
     assert run.report.system_replaced == 2 and training.eos_token == "<|im_end|>"
-    assert yaml.safe_load((tmp_path / "out" / "s2r_train_config.yaml").read_text())["dataset_name"] == str(data)
+    written = yaml.safe_load((tmp_path / "out" / "s2r_train_config.yaml").read_text())
+    assert written["dataset_name"] == "local:d.jsonl"  # by file name: the absolute path stays on this machine
 
 
 # --------------------------------------------------------------------------------------------------
@@ -380,9 +381,10 @@ def test_paper_recipe_runs_shrunk_to_the_tiny_model(tiny_judge, tmp_path):
     assert "use_kernels: true ignored" in notes and "flash_attention_2 unavailable" in notes
     assert record["hyperparameters"]["activation_checkpointing"] is True
     assert record["hyperparameters"]["learning_rate"] == 5e-5 and record["compute"]["global_step"] == 2
-    # the resolved config written next to the weights is itself a valid recipe
+    # the resolved config written next to the weights is itself a valid recipe (local paths outside the working
+    # folder by file name only: it is pushed with the model)
     reparsed = parse(*cpu_args(), config=out / "s2r_train_config.yaml")
-    assert reparsed[0].dataset_name == str(data) and reparsed[1].max_length == 256
+    assert reparsed[0].dataset_name == "local:d.jsonl" and reparsed[1].max_length == 256
     assert reparsed[1].model_init_kwargs["rope_parameters"]["rope_theta"] == 300000.0
 
 
