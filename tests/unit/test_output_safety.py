@@ -245,3 +245,15 @@ def test_public_path(tmp_path, monkeypatch, given, published):
         given = given.format(cwd=cwd, home=home)
     assert public_path(given) == published
     assert public_path([given]) == [published]
+
+
+def test_no_recipe_sets_overwrite():
+    """A recipe with `overwrite: true` deletes files for whoever runs it with their own --output-dir."""
+    import yaml
+
+    from tests.conftest import ROOT
+
+    recipes = sorted((ROOT / "recipes").rglob("config_*.yaml"))
+    assert len(recipes) >= 12
+    setting = [str(p.relative_to(ROOT)) for p in recipes if "overwrite" in (yaml.safe_load(p.read_text()) or {})]
+    assert not setting, setting
