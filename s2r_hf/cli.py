@@ -222,8 +222,9 @@ def select_main(
     from s2r_hf.cards.dataset import build_dataset_card, split_info
     from s2r_hf.cards.plots import score_figure
     from s2r_hf.decontam import build_index, decontaminate, evidence_fields, summary
-    from s2r_hf.io import atomic_to_parquet, atomic_write_json, atomic_write_text, prepare_output_dir
-    from s2r_hf.manifest import build_manifest, options_dict
+    from s2r_hf.io import atomic_to_parquet, atomic_write_json, atomic_write_text
+    from s2r_hf.manifest import build_manifest, options_dict, public_configs
+    from s2r_hf.outputs import prepare_selection
     from s2r_hf.pools import load_pool, normalise
     from s2r_hf.scoring.cache import ScoreStore
     from s2r_hf.scoring.length import load_length_tokenizer, measure_lengths
@@ -232,11 +233,9 @@ def select_main(
 
     check_compatible(pool, scoring, sel)
     state = PartialState(cpu=not torch.cuda.is_available())
-    out_dir = prepare_output_dir(out.output_dir, out.overwrite, clear=False)
-    state.wait_for_everyone()
-    if state.is_main_process:
-        prepare_output_dir(out_dir, True, clear=True)
-    options = options_dict(pool, scoring, sel, out)
+    out_dir = prepare_selection(pool, scoring, sel, out, state)  # own files only; before any model loads
+    public = public_configs(pool, scoring, sel, out)  # what written files name: no absolute local paths
+    options = options_dict(*public)
     if state.is_main_process:
         logger.info(
             "s2r select on %d process(es); resolved options:\n%s",
@@ -391,11 +390,11 @@ def select_main(
         selected=selected,
         difficulty=difficulty,
         length_unit=scoring.length_unit,
-        title=f"{pool.pool}: {counts['selected']} of {len(ids)} selected ({sel.strategy})",
+        title=f"{public[0].pool}: {counts['selected']} of {len(ids)} selected ({sel.strategy})",
     )
     card = build_dataset_card(
         manifest,
-        command=equivalent_command(pool, scoring, sel, out),
+        command=equivalent_command(*public),
         columns=columns,
         selected=selected,
         dataset_info=split_info(data_file, subset.features),

@@ -341,7 +341,13 @@ class OutputArguments:
     """Where results go: the local output folder (always complete first), then optionally the Hub."""
 
     output_dir: str | None = field(default=None, metadata={"help": "Folder for subset, manifest, card (required)."})
-    overwrite: bool = field(default=False, metadata={"help": "Replace the outputs of an earlier run in --output-dir."})
+    overwrite: bool = field(
+        default=False,
+        metadata={
+            "help": "Replace the outputs of an earlier run with other options in --output-dir (only the files s2r "
+            "wrote; a folder holding other files is refused). A rerun with the same options needs no --overwrite."
+        },
+    )
     cache_dir: str = field(
         default_factory=default_cache_dir,
         metadata={
@@ -410,8 +416,8 @@ class SubsetArguments:
     overwrite: bool = field(
         default=False,
         metadata={
-            "help": "Delete the checkpoints in output_dir and train from step 0. Without it a run resumes from "
-            "the last checkpoint there."
+            "help": "Delete s2r train's earlier outputs in output_dir (checkpoints, weights, card; never other "
+            "files) and train from step 0. Without it a run resumes from the last complete checkpoint there."
         },
     )
 

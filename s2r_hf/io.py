@@ -1,18 +1,13 @@
-"""Small file helpers: atomic writes and the output-folder guard. Nothing is left half-written."""
+"""Small file helpers: atomic writes (nothing is left half-written). The output-folder guard is outputs.py."""
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
 import threading
 import uuid
 from pathlib import Path
 from typing import Any
-
-from s2r_hf.errors import S2RError
-
-OUTPUT_FILES = ("data", "scores.parquet", "dropped.parquet", "manifest.json", "config.yaml", "scores.png", "README.md")
 
 
 def temp_path(path: Path) -> Path:
@@ -46,26 +41,6 @@ def atomic_to_parquet(ds_or_table, path: str | Path) -> Path:
     else:
         pq.write_table(ds_or_table, tmp)
     os.replace(tmp, path)
-    return path
-
-
-def prepare_output_dir(path: str | Path, overwrite: bool, *, clear: bool) -> Path:
-    """Refuse a folder holding anything unless ``overwrite``; with ``clear``, remove our earlier outputs."""
-    path = Path(path)
-    if path.exists() and not path.is_dir():
-        raise S2RError(f"--output-dir {path} is a file; pass a folder")
-    if path.exists() and any(path.iterdir()) and not overwrite:
-        raise S2RError(
-            f"--output-dir {path} is not empty; pass --overwrite to replace its outputs, or choose another folder"
-        )
-    if clear:
-        path.mkdir(parents=True, exist_ok=True)
-        for name in OUTPUT_FILES:
-            target = path / name
-            if target.is_dir():
-                shutil.rmtree(target)
-            elif target.exists():
-                target.unlink()
     return path
 
 

@@ -71,17 +71,80 @@ def options_dict(*configs) -> dict[str, Any]:
     return {type(c).__name__: asdict(c) for c in configs}
 
 
-def materialise(manifest: dict[str, Any]):
-    """Re-build the selected subset (canonical columns, manifest order) from the pool the manifest names."""
+# options that may hold a local path; published files name those by a cwd-relative path or file name only
+PATH_OPTIONS = {
+    "pool": "PoolArguments",
+    "judge": "ScoringArguments",
+    "length_tokenizer": "ScoringArguments",
+    "decontam_benchmarks": "SelectionArguments",
+    "output_dir": "OutputArguments",
+    "cache_dir": "OutputArguments",
+}
+LOCAL_PREFIX = "local:"
+
+
+def public_path(value: Any, cwd: Path | None = None) -> Any:
+    """A path as published files may name it: relative to the working folder when inside it, ``~/…`` when
+    under the home folder, else ``local:<file name>``. Hub ids, built-in names (``s2r:…``) and relative paths
+    that stay inside the working folder are returned unchanged; ``name=path`` keeps its ``name=``."""
+    if isinstance(value, list):
+        return [public_path(v, cwd) for v in value]
+    if not isinstance(value, str) or not value or value.startswith(("s2r:", LOCAL_PREFIX)):
+        return value
+    if "=" in value and not Path(value).exists():
+        name, path = value.split("=", 1)
+        return f"{name}={public_path(path, cwd)}"
+    path = Path(value).expanduser()
+    if not path.is_absolute() and ".." not in path.parts and not value.startswith("~"):
+        return value  # already relative to the working folder (or a Hub id)
+    full = path.resolve() if path.exists() or not path.is_absolute() else path
+    for base, prefix in ((Path(cwd or Path.cwd()).resolve(), ""), (Path.home().resolve(), "~/")):
+        if full == base or base in full.parents:
+            rel = full.relative_to(base).as_posix()
+            return prefix + rel if rel != "." else (prefix.rstrip("/") or ".")
+    return LOCAL_PREFIX + (full.name or str(full))
+
+
+def public_configs(*configs) -> tuple:
+    """Copies of option dataclasses with every local path made public (:func:`public_path`); no checks re-run."""
+    import copy
+
+    out = []
+    for cfg in configs:
+        clone = copy.copy(cfg)
+        for name, owner in PATH_OPTIONS.items():
+            if type(cfg).__name__ == owner and getattr(cfg, name, None) is not None:
+                setattr(clone, name, public_path(getattr(cfg, name)))
+        out.append(clone)
+    return tuple(out)
+
+
+def materialise(manifest: dict[str, Any], pool: str | None = None):
+    """Re-build the selected subset (canonical columns, manifest order) from the pool the manifest names.
+
+    A local pool is named in the manifest by a path relative to the folder the selection ran in, or by its file
+    name only (``local:pool.jsonl``): pass ``pool`` (its path now) for the latter, or when it has moved.
+    """
     import json
 
-    from s2r_hf.configs import PoolArguments
+    from s2r_hf.configs import PoolArguments, default_cache_dir
     from s2r_hf.pools import load_pool, normalise
 
     if isinstance(manifest, (str, Path)):
         manifest = json.loads(Path(manifest).read_text(encoding="utf-8"))
-    pool_args = PoolArguments(**manifest["options"]["PoolArguments"])
-    cache_dir = manifest["options"]["OutputArguments"]["cache_dir"]
+    options = dict(manifest["options"]["PoolArguments"])
+    if pool is not None:
+        options["pool"] = pool
+    elif str(options.get("pool", "")).startswith(LOCAL_PREFIX):
+        raise S2RError(
+            f"the manifest names a local pool by file name only ({options['pool']!r}); pass its path: "
+            "materialise(manifest, pool='path/to/pool')"
+        )
+    pool_args = PoolArguments(**options)
+    cache_dir = manifest["options"]["OutputArguments"].get("cache_dir", "")
+    if not cache_dir or cache_dir.startswith(LOCAL_PREFIX):
+        cache_dir = default_cache_dir()
+    cache_dir = str(Path(cache_dir).expanduser())
     canon, _ = normalise(
         load_pool(pool_args, cache_dir),
         pool_args.pool_format,

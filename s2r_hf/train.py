@@ -32,9 +32,11 @@ from s2r_hf.train_options import (
     hardware,
     model_init_kwargs,
     plain,
+    prepare_output,
     resolve_model,
     resolved_config,
     resume_checkpoint,
+    take_hub_token,
 )
 
 logger = logging.getLogger(__name__)
@@ -67,7 +69,11 @@ def parse_train(argv: list[str] | None = None) -> tuple:
     from s2r_hf.config_files import parse_with_config
 
     try:
-        return parse_with_config(make_parser(), list(sys.argv[1:] if argv is None else argv), command="train", count=3)
+        subset, training, model = parse_with_config(
+            make_parser(), list(sys.argv[1:] if argv is None else argv), command="train", count=3
+        )
+        take_hub_token(training)  # before anything can save the arguments
+        return subset, training, model
     except S2RError as err:
         if "bf16/gpu" in str(err):
             raise S2RError(f"{err} (on a machine without a GPU add --use_cpu true --bf16 false)") from None
@@ -118,9 +124,10 @@ def setup(subset: SubsetArguments, training, model, state) -> Setup:
     from s2r_hf.io import atomic_write_text
     from s2r_hf.sft_data import end_of_turn_token, load_subset, log_report, prepare_rows, training_template
 
+    take_hub_token(training)  # HF_TOKEN only: training_args.bin (saved and pushed) never holds it
     check_options(subset, training, model)
+    out = prepare_output(subset, training, model, state)  # own files only, writable: before any model loads
     transformers.set_seed(training.seed)
-    out = Path(training.output_dir)
     resolved = resolved_config(subset, training, model)
     with state.main_process_first():  # the subset first: a wrong path fails before any model is loaded
         raw, source = load_subset(subset)
@@ -228,7 +235,7 @@ def main(subset: SubsetArguments, training, model) -> Path | None:
 def run_record(subset, training, model, run: Setup, state, metrics, wall, resumed_step, ranks) -> dict[str, Any]:
     """``s2r_train.json``: what was trained on what, how, and how fast; the model card is rendered from it."""
     from s2r_hf.cards.model import find_selection_recipe
-    from s2r_hf.manifest import package_versions
+    from s2r_hf.manifest import package_versions, public_path
 
     trainer_state = run.trainer.state
     seen = int(trainer_state.num_input_tokens_seen or 0)
@@ -240,8 +247,11 @@ def run_record(subset, training, model, run: Setup, state, metrics, wall, resume
     out = Path(training.output_dir)
     return {
         "model_name": training.hub_model_id.split("/")[-1] if training.hub_model_id else out.name,
-        "base_model": model.model_name_or_path,
-        "dataset": {**run.source.as_dict(), "selection_recipe": find_selection_recipe(subset.dataset_name, ROOT)},
+        "base_model": public_path(model.model_name_or_path),  # no absolute local paths in pushed files
+        "dataset": {
+            **{k: public_path(v) if k in ("name", "pool") else v for k, v in run.source.as_dict().items()},
+            "selection_recipe": find_selection_recipe(subset.dataset_name, ROOT),
+        },
         "data": run.report.as_dict(),
         "chat_template": run.template_source,
         "eos_token": training.eos_token,

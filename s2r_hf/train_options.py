@@ -10,10 +10,10 @@ import contextlib
 import dataclasses
 import enum
 import importlib.util
+import json
 import logging
 import os
 import platform
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -144,8 +144,15 @@ SKIPPED_OPTIONS = {
 REPARSABLE = {"include_num_input_tokens_seen": {"all": True, "no": False}}
 
 
+# options naming local paths: written (and pushed) relative to the working folder or by file name only
+TRAIN_PATH_OPTIONS = ("dataset_name", "output_dir", "model_name_or_path", "resume_from_checkpoint")
+
+
 def resolved_config(*configs) -> dict[str, Any]:
-    """Every option that differs from its default, flat: a valid recipe for ``--config`` (no secrets)."""
+    """Every option that differs from its default, flat: a valid recipe for ``--config`` (no secrets, no absolute
+    local paths: see :func:`s2r_hf.manifest.public_path`)."""
+    from s2r_hf.manifest import public_path
+
     out: dict[str, Any] = {}
     for cfg in configs:
         for f in dataclasses.fields(cfg):
@@ -155,29 +162,125 @@ def resolved_config(*configs) -> dict[str, Any]:
             value = plain(getattr(cfg, f.name))
             if value != plain(default):
                 out[f.name] = REPARSABLE.get(f.name, {}).get(value, value) if isinstance(value, str) else value
+                if f.name in TRAIN_PATH_OPTIONS:
+                    out[f.name] = public_path(out[f.name])
     return out
 
 
+def take_hub_token(training) -> None:
+    """Move ``--hub_token`` into ``HF_TOKEN`` for this process and blank it in the arguments.
+
+    The Trainer pickles its arguments into ``training_args.bin`` (output folder, every checkpoint, and the pushed
+    repo); a token kept there would be written to disk and uploaded. huggingface_hub reads ``HF_TOKEN`` at each
+    call, so repo creation, checkpoint pushes and the final push still use it.
+    """
+    token = getattr(training, "hub_token", None)
+    if token:
+        os.environ["HF_TOKEN"] = token
+        training.hub_token = None
+        logger.info("hub_token moved to HF_TOKEN for this process (never saved with the training arguments)")
+
+
+def prepare_output(subset: SubsetArguments, training, model, state) -> Path:
+    """Guard ``output_dir`` as `s2r select` does (own files only, apart from the inputs, writable), then claim it.
+
+    s2r train's own files (checkpoints, weights, run record) are kept for resuming; ``overwrite`` removes them.
+    """
+    from s2r_hf.outputs import TRAIN, prepare
+
+    inputs = {
+        "--dataset_name": subset.dataset_name,
+        "--model_name_or_path": model.model_name_or_path,
+        "the s2r cache": Path(default_cache_dir()),
+    }
+    return prepare(training.output_dir, TRAIN, overwrite=subset.overwrite, state=state, inputs=inputs, resume=True)
+
+
+WEIGHT_FILES = (
+    "model.safetensors",
+    "pytorch_model.bin",
+    "adapter_model.safetensors",
+    "model.safetensors.index.json",
+    "pytorch_model.bin.index.json",
+)
+
+
+def checkpoint_problem(path: Path) -> str | None:
+    """Why ``path`` cannot be resumed from (a save cut short by a kill), or None when it is complete.
+
+    The Trainer writes ``trainer_state.json`` last, after weights, optimizer and RNG state: a checkpoint without a
+    readable one was interrupted. Weights must be there too (a single file, every shard of an index, or the
+    sharded FSDP / DeepSpeed folders).
+    """
+    try:
+        json.loads((path / "trainer_state.json").read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return "no trainer_state.json"
+    except (OSError, ValueError):
+        return "trainer_state.json is cut short"
+    for index in ("model.safetensors.index.json", "pytorch_model.bin.index.json"):
+        if (path / index).is_file():
+            try:
+                shards = set(json.loads((path / index).read_text(encoding="utf-8"))["weight_map"].values())
+            except (OSError, ValueError, KeyError, AttributeError):
+                return f"{index} is cut short"
+            missing = sorted(s for s in shards if not (path / s).is_file())
+            return f"weight shard {missing[0]} is missing" if missing else None
+    if any((path / name).is_file() for name in WEIGHT_FILES):
+        return None
+    if any(path.glob("pytorch_model_fsdp_*")) or any(path.glob("global_step*")):
+        return None
+    return "no model weights"
+
+
+def set_aside_incomplete(out: Path) -> list[str]:
+    """Rename every incomplete ``checkpoint-N`` to ``_checkpoint-N.incomplete-<time>`` (kept, never deleted).
+
+    The leading ``_`` keeps it out of the Trainer's checkpoint rotation (which globs ``checkpoint-*``) and out of
+    every push (``_*`` stays local)."""
+    import re
+    import time
+
+    moved = []
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
+    for path in sorted(out.glob("checkpoint-*")):
+        if not (path.is_dir() and re.fullmatch(r"checkpoint-\d+", path.name)):
+            continue
+        problem = checkpoint_problem(path)
+        if problem:
+            target = path.with_name(f"_{path.name}.incomplete-{stamp}")
+            path.rename(target)
+            logger.warning(
+                "skipping %s: incomplete (%s; a save was interrupted); moved aside to %s", path, problem, target.name
+            )
+            moved.append(target.name)
+    return moved
+
+
 def resume_checkpoint(training, overwrite: bool, state) -> str | None:
-    """The checkpoint to resume from: an explicit one, else the last in output_dir (unless ``overwrite``)."""
+    """The checkpoint to resume from: an explicit one, else the last complete one in output_dir (unless
+    ``overwrite``, whose checkpoints :func:`prepare_output` removed). Incomplete ones are moved aside first."""
     from transformers.trainer_utils import get_last_checkpoint
 
     if training.resume_from_checkpoint:
         path = Path(training.resume_from_checkpoint)
         if not path.is_dir():
             raise S2RError(f"resume_from_checkpoint {path} is not a checkpoint folder")
+        problem = checkpoint_problem(path)
+        if problem:
+            raise S2RError(
+                f"resume_from_checkpoint {path} is incomplete ({problem}: its save was interrupted); "
+                "pass an earlier checkpoint, or leave resume_from_checkpoint out to use the last complete one"
+            )
         return str(path)
     out = Path(training.output_dir)
-    last = get_last_checkpoint(str(out)) if out.is_dir() else None
-    if last and overwrite:
-        state.wait_for_everyone()
-        if state.is_main_process:
-            for old in out.glob("checkpoint-*"):
-                shutil.rmtree(old)
-            logger.info("overwrite: removed the checkpoints in %s; training from step 0", out)
-        state.wait_for_everyone()
+    if overwrite or not out.is_dir():
         return None
-    return last
+    state.wait_for_everyone()
+    if state.is_main_process:
+        set_aside_incomplete(out)
+    state.wait_for_everyone()
+    return get_last_checkpoint(str(out))
 
 
 def hardware(state) -> str:

@@ -157,7 +157,7 @@ def test_output_dir_not_empty_needs_overwrite(tmp_path):
         str(out),
     ]
     proc = run(args)
-    assert proc.returncode == 2 and "is not empty; pass --overwrite" in proc.stderr
+    assert proc.returncode == 2 and "did not write: keep.txt" in proc.stderr
     assert (out / "keep.txt").read_text() == "mine"
 
 

@@ -1,4 +1,4 @@
-"""Output helpers: the folder guard, atomic writes, the card's command line, the dataset card."""
+"""Output helpers: atomic writes, the card's command line, the dataset card."""
 
 from __future__ import annotations
 
@@ -8,28 +8,7 @@ import numpy as np
 import pytest
 
 from s2r_hf.cli import equivalent_command, parse_select
-from s2r_hf.errors import S2RError
-from s2r_hf.io import OUTPUT_FILES, atomic_write_json, column, prepare_output_dir
-
-
-def test_output_dir_guard(tmp_path):
-    out = tmp_path / "out"
-    assert prepare_output_dir(out, overwrite=False, clear=False) == out  # missing folder is fine
-    out.mkdir()
-    prepare_output_dir(out, overwrite=False, clear=False)  # empty folder is fine
-    (out / "notes.txt").write_text("user file")
-    (out / "data").mkdir()
-    (out / "data" / "train-00000-of-00001.parquet").write_text("old")
-    (out / "manifest.json").write_text("{}")
-    with pytest.raises(S2RError, match="not empty; pass --overwrite"):
-        prepare_output_dir(out, overwrite=False, clear=False)
-    prepare_output_dir(out, overwrite=True, clear=True)
-    assert not (out / "data").exists() and not (out / "manifest.json").exists()
-    assert (out / "notes.txt").read_text() == "user file"  # only our own outputs are removed
-    (tmp_path / "file").write_text("x")
-    with pytest.raises(S2RError, match="is a file"):
-        prepare_output_dir(tmp_path / "file", overwrite=True, clear=False)
-    assert "manifest.json" in OUTPUT_FILES
+from s2r_hf.io import atomic_write_json, column
 
 
 def test_atomic_json_leaves_no_temp_files(tmp_path):

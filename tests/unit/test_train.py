@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 import shutil
 from pathlib import Path
@@ -274,7 +275,8 @@ def test_training_text_has_the_reasoning_prompt_and_labels_only_the_assistant(ti
     trained = [t for t, v in zip(example["input_ids"], labels, strict=True) if v != -100]
     assert tokenizer.decode(trained) == ANSWER + "<|im_end|>"  # the answer and the end-of-turn token
     assert run.report.system_replaced == 2 and training.eos_token == "<|im_end|>"
-    assert yaml.safe_load((tmp_path / "out" / "s2r_train_config.yaml").read_text())["dataset_name"] == str(data)
+    written = yaml.safe_load((tmp_path / "out" / "s2r_train_config.yaml").read_text())
+    assert written["dataset_name"] == "local:d.jsonl"  # by file name: the absolute path stays on this machine
 
 
 # --------------------------------------------------------------------------------------------------
@@ -379,9 +381,10 @@ def test_paper_recipe_runs_shrunk_to_the_tiny_model(tiny_judge, tmp_path):
     assert "use_kernels: true ignored" in notes and "flash_attention_2 unavailable" in notes
     assert record["hyperparameters"]["activation_checkpointing"] is True
     assert record["hyperparameters"]["learning_rate"] == 5e-5 and record["compute"]["global_step"] == 2
-    # the resolved config written next to the weights is itself a valid recipe
+    # the resolved config written next to the weights is itself a valid recipe (local paths outside the working
+    # folder by file name only: it is pushed with the model)
     reparsed = parse(*cpu_args(), config=out / "s2r_train_config.yaml")
-    assert reparsed[0].dataset_name == str(data) and reparsed[1].max_length == 256
+    assert reparsed[0].dataset_name == "local:d.jsonl" and reparsed[1].max_length == 256
     assert reparsed[1].model_init_kwargs["rope_parameters"]["rope_theta"] == 300000.0
 
 
@@ -408,3 +411,39 @@ def test_training_template_for_models_without_generation_markers(tiny_judge):
         training_template(tokenizer)
     with pytest.raises(S2RError, match="not a special end-of-turn token"):
         end_of_turn_token(tokenizer, None)
+
+
+def test_no_token_written_foreign_files_refused_incomplete_checkpoint_skipped(tmp_path, monkeypatch, caplog):
+    """--hub_token reaches no file (training_args.bin included); a user's file stops the run before anything is
+    written; a checkpoint cut short by a kill is named, moved aside, and the last complete one is resumed."""
+    from s2r_hf.train import main
+    from tests.unit.test_output_safety import snapshot
+
+    token = "hf_s2rNeverWritten" + "0123456789abcdef"
+    monkeypatch.setenv("HF_TOKEN", "placeholder")  # restored after the test: take_hub_token sets it
+    data = write_jsonl(tmp_path / "d.jsonl", [row(f"What is {i} + 1?", f"It is {i + 1}.") for i in range(8)])
+    out = tmp_path / "out"
+    common = ("--dataset_name", str(data), "--output_dir", str(out), "--save_steps", "1", "--logging_steps", "1")
+    main(*parse(*common, "--max_steps", "3", "--hub_token", token))
+    assert os.environ["HF_TOKEN"] == token  # moved to the environment for this process
+    files = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert sum(p.name == "training_args.bin" for p in files) == 4  # output folder + 3 checkpoints
+    leaked = [str(p) for p in files if token.encode() in p.read_bytes()]
+    assert not leaked, leaked
+    written = (out / "s2r_train.json").read_text() + (out / "s2r_train_config.yaml").read_text()
+    assert str(tmp_path) not in written and "local:d.jsonl" in written  # no absolute local path
+
+    (out / "my_notes.txt").write_text("mine")
+    before = snapshot(tmp_path)
+    with pytest.raises(S2RError, match=r"did not write: my_notes\.txt"):
+        main(*parse(*common, "--max_steps", "4"))
+    assert snapshot(tmp_path) == before
+    (out / "my_notes.txt").unlink()
+
+    (out / "checkpoint-3" / "trainer_state.json").unlink()  # a kill while checkpoint-3 was being saved
+    with caplog.at_level("WARNING"):
+        main(*parse(*common, "--max_steps", "4"))
+    record = json.loads((out / "s2r_train.json").read_text())["compute"]
+    assert (record["resumed_from"], record["global_step"]) == ("checkpoint-2", 4)
+    aside = [p.name for p in out.glob("_checkpoint-3.incomplete-*")]
+    assert len(aside) == 1 and "checkpoint-3" in caplog.text and "no trainer_state.json" in caplog.text
