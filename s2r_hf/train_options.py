@@ -19,6 +19,7 @@ from typing import Any
 
 from s2r_hf.configs import SubsetArguments, default_cache_dir
 from s2r_hf.errors import S2RError, collect
+from s2r_hf.preflight import train_problems
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +49,7 @@ def check_options(subset: SubsetArguments, training, model) -> None:
         )
     if not model.model_name_or_path:
         problems.append("model_name_or_path is required: a Hub id (Qwen/Qwen2.5-7B-Instruct) or a local folder")
+    problems += train_problems(subset, training, model)  # sizes, a missing model, a folder that is no subset
     collect(problems)
     if not training.assistant_only_loss:
         logger.warning("assistant_only_loss is false: the loss also covers the system prompt and the question")
