@@ -74,16 +74,17 @@ def parse_problem(err: Exception) -> str:
 
 
 def _numeric(convert) -> bool:
-    """Whether an argparse ``type`` converter takes numbers only (int, float, or TRL's None-accepting wrappers)."""
-    try:
-        convert("1")
-    except (TypeError, ValueError):
-        return False
-    try:
-        convert("not-a-number")
-    except (TypeError, ValueError):
+    """Whether an argparse ``type`` converter takes numbers only (int, float, or TRL's None-accepting wrappers),
+    not booleans ("1" and "true") nor text."""
+
+    def takes(text: str) -> bool:
+        try:
+            convert(text)
+        except Exception:  # argparse converters raise ValueError, TypeError or ArgumentTypeError
+            return False
         return True
-    return False
+
+    return takes("1") and not takes("true")
 
 
 def check_yaml_types(parser, config: dict, path: Path) -> None:
