@@ -13,7 +13,7 @@ import re
 import tempfile
 from pathlib import Path
 
-from s2r_hf.errors import collect
+from s2r_hf.errors import S2RError, collect
 
 REPO_ID = re.compile(r"[A-Za-z0-9][\w.-]*(/[A-Za-z0-9][\w.-]*)?")
 EXAMPLE_MODEL = "Qwen/Qwen2.5-1.5B-Instruct"
@@ -43,13 +43,17 @@ def looks_local(name: str) -> bool:
 
 
 def hub_hint(name: str) -> str:
-    """The fix for a Hub id that did not load: offline it is the cache, online the id / token / network."""
+    """The fix for a model that did not load: a local folder's files; offline the cache; online id/token/network."""
+    if Path(name).expanduser().exists():
+        return (
+            f"{name} exists but does not load: check it holds what `save_pretrained` wrote (config, tokenizer, weights)"
+        )
     if offline():
         return (
             f"HF_HUB_OFFLINE is set and {name} is not in the local Hugging Face cache: unset HF_HUB_OFFLINE "
             "to download it, or give a local folder"
         )
-    return "check the id (and HF_TOKEN for a gated or private repo), or give a local folder"
+    return "check the network and the id (and HF_TOKEN for a gated or private repo), or give a local folder"
 
 
 def model_problem(option: str, name: str | None, *, revision: str | None = None, tokenizer: bool = False) -> str | None:
@@ -86,6 +90,19 @@ def model_problem(option: str, name: str | None, *, revision: str | None = None,
                 f"(nor is there a local folder {name}); unset HF_HUB_OFFLINE to download it, or give a local folder"
             )
     return None
+
+
+def load_config(name: str, **kwargs):
+    """``AutoConfig.from_pretrained`` whose failure (no network, gated, wrong id) is one :class:`S2RError` line."""
+    from transformers import AutoConfig
+
+    try:
+        return AutoConfig.from_pretrained(name, **kwargs)
+    except (OSError, ValueError) as err:
+        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        raise S2RError(
+            f"could not load the config of model {name} ({type(err).__name__}: {first}); {hub_hint(name)}"
+        ) from None
 
 
 def dependency_problem(module: str, needed_for: str) -> str | None:

@@ -108,10 +108,10 @@ def model_init_kwargs(training, model) -> dict[str, Any]:
 
 def check_context(model_id: str, training, kwargs: dict[str, Any]) -> int | None:
     """max_length must fit the model's positions (after a RoPE / max_position_embeddings override)."""
-    from transformers import AutoConfig
+    from s2r_hf.preflight import load_config
 
     overrides = {k: kwargs[k] for k in ("max_position_embeddings", "rope_parameters") if k in kwargs}
-    config = AutoConfig.from_pretrained(model_id, revision=kwargs.get("revision"), **overrides)
+    config = load_config(model_id, revision=kwargs.get("revision"), **overrides)  # no network: one line
     limit = getattr(config.get_text_config(), "max_position_embeddings", None)
     if limit is not None and training.max_length is not None and training.max_length > limit:
         raise S2RError(
