@@ -187,7 +187,7 @@ def select_main(
     from s2r_hf.selection import NEEDS_DIFFICULTY, select
 
     check_compatible(pool, scoring, sel)
-    collect(select_problems(pool, scoring, sel))  # a missing judge or tokenizer: before the pool is read
+    collect(select_problems(pool, scoring, sel, out))  # a missing judge, a push that cannot be: before any work
     state = PartialState(cpu=not torch.cuda.is_available())
     out_dir = prepare_output_dir(out.output_dir, out.overwrite, clear=False)
     state.wait_for_everyone()
@@ -388,10 +388,8 @@ def push_main(argv: list[str]) -> None:
 
 def check_push(out: Path, repo: str, config_name: str) -> None:
     """Everything `s2r push` can tell is wrong before it talks to the Hub, all at once."""
-    from huggingface_hub import constants
-    from huggingface_hub.utils import HFValidationError, validate_repo_id
-
     from s2r_hf.hub import config_name_problem
+    from s2r_hf.preflight import offline, repo_problem
 
     problems = []
     if not out.exists():
@@ -403,15 +401,11 @@ def check_push(out: Path, repo: str, config_name: str) -> None:
             f"--output-dir {out} holds neither a finished selection (manifest.json) nor a trained model "
             "(config.json); run `s2r select` or `s2r train` first"
         )
-    try:
-        validate_repo_id(repo)
-        if "/" not in repo:
-            raise HFValidationError("no owner")
-    except HFValidationError:
-        problems.append(f"--repo {repo!r} is not a repo id; give owner/name, e.g. me/OpenR1-Math-S2R-10pct")
+    problems.append(repo_problem("--repo", repo))
     if (out / "manifest.json").exists() and config_name_problem(config_name):
         problems.append(f"--config-name: {config_name_problem(config_name)}")
-    if constants.HF_HUB_OFFLINE and not problems:
+    problems = [p for p in problems if p]
+    if offline() and not problems:
         problems.append("HF_HUB_OFFLINE is set, so nothing can be pushed; unset it (HF_HUB_OFFLINE=0) and run again")
     collect(problems)
 

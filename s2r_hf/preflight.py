@@ -19,6 +19,7 @@ REPO_ID = re.compile(r"[A-Za-z0-9][\w.-]*(/[A-Za-z0-9][\w.-]*)?")
 EXAMPLE_MODEL = "Qwen/Qwen2.5-1.5B-Instruct"
 MODEL_FILES = ("config.json",)
 TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "vocab.json", "tokenizer.model")
+EVAL_DTYPES = ("auto", "bfloat16", "float16", "float32", "4bit", "8bit")  # what lighteval's backends take
 EXTRAS = {  # module → the pip command that installs it with the versions s2r_hf was tested with
     "vllm": 'pip install "s2r_hf[eval-gpu]" (lighteval[vllm])',
     "deepspeed": 'pip install "s2r_hf[train]" (trl[deepspeed])',
@@ -177,15 +178,40 @@ def train_problems(subset, training, model) -> list[str]:
     if model.model_name_or_path:
         problems.append(model_problem("--model_name_or_path", model.model_name_or_path, revision=model.model_revision))
     problems.append(subset_problem(subset.dataset_name))
+    if training.hub_model_id:
+        problems.append(repo_problem("hub_model_id", training.hub_model_id))
+    if training.push_to_hub and offline():
+        problems.append("push_to_hub: HF_HUB_OFFLINE is set, so nothing can be pushed; unset it, or drop push_to_hub")
     return [p for p in problems if p]
 
 
-def select_problems(pool, scoring, sel) -> list[str]:
+def repo_problem(option: str, repo: str | None) -> str | None:
+    """Why ``repo`` is no Hub repo id (owner/name, or a bare name for the token's own namespace), or None."""
+    from huggingface_hub.utils import HFValidationError, validate_repo_id
+
+    try:
+        validate_repo_id(repo)
+    except HFValidationError:
+        return f"{option} {repo!r} is not a repo id; give owner/name, e.g. me/OpenR1-Math-S2R-10pct"
+    return None
+
+
+def push_problem(option: str, repo: str | None) -> str | None:
+    """A push asked for that cannot happen: a malformed repo id, or HF_HUB_OFFLINE set (found before the work)."""
+    if repo is None:
+        return None
+    problem = repo_problem(option, repo)
+    if problem is None and offline():
+        problem = f"{option} {repo}: HF_HUB_OFFLINE is set, so nothing can be pushed; unset it, or drop {option}"
+    return problem
+
+
+def select_problems(pool, scoring, sel, out=None) -> list[str]:
     """`s2r select` inputs found wrong before the pool is read: an empty pool name, a judge or tokenizer that
-    cannot exist (only those the strategy uses)."""
+    cannot exist (only those the strategy uses), a push that cannot happen."""
     from s2r_hf.selection import NEEDS_DIFFICULTY
 
-    problems = []
+    problems = [push_problem("--push-to-hub", out.push_to_hub)] if out is not None else []
     if not pool.pool.strip():
         problems.append("--pool is empty; give a Hub dataset id, a local file or folder, or s2r:synthetic-openr1")
     if sel.strategy in NEEDS_DIFFICULTY:
@@ -208,6 +234,8 @@ def eval_problems(args) -> list[str]:
         )
     if args.backend == "vllm":
         problems.append(dependency_problem("vllm", "--backend vllm"))
+    if args.dtype is not None and args.dtype not in EVAL_DTYPES:
+        problems.append(f"--dtype must be one of {', '.join(EVAL_DTYPES)}, got {args.dtype!r}")
     if args.batch_size is not None and args.batch_size < 1:
         problems.append(f"--batch-size must be >= 1, got {args.batch_size}")
     problems.append(writable_problem("--output-dir", args.output_dir))

@@ -233,11 +233,13 @@ def main(argv: list[str]) -> Path:
             f"--model: no such local folder: {args.model}, and not a Hub repo id (owner/name); give the model "
             "folder the card belongs to, or a Hub id like me/Qwen2.5-7B-S2R-10pct"
         )
+    if args.push is not None and not (args.push or hub_id):
+        raise S2RError(f"--push needs a repo id for a local model folder ({model_dir}): --push owner/name")
+    if args.push is not None and offline():
+        raise S2RError("--push: HF_HUB_OFFLINE is set, so nothing can be pushed; unset it, or drop --push")
     readme = update_card(model_dir, args.results)
     if args.push is not None:
         repo = args.push or hub_id
-        if not repo:
-            raise S2RError(f"--push needs a repo id for a local model folder ({model_dir}): --push owner/name")
         retry = " ".join(shlex.quote(a) for a in ["s2r", "card", *argv])
         hub.push_card(model_dir, repo, retry=retry)
     return readme

@@ -200,6 +200,8 @@ CASES: list[Case] = [
     Case("select-judge-is-file", _replace(SELECT, "--judge", "{W}/file.txt"), ["file.txt", "not a model folder"]),
     Case("select-judge-empty", _replace(SELECT, "--judge", ""), ["--judge is empty"]),
     Case("select-length-tokenizer-not-tokenizer", _with(SELECT, "--length-tokenizer", "{W}/empty"), ["tokenizer.json"]),
+    Case("select-push-bad-repo", _with(SELECT, "--push-to-hub", "not a repo!"), ["--push-to-hub", "owner/name"]),
+    Case("select-push-offline", _with(SELECT, "--push-to-hub", "me/s2r-subset"), ["--push-to-hub", "HF_HUB_OFFLINE"]),
     # ---------------- s2r train (and python -m s2r_hf.train, below) ----------------
     Case("train-yaml-syntax", ["train", "--config", "{W}/syntax.yaml"], ["syntax.yaml", "YAML"]),
     Case("train-yaml-random-bytes", ["train", "--config", "{W}/random.yaml"], ["random.yaml", "YAML"]),
@@ -247,6 +249,12 @@ CASES: list[Case] = [
     ),
     Case("train-seed-text", _with(TRAIN, "--seed", "abc"), ["--seed", "abc"]),
     Case("train-deepspeed-missing", _with(TRAIN, "--deepspeed", "{W}/ds.json"), ["deepspeed", "pip install"]),
+    Case(
+        "train-push-offline",
+        _with(TRAIN, "--push_to_hub", "true", "--hub_model_id", "me/m"),
+        ["push_to_hub", "HF_HUB_OFFLINE"],
+    ),
+    Case("train-hub-model-id-bad", _with(TRAIN, "--hub_model_id", "not a repo!"), ["hub_model_id", "owner/name"]),
     # ---------------- s2r eval ----------------
     Case("eval-no-model", _with(EVAL, drop=("--model",)), ["--model"]),
     Case("eval-no-output-dir", _with(EVAL, drop=("--output-dir",)), ["--output-dir"]),
@@ -287,6 +295,8 @@ CASES: list[Case] = [
     Case("eval-max-new-tokens-negative", _replace(EVAL, "--max-new-tokens", "-5"), ["--max-new-tokens", ">= 1"]),
     Case("eval-data-dir-unicode-missing", _replace(EVAL, "--data-dir", "{W}/dätä ü"), ["--data-dir", "dätä ü"]),
     Case("eval-dp-zero", _with(EVAL, "--data-parallel-size", "0"), ["--data-parallel-size", ">= 1"]),
+    Case("eval-tasks-all-offline-no-data", _with(_replace(EVAL, "--tasks", "all"), drop=("--data-dir",)), ["--tasks"]),
+    Case("eval-dtype", _with(EVAL, "--dtype", "float64x"), ["--dtype", "bfloat16"]),
     # ---------------- s2r card ----------------
     Case("card-no-model", ["card", "--results", "{W}/results_empty"], ["--model"]),
     Case("card-no-results", ["card", "--model", "{MODEL}"], ["--results"]),
@@ -312,6 +322,11 @@ CASES: list[Case] = [
     ),
     Case("card-results-unicode-missing", _replace(CARD, "--results", "{W}/résultats ü"), ["résultats ü", "s2r eval"]),
     Case("card-model-empty", _replace(CARD, "--model", ""), ["--model"]),
+    Case(
+        "card-push-offline",
+        _with(_replace(CARD, "--results", "{W}/results"), "--push", "me/m"),
+        ["--push", "HF_HUB_OFFLINE"],
+    ),
     # ---------------- s2r push ----------------
     Case("push-no-output-dir", ["push", "--repo", "me/x"], ["--output-dir"]),
     Case("push-no-repo", ["push", "--output-dir", "{SEL}"], ["--repo"]),
@@ -324,7 +339,6 @@ CASES: list[Case] = [
     Case("push-offline", PUSH, ["HF_HUB_OFFLINE"]),
     Case("push-unknown-option", _with(PUSH, "--force"), ["--force", "--help"]),
     Case("push-model-folder-offline", _replace(PUSH, "--output-dir", "{MODEL}"), ["HF_HUB_OFFLINE"]),
-    Case("push-repo-no-owner", _replace(PUSH, "--repo", "justname"), ["--repo", "owner/name"]),
     Case("push-output-unicode-missing", _replace(PUSH, "--output-dir", "{W}/sörtie ü"), ["sörtie ü", "no such folder"]),
     # ---------------- the command itself ----------------
     Case("unknown-command", ["selekt", "--ratio", "0.1"], ["selekt", "s2r --help"]),
