@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import types
 from pathlib import Path
 
 from s2r_hf.errors import S2RError, collect
@@ -87,16 +88,51 @@ def _numeric(convert) -> bool:
     return takes("1") and not takes("true")
 
 
-def check_yaml_types(parser, config: dict, path: Path) -> None:
-    """A YAML number option given a list, mapping or boolean: name the key (argparse converts only strings)."""
+LIST_OK = {"fsdp"}  # typed str, but transformers also takes a list of its options
+
+
+def _text_fields(parser) -> set[str]:
+    """Options typed plain ``str`` / ``str | None`` in the parser's dataclasses (not dict-or-str ones)."""
+    import dataclasses
+    import typing
+
+    names = set()
+    for cls in getattr(parser, "dataclass_types", ()):
+        try:
+            hints = typing.get_type_hints(cls)
+        except Exception:  # an unresolvable annotation in a dependency's class: check what can be checked
+            continue
+        for f in dataclasses.fields(cls):
+            hint = hints.get(f.name)
+            if hint is str or (
+                typing.get_origin(hint) in (typing.Union, types.UnionType)
+                and set(typing.get_args(hint)) <= {str, type(None)}
+            ):
+                names.add(f.name)
+    return names
+
+
+def check_yaml_types(parser, config: dict, path: Path) -> dict:
+    """YAML values argparse would pass through unchecked (it converts only strings): a number option given a
+    list, mapping or boolean, or a text option given a list or mapping, named; a number for a text option
+    becomes its text (``pool_config: 2024``). Returns the config to use."""
     problems = []
+    config = dict(config)
+    text = _text_fields(parser)
     for action in parser._actions:
         value = config.get(action.dest)
-        if value is None or action.type is None or action.nargs is not None or not _numeric(action.type):
+        if value is None or action.nargs is not None:
             continue
-        if isinstance(value, bool) or not isinstance(value, int | float | str):
-            problems.append(f"{action.dest} in {path} must be a number, got {value!r}; e.g. '{action.dest}: 1'")
+        if action.type is not None and _numeric(action.type):
+            if isinstance(value, bool) or not isinstance(value, int | float | str):
+                problems.append(f"{action.dest} in {path} must be a number, got {value!r}; e.g. '{action.dest}: 1'")
+        elif action.dest in text and action.dest not in LIST_OK:
+            if isinstance(value, list | dict):
+                problems.append(f"{action.dest} in {path} must be one text value, got {value!r}")
+            elif not isinstance(value, str) and not isinstance(value, bool):
+                config[action.dest] = str(value)
     collect(problems)
+    return config
 
 
 def parse_with_config(parser, argv: list[str], *, command: str, count: int, exclusive: tuple[str, ...] = ()) -> tuple:
@@ -105,7 +141,11 @@ def parse_with_config(parser, argv: list[str], *, command: str, count: int, excl
     ``exclusive``: option names of which the command line may set one to replace the YAML's (budgets).
     """
     one_line_errors(parser, command)
-    args = list(argv)
+    args = []
+    for a in argv:  # --config=FILE is --config FILE (argparse would take it into a namespace nobody reads)
+        args += ["--config", a.split("=", 1)[1]] if a.startswith("--config=") else [a]
+    if args.count("--config") > 1:
+        raise S2RError("--config is given more than once; give one YAML file and override its values with options")
     if "--config" in args:
         at = args.index("--config")
         if at + 1 >= len(args) or args[at + 1].startswith("--"):
@@ -118,7 +158,7 @@ def parse_with_config(parser, argv: list[str], *, command: str, count: int, excl
         given = {a.lstrip("-").split("=")[0].replace("-", "_") for a in args if a.startswith("--")}
         if given & set(exclusive):
             config = {k: v for k, v in config.items() if k not in exclusive}
-        check_yaml_types(parser, config, path)
+        config = check_yaml_types(parser, config, path)
         unknown = parser.set_defaults_with_config(**config)
         if unknown:
             keys = ", ".join(u.lstrip("-") for u in unknown[::2])

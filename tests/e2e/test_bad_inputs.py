@@ -190,6 +190,13 @@ CASES: list[Case] = [
         ["select", "--config", "{W}/count_list.yaml", "--output-dir", "{OUT}"],
         ["count", "number"],
     ),
+    Case("select-yaml-equals-form", ["select", "--config={W}/syntax.yaml"], ["syntax.yaml", "YAML"]),
+    Case(
+        "select-yaml-twice",
+        ["select", "--config", "{W}/empty.yaml", "--config", "{W}/unknown.yaml"],
+        ["--config", "once"],
+    ),
+    Case("select-yaml-pool-list", ["select", "--config", "{W}/pool_list.yaml"], ["pool", "one text value"]),
     Case("select-yaml-unicode-missing", ["select", "--config", "{W}/réçipé ü.yaml"], ["réçipé ü.yaml", "not found"]),
     Case("select-yaml-empty-then-no-output", ["select", "--config", "{W}/empty.yaml"], ["--output-dir is required"]),
     Case("select-ratio-nan", _with(SELECT, "--ratio", "nan", drop=("--count",)), ["--ratio", "(0, 1]"]),
@@ -238,6 +245,10 @@ CASES: list[Case] = [
     Case("train-unknown-option", _with(TRAIN, "--wieght", "1"), ["--wieght", "--help"]),
     Case("train-resume-missing", _with(TRAIN, "--resume_from_checkpoint", "{W}/no_ckpt"), ["no_ckpt", "checkpoint"]),
     Case("train-eos-token", _with(TRAIN, "--eos_token", "<bad>"), ["eos_token", "<|im_end|>"]),
+    Case(
+        "train-yaml-dataset-mapping", ["train", "--config", "{W}/dataset_map.yaml"], ["dataset_name", "one text value"]
+    ),
+    Case("train-yaml-batch-text", ["train", "--config", "{W}/batch_text.yaml"], ["per_device_train_batch_size", "big"]),
     Case("train-yaml-list", ["train", "--config", "{W}/list.yaml"], ["list.yaml", "mapping"]),
     Case("train-yaml-missing", ["train", "--config", "{W}/nope.yaml"], ["nope.yaml", "not found"]),
     Case("train-dataset-text-file", _replace(TRAIN, "--dataset_name", "{W}/file.txt"), ["file.txt"]),
@@ -375,6 +386,9 @@ def world(tmp_path_factory, tiny_judge) -> dict[str, str]:
     (w / "wrongtype.yaml").write_text("ratio: lots\n")
     (w / "count_list.yaml").write_text("count: [1, 2]\n")
     (w / "empty.yaml").write_text("")
+    (w / "pool_list.yaml").write_text("pool: [a.jsonl, b.jsonl]\noutput_dir: x\n")
+    (w / "dataset_map.yaml").write_text("dataset_name: {path: x}\n")
+    (w / "batch_text.yaml").write_text("per_device_train_batch_size: big\n")
     (w / "ds.json").write_text('{"zero_optimization": {"stage": 3}}\n')
     (w / "pool_empty.jsonl").write_text("")
     (w / "pool_bad.jsonl").write_text("this is not json\n")
