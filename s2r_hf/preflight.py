@@ -173,6 +173,13 @@ def train_problems(subset, training, model) -> list[str]:
     for name in ("per_device_train_batch_size", "gradient_accumulation_steps"):
         if getattr(training, name) < 1:
             problems.append(f"{name} must be >= 1, got {getattr(training, name)}")
+    if training.learning_rate <= 0:
+        problems.append(f"learning_rate must be > 0, got {training.learning_rate} (the paper: 1e-5)")
+    if training.max_steps <= 0 and training.num_train_epochs <= 0:
+        problems.append(
+            f"num_train_epochs {training.num_train_epochs} with no max_steps trains nothing; set num_train_epochs "
+            "(the paper: 3) or max_steps"
+        )
     if training.max_length is not None and training.max_length < 1:
         problems.append(f"max_length must be >= 1, got {training.max_length} (the paper uses 16384)")
     if model.model_name_or_path:

@@ -209,6 +209,17 @@ CASES: list[Case] = [
     Case("select-length-tokenizer-not-tokenizer", _with(SELECT, "--length-tokenizer", "{W}/empty"), ["tokenizer.json"]),
     Case("select-push-bad-repo", _with(SELECT, "--push-to-hub", "not a repo!"), ["--push-to-hub", "owner/name"]),
     Case("select-push-offline", _with(SELECT, "--push-to-hub", "me/s2r-subset"), ["--push-to-hub", "HF_HUB_OFFLINE"]),
+    Case("select-pool-corrupt-parquet", _replace(SELECT, "--pool", "{W}/corrupt.parquet"), ["corrupt.parquet"]),
+    Case(
+        "select-pool-split-missing",
+        _with(_replace(SELECT, "--pool", "{W}/pool_ok.jsonl"), "--pool-split", "nosplit"),
+        ["nosplit"],
+    ),
+    Case(
+        "select-decontam-unknown-name",
+        _with(SELECT, "--decontaminate", "--decontam-benchmarks", "nosuchbench"),
+        ["nosuchbench"],
+    ),
     # ---------------- s2r train (and python -m s2r_hf.train, below) ----------------
     Case("train-yaml-syntax", ["train", "--config", "{W}/syntax.yaml"], ["syntax.yaml", "YAML"]),
     Case("train-yaml-random-bytes", ["train", "--config", "{W}/random.yaml"], ["random.yaml", "YAML"]),
@@ -266,6 +277,15 @@ CASES: list[Case] = [
         ["push_to_hub", "HF_HUB_OFFLINE"],
     ),
     Case("train-hub-model-id-bad", _with(TRAIN, "--hub_model_id", "not a repo!"), ["hub_model_id", "owner/name"]),
+    Case("train-learning-rate-negative", _with(TRAIN, "--learning_rate", "-1"), ["learning_rate"]),
+    Case(
+        "train-epochs-zero", _with(_with(TRAIN, drop=("--max_steps",)), "--num_train_epochs", "0"), ["num_train_epochs"]
+    ),
+    Case("train-scheduler", _with(TRAIN, "--lr_scheduler_type", "bogus"), ["lr_scheduler_type", "bogus"]),
+    Case("train-warmup-big", _with(TRAIN, "--warmup_steps", "-2"), ["warmup_steps"]),
+    Case(
+        "train-dataset-corrupt-parquet", _replace(TRAIN, "--dataset_name", "{W}/corrupt.parquet"), ["corrupt.parquet"]
+    ),
     # ---------------- s2r eval ----------------
     Case("eval-no-model", _with(EVAL, drop=("--model",)), ["--model"]),
     Case("eval-no-output-dir", _with(EVAL, drop=("--output-dir",)), ["--output-dir"]),
@@ -338,6 +358,8 @@ CASES: list[Case] = [
         _with(_replace(CARD, "--results", "{W}/results"), "--push", "me/m"),
         ["--push", "HF_HUB_OFFLINE"],
     ),
+    Case("card-results-corrupt-json", _replace(CARD, "--results", "{W}/results_bad"), ["results_bad", "results_"]),
+    Case("card-results-wrong-shape", _replace(CARD, "--results", "{W}/results_shape"), ["results_shape"]),
     # ---------------- s2r push ----------------
     Case("push-no-output-dir", ["push", "--repo", "me/x"], ["--output-dir"]),
     Case("push-no-repo", ["push", "--output-dir", "{SEL}"], ["--repo"]),
@@ -386,6 +408,15 @@ def world(tmp_path_factory, tiny_judge) -> dict[str, str]:
     (w / "wrongtype.yaml").write_text("ratio: lots\n")
     (w / "count_list.yaml").write_text("count: [1, 2]\n")
     (w / "empty.yaml").write_text("")
+    from s2r_hf.synthetic import openr1_rows
+
+    rows = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in openr1_rows(6, seed=1))
+    (w / "pool_ok.jsonl").write_text(rows, encoding="utf-8")
+    (w / "corrupt.parquet").write_bytes(b"PAR1" + _bytes(1, 300))
+    (w / "results_bad").mkdir()
+    (w / "results_bad" / "results_2026-01-01T00-00-00.json").write_text("{not json")
+    (w / "results_shape").mkdir()
+    (w / "results_shape" / "results_2026-01-01T00-00-00.json").write_text('{"results": [1, 2]}')
     (w / "pool_list.yaml").write_text("pool: [a.jsonl, b.jsonl]\noutput_dir: x\n")
     (w / "dataset_map.yaml").write_text("dataset_name: {path: x}\n")
     (w / "batch_text.yaml").write_text("per_device_train_batch_size: big\n")
