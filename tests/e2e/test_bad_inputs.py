@@ -211,11 +211,6 @@ CASES: list[Case] = [
     Case("select-push-offline", _with(SELECT, "--push-to-hub", "me/s2r-subset"), ["--push-to-hub", "HF_HUB_OFFLINE"]),
     Case("select-pool-corrupt-parquet", _replace(SELECT, "--pool", "{W}/corrupt.parquet"), ["corrupt.parquet"]),
     Case(
-        "select-pool-split-missing",
-        _with(_replace(SELECT, "--pool", "{W}/pool_ok.jsonl"), "--pool-split", "nosplit"),
-        ["nosplit"],
-    ),
-    Case(
         "select-decontam-unknown-name",
         _with(SELECT, "--decontaminate", "--decontam-benchmarks", "nosuchbench"),
         ["nosuchbench"],
