@@ -13,7 +13,7 @@ import re
 import tempfile
 from pathlib import Path
 
-from s2r_hf.errors import S2RError, collect
+from s2r_hf.errors import S2RError
 
 REPO_ID = re.compile(r"[A-Za-z0-9][\w.-]*(/[A-Za-z0-9][\w.-]*)?")
 EXAMPLE_MODEL = "Qwen/Qwen2.5-1.5B-Instruct"
@@ -136,11 +136,6 @@ def writable_problem(option: str, folder: str | Path) -> str | None:
     return None
 
 
-def check(*problems: str | None) -> None:
-    """Raise every non-None problem at once as one :class:`S2RError` line."""
-    collect([p for p in problems if p])
-
-
 def subset_problem(name: str | None) -> str | None:
     """`s2r train --dataset_name` that is a local folder but no subset: a model folder, or a folder of other files."""
     if not name:
@@ -213,12 +208,12 @@ def push_problem(option: str, repo: str | None) -> str | None:
     return problem
 
 
-def select_problems(pool, scoring, sel, out=None) -> list[str]:
+def select_problems(pool, scoring, sel, out) -> list[str]:
     """`s2r select` inputs found wrong before the pool is read: an empty pool name, a judge or tokenizer that
     cannot exist (only those the strategy uses), a push that cannot happen."""
     from s2r_hf.selection import NEEDS_DIFFICULTY
 
-    problems = [push_problem("--push-to-hub", out.push_to_hub)] if out is not None else []
+    problems = [push_problem("--push-to-hub", out.push_to_hub)]
     if not pool.pool.strip():
         problems.append("--pool is empty; give a Hub dataset id, a local file or folder, or s2r:synthetic-openr1")
     if sel.strategy in NEEDS_DIFFICULTY:
