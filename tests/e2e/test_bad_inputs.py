@@ -215,6 +215,8 @@ CASES: list[Case] = [
         _with(SELECT, "--decontaminate", "--decontam-benchmarks", "nosuchbench"),
         ["nosuchbench"],
     ),
+    Case("select-judge-corrupt-config", _replace(SELECT, "--judge", "{W}/badmodel"), ["badmodel"]),
+    Case("select-judge-config-only", _replace(SELECT, "--judge", "{W}/cfgonly"), ["cfgonly"]),
     # ---------------- s2r train (and python -m s2r_hf.train, below) ----------------
     Case("train-yaml-syntax", ["train", "--config", "{W}/syntax.yaml"], ["syntax.yaml", "YAML"]),
     Case("train-yaml-random-bytes", ["train", "--config", "{W}/random.yaml"], ["random.yaml", "YAML"]),
@@ -281,6 +283,8 @@ CASES: list[Case] = [
     Case(
         "train-dataset-corrupt-parquet", _replace(TRAIN, "--dataset_name", "{W}/corrupt.parquet"), ["corrupt.parquet"]
     ),
+    Case("train-model-corrupt-config", _replace(TRAIN, "--model_name_or_path", "{W}/badmodel"), ["badmodel"]),
+    Case("train-model-config-only", _replace(TRAIN, "--model_name_or_path", "{W}/cfgonly"), ["chat template"]),
     # ---------------- s2r eval ----------------
     Case("eval-no-model", _with(EVAL, drop=("--model",)), ["--model"]),
     Case("eval-no-output-dir", _with(EVAL, drop=("--output-dir",)), ["--output-dir"]),
@@ -323,6 +327,7 @@ CASES: list[Case] = [
     Case("eval-dp-zero", _with(EVAL, "--data-parallel-size", "0"), ["--data-parallel-size", ">= 1"]),
     Case("eval-tasks-all-offline-no-data", _with(_replace(EVAL, "--tasks", "all"), drop=("--data-dir",)), ["--tasks"]),
     Case("eval-dtype", _with(EVAL, "--dtype", "float64x"), ["--dtype", "bfloat16"]),
+    Case("eval-model-corrupt-config", _replace(EVAL, "--model", "{W}/badmodel"), ["badmodel"]),
     # ---------------- s2r card ----------------
     Case("card-no-model", ["card", "--results", "{W}/results_empty"], ["--model"]),
     Case("card-no-results", ["card", "--model", "{MODEL}"], ["--results"]),
@@ -403,6 +408,10 @@ def world(tmp_path_factory, tiny_judge) -> dict[str, str]:
     (w / "wrongtype.yaml").write_text("ratio: lots\n")
     (w / "count_list.yaml").write_text("count: [1, 2]\n")
     (w / "empty.yaml").write_text("")
+    (w / "badmodel").mkdir()
+    (w / "badmodel" / "config.json").write_text("{not json")
+    (w / "cfgonly").mkdir()
+    (w / "cfgonly" / "config.json").write_bytes((tiny_judge / "config.json").read_bytes())
     from s2r_hf.synthetic import openr1_rows
 
     rows = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in openr1_rows(6, seed=1))
