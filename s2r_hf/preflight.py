@@ -179,6 +179,10 @@ def train_problems(subset, training, model) -> list[str]:
         problems.append(f"max_length must be >= 1, got {training.max_length} (the paper uses 16384)")
     if model.model_name_or_path:
         problems.append(model_problem("--model_name_or_path", model.model_name_or_path, revision=model.model_revision))
+    if (model.model_name_or_path or "").startswith("s2r:"):  # built into the cache on first use
+        from s2r_hf.configs import default_cache_dir
+
+        problems.append(writable_problem("S2R_HF_CACHE (where built-in models are built)", default_cache_dir()))
     problems.append(subset_problem(subset.dataset_name))
     if training.hub_model_id:
         problems.append(repo_problem("hub_model_id", training.hub_model_id))
@@ -241,6 +245,9 @@ def eval_problems(args) -> list[str]:
     if args.batch_size is not None and args.batch_size < 1:
         problems.append(f"--batch-size must be >= 1, got {args.batch_size}")
     problems.append(writable_problem("--output-dir", args.output_dir))
+    from huggingface_hub import constants
+
+    problems.append(writable_problem("HF_HOME (the Hugging Face cache)", constants.HF_HOME))
     if args.export_lighteval:
         problems.append(writable_problem("--export-lighteval", args.export_lighteval))
     return [p for p in problems if p]

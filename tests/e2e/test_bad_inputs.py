@@ -32,7 +32,7 @@ class Case:
     argv: list[str]  # placeholders: {W} the user's folder, {OUT} a fresh path in it, {SEL} a finished selection,
     # {MODEL} the tiny model folder, {DATA} local benchmark data
     needles: list[str]  # substrings the error line must hold (the field/option and the fix)
-    env: dict[str, str] = field(default_factory=dict)
+    env: dict[str, str] = field(default_factory=dict)  # read at import by huggingface_hub: subprocess only
 
 
 SELECT = [
@@ -285,6 +285,12 @@ CASES: list[Case] = [
     ),
     Case("train-model-corrupt-config", _replace(TRAIN, "--model_name_or_path", "{W}/badmodel"), ["badmodel"]),
     Case("train-model-config-only", _replace(TRAIN, "--model_name_or_path", "{W}/cfgonly"), ["chat template"]),
+    Case(
+        "train-builtin-cache-under-file",
+        _replace(TRAIN, "--model_name_or_path", "s2r:tiny-judge"),
+        ["S2R_HF_CACHE", "file.txt"],
+        env={"S2R_HF_CACHE": "{W}/file.txt/cache"},
+    ),
     # ---------------- s2r eval ----------------
     Case("eval-no-model", _with(EVAL, drop=("--model",)), ["--model"]),
     Case("eval-no-output-dir", _with(EVAL, drop=("--output-dir",)), ["--output-dir"]),
@@ -328,6 +334,7 @@ CASES: list[Case] = [
     Case("eval-tasks-all-offline-no-data", _with(_replace(EVAL, "--tasks", "all"), drop=("--data-dir",)), ["--tasks"]),
     Case("eval-dtype", _with(EVAL, "--dtype", "float64x"), ["--dtype", "bfloat16"]),
     Case("eval-model-corrupt-config", _replace(EVAL, "--model", "{W}/badmodel"), ["badmodel"]),
+    Case("eval-hf-home-under-file", EVAL, ["HF_HOME", "file.txt"], env={"HF_HOME": "{W}/file.txt/hf"}),
     # ---------------- s2r card ----------------
     Case("card-no-model", ["card", "--results", "{W}/results_empty"], ["--model"]),
     Case("card-no-results", ["card", "--model", "{MODEL}"], ["--results"]),
@@ -385,6 +392,8 @@ SUBPROCESS = [
     ("eval-vllm-missing", False),
     ("card-results-missing", False),
     ("push-no-repo", False),
+    ("eval-hf-home-under-file", False),
+    ("train-builtin-cache-under-file", True),
 ]
 
 
@@ -514,15 +523,11 @@ def test_bad_inputs_in_process(world):
     w = Path(world["W"])
     failures = []
     for n, case in enumerate(CASES):
+        if case.env:
+            continue  # environment read at import: in test_bad_inputs_in_subprocesses
         argv = _fill(case.argv, {**world, "OUT": str(w / f"out_{n}")})
         before = snapshot(w, {f"out_{n}"})
-        old_env = {k: os.environ.get(k) for k in case.env}
-        os.environ.update(case.env)
-        try:
-            code, stderr = run_in_process(argv)
-        finally:
-            for k, v in old_env.items():
-                os.environ.pop(k, None) if v is None else os.environ.__setitem__(k, v)
+        code, stderr = run_in_process(argv)
         try:
             check(case, code, stderr, before, snapshot(w, {f"out_{n}"}))
         except AssertionError as err:
@@ -531,7 +536,9 @@ def test_bad_inputs_in_process(world):
 
 
 def test_bad_inputs_in_subprocesses(world):
-    """A few cases as real processes (the `s2r` entry and `python -m s2r_hf.train`), run in parallel."""
+    """A few cases as real processes (the `s2r` entry and `python -m s2r_hf.train`), run in parallel; every case
+    with its own environment runs here."""
+    assert {c.id for c in CASES if c.env} <= {cid for cid, _ in SUBPROCESS}
     w = Path(world["W"])
     by_id = {c.id: c for c in CASES}
     own = {f"sub_{n}" for n in range(len(SUBPROCESS))}
@@ -541,7 +548,7 @@ def test_bad_inputs_in_subprocesses(world):
         case = by_id[cid]
         argv = _fill(case.argv, {**world, "OUT": str(w / f"sub_{n}")})
         cmd = [sys.executable, "-m", "s2r_hf.train", *argv[1:]] if module_train else [*S2R, *argv]
-        env = {**os.environ, **case.env, "HF_HUB_OFFLINE": "1"}
+        env = {**os.environ, **{k: _fill([v], world)[0] for k, v in case.env.items()}, "HF_HUB_OFFLINE": "1"}
         procs.append((case, subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)))
     for case, proc in procs:
         _, stderr = proc.communicate(timeout=300)
