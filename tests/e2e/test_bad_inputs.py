@@ -215,6 +215,9 @@ CASES: list[Case] = [
         _with(SELECT, "--decontaminate", "--decontam-benchmarks", "nosuchbench"),
         ["nosuchbench"],
     ),
+    Case(
+        "select-pool-hub-offline", _replace(SELECT, "--pool", "nobody/no-such-pool"), ["no-such-pool", "HF_HUB_OFFLINE"]
+    ),
     Case("select-judge-corrupt-config", _replace(SELECT, "--judge", "{W}/badmodel"), ["badmodel"]),
     Case("select-judge-config-only", _replace(SELECT, "--judge", "{W}/cfgonly"), ["cfgonly"]),
     # ---------------- s2r train (and python -m s2r_hf.train, below) ----------------
