@@ -143,8 +143,8 @@ def subset_problem(name: str | None) -> str | None:
     path = Path(name).expanduser()
     if not path.exists() and looks_local(name):
         return (
-            f"--dataset_name: no such local file or folder: {name}; give the output folder of `s2r select` or a "
-            "Hub dataset id (owner/name)"
+            f"--dataset_name: could not load the subset {name}: no such local file or folder; give the output "
+            "folder of `s2r select` or a Hub dataset id (owner/name)"
         )
     if not path.is_dir() or (path / "data").is_dir():
         return None
