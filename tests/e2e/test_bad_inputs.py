@@ -473,15 +473,17 @@ def _fill(argv: list[str], values: dict[str, str]) -> list[str]:
     return out
 
 
-def snapshot(folder: Path, own: set[str]) -> dict[str, str]:
-    """Every path under ``folder`` with its content hash (folders as 'dir'), except the output folders ``own``
-    that the case itself names (those are s2r's to write)."""
+def snapshot(world: dict[str, str], own: set[str]) -> dict[str, str]:
+    """Every path under the user's folder, the selection and the model, with its content hash (folders as
+    'dir'), except the output folders ``own`` in the user's folder that the case itself names (s2r's to write)."""
     out = {}
-    for p in sorted(folder.rglob("*")):
-        rel = p.relative_to(folder)
-        if rel.parts[0] in own:
-            continue
-        out[str(rel)] = "dir" if p.is_dir() else hashlib.sha256(p.read_bytes()).hexdigest()
+    for label in ("W", "SEL", "MODEL"):
+        folder = Path(world[label])
+        for p in sorted(folder.rglob("*")):
+            rel = p.relative_to(folder)
+            if label == "W" and rel.parts[0] in own:
+                continue
+            out[f"{label}/{rel}"] = "dir" if p.is_dir() else hashlib.sha256(p.read_bytes()).hexdigest()
     return out
 
 
@@ -513,7 +515,8 @@ def check(case: Case, code: int, stderr: str, before: dict, after: dict) -> None
     assert not any(ln.startswith("usage:") for ln in lines), f"{case.id}: argparse usage block\n{stderr[-2000:]}"
     for needle in case.needles:
         assert needle in errors[0], f"{case.id}: {needle!r} not in {errors[0]!r}"
-    assert before == after, f"{case.id}: the user's folder changed: {sorted(set(before) ^ set(after))}"
+    changed = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
+    assert not changed, f"{case.id}: the user's files changed: {changed}"
 
 
 def test_table_is_big_enough():
@@ -529,10 +532,10 @@ def test_bad_inputs_in_process(world):
         if case.env:
             continue  # environment read at import: in test_bad_inputs_in_subprocesses
         argv = _fill(case.argv, {**world, "OUT": str(w / f"out_{n}")})
-        before = snapshot(w, {f"out_{n}"})
+        before = snapshot(world, {f"out_{n}"})
         code, stderr = run_in_process(argv)
         try:
-            check(case, code, stderr, before, snapshot(w, {f"out_{n}"}))
+            check(case, code, stderr, before, snapshot(world, {f"out_{n}"}))
         except AssertionError as err:
             failures.append(str(err))
     assert not failures, f"{len(failures)} of {len(CASES)} cases failed:\n\n" + "\n\n".join(failures)
@@ -545,7 +548,7 @@ def test_bad_inputs_in_subprocesses(world):
     w = Path(world["W"])
     by_id = {c.id: c for c in CASES}
     own = {f"sub_{n}" for n in range(len(SUBPROCESS))}
-    before = snapshot(w, own)
+    before = snapshot(world, own)
     procs = []
     for n, (cid, module_train) in enumerate(SUBPROCESS):
         case = by_id[cid]
@@ -555,4 +558,4 @@ def test_bad_inputs_in_subprocesses(world):
         procs.append((case, subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)))
     for case, proc in procs:
         _, stderr = proc.communicate(timeout=300)
-        check(case, proc.returncode, stderr.decode("utf-8", "replace"), before, snapshot(w, own))
+        check(case, proc.returncode, stderr.decode("utf-8", "replace"), before, snapshot(world, own))
