@@ -338,6 +338,8 @@ CASES: list[Case] = [
     Case("eval-dtype", _with(EVAL, "--dtype", "float64x"), ["--dtype", "bfloat16"]),
     Case("eval-model-corrupt-config", _replace(EVAL, "--model", "{W}/badmodel"), ["badmodel"]),
     Case("eval-hf-home-under-file", EVAL, ["HF_HOME", "file.txt"], env={"HF_HOME": "{W}/file.txt/hf"}),
+    Case("eval-data-not-json", _replace(EVAL, "--data-dir", "{W}/baddata"), ["math_500", "test.jsonl", "JSON"]),
+    Case("eval-data-empty-file", _replace(EVAL, "--data-dir", "{W}/emptydata"), ["math_500", "empty"]),
     # ---------------- s2r card ----------------
     Case("card-no-model", ["card", "--results", "{W}/results_empty"], ["--model"]),
     Case("card-no-results", ["card", "--model", "{MODEL}"], ["--results"]),
@@ -420,6 +422,9 @@ def world(tmp_path_factory, tiny_judge) -> dict[str, str]:
     (w / "wrongtype.yaml").write_text("ratio: lots\n")
     (w / "count_list.yaml").write_text("count: [1, 2]\n")
     (w / "empty.yaml").write_text("")
+    for name, text in (("baddata", "{not json\n"), ("emptydata", "")):
+        (w / name / "math_500").mkdir(parents=True)
+        (w / name / "math_500" / "test.jsonl").write_text(text)
     (w / "badmodel").mkdir()
     (w / "badmodel" / "config.json").write_text("{not json")
     (w / "cfgonly").mkdir()
