@@ -386,6 +386,11 @@ CASES: list[Case] = [
     Case("push-model-folder-offline", _replace(PUSH, "--output-dir", "{MODEL}"), ["HF_HUB_OFFLINE"]),
     Case("push-output-unicode-missing", _replace(PUSH, "--output-dir", "{W}/sörtie ü"), ["sörtie ü", "no such folder"]),
     # ---------------- the command itself ----------------
+    Case("select-no-args", ["select"], ["--output-dir is required"]),
+    Case("train-no-args", ["train"], ["--dataset_name is required"]),
+    Case("eval-no-args", ["eval"], ["--model", "--output-dir"]),
+    Case("card-no-args", ["card"], ["--model", "--results"]),
+    Case("push-no-args", ["push"], ["--output-dir", "--repo"]),
     Case("unknown-command", ["selekt", "--ratio", "0.1"], ["selekt", "s2r --help"]),
 ]
 
