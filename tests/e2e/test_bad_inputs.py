@@ -530,7 +530,7 @@ def check(case: Case, code: int, stderr: str, before: dict, after: dict) -> None
 
 
 def test_table_is_big_enough():
-    assert len(CASES) >= 100
+    assert len(CASES) >= 190  # a dropped case fails here
     assert len({c.id for c in CASES}) == len(CASES)
 
 
