@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from s2r_hf.configs import OutputArguments, PoolArguments, ScoringArguments, SelectionArguments, check_compatible
-from s2r_hf.errors import S2RError, exit_status
+from s2r_hf.errors import S2RError, collect, exit_status
 from s2r_hf.io import column
 
 logger = logging.getLogger("s2r_hf")
@@ -226,12 +226,14 @@ def select_main(
     from s2r_hf.manifest import build_manifest, options_dict, public_configs
     from s2r_hf.outputs import prepare_selection
     from s2r_hf.pools import load_pool, normalise
+    from s2r_hf.preflight import select_problems
     from s2r_hf.scoring.cache import ScoreStore
     from s2r_hf.scoring.length import load_length_tokenizer, measure_lengths
     from s2r_hf.scoring.models import resolve
     from s2r_hf.selection import NEEDS_DIFFICULTY, select
 
     check_compatible(pool, scoring, sel)
+    collect(select_problems(pool, scoring, sel, out))  # a missing judge, a push that cannot be: before any work
     state = PartialState(cpu=not torch.cuda.is_available())
     out_dir = prepare_selection(pool, scoring, sel, out, state)  # own files only; before any model loads
     public = public_configs(pool, scoring, sel, out)  # what written files name: no absolute local paths
@@ -447,21 +449,43 @@ def push_main(argv: list[str]) -> None:
     parser.add_argument("--config-name", default="default", help="Selections only: config name of the pushed subset.")
     parser.add_argument("--private", action="store_true", help="Create the repo as private.")
     parser.add_argument("--commit-message", default=None, help="Commit message.")
-    args = parser.parse_args(argv)
+    from s2r_hf.config_files import one_line_errors
+
+    args = one_line_errors(parser, "push").parse_args(argv)
     out = Path(args.output_dir)
+    check_push(out, args.repo, args.config_name)
     from s2r_hf import hub
 
     if (out / "manifest.json").exists():
         hub.push_selection(
             out, args.repo, config_name=args.config_name, private=args.private, commit_message=args.commit_message
         )
-    elif (out / "config.json").exists():
-        hub.push_model(out, args.repo, private=args.private, commit_message=args.commit_message)
     else:
-        raise S2RError(
-            f"{out} holds neither a finished selection (manifest.json) nor a trained model (config.json); "
-            "run `s2r select` or `s2r train` first"
+        hub.push_model(out, args.repo, private=args.private, commit_message=args.commit_message)
+
+
+def check_push(out: Path, repo: str, config_name: str) -> None:
+    """Everything `s2r push` can tell is wrong before it talks to the Hub, all at once."""
+    from s2r_hf.hub import config_name_problem
+    from s2r_hf.preflight import offline, repo_problem
+
+    problems = []
+    if not out.exists():
+        problems.append(f"--output-dir: no such folder: {out}; give the folder `s2r select` or `s2r train` wrote")
+    elif not out.is_dir():
+        problems.append(f"--output-dir {out} is a file; give the folder `s2r select` or `s2r train` wrote")
+    elif not (out / "manifest.json").exists() and not (out / "config.json").exists():
+        problems.append(
+            f"--output-dir {out} holds neither a finished selection (manifest.json) nor a trained model "
+            "(config.json); run `s2r select` or `s2r train` first"
         )
+    problems.append(repo_problem("--repo", repo))
+    if (out / "manifest.json").exists() and config_name_problem(config_name):
+        problems.append(f"--config-name: {config_name_problem(config_name)}")
+    problems = [p for p in problems if p]
+    if offline() and not problems:
+        problems.append("HF_HUB_OFFLINE is set, so nothing can be pushed; unset it (HF_HUB_OFFLINE=0) and run again")
+    collect(problems)
 
 
 def main(argv: list[str] | None = None) -> int:

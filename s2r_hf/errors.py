@@ -27,6 +27,7 @@ def exit_status(prog: str, command: Callable[[], object]) -> int:
     try:
         command()
     except S2RError as err:
-        print(f"{prog}: error: {err}", file=sys.stderr)
+        message = " ".join(line.strip() for line in str(err).splitlines() if line.strip())  # always ONE line
+        print(f"{prog}: error: {message}", file=sys.stderr)
         return 2
     return 0

@@ -83,9 +83,14 @@ def load_subset(args: SubsetArguments):
         ds = load_dataset("parquet", data_files=files, split="train")
         source = SubsetSource(str(path), "selection" if manifest else "local", manifest)
     elif path.exists():
-        from s2r_hf.pools.loading import _load_local
+        from s2r_hf.pools.loading import _load_local, describe_read_error
 
-        ds, source = _load_local(path, args.dataset_split), SubsetSource(str(path), "local")
+        try:
+            ds, source = _load_local(path, args.dataset_split), SubsetSource(str(path), "local")
+        except S2RError:
+            raise
+        except Exception as err:  # a corrupt or unreadable file: one line naming it
+            raise S2RError(describe_read_error(path, err).replace("pool", "subset", 1)) from err
     else:
         try:
             ds = load_dataset(

@@ -19,6 +19,7 @@ from typing import Any
 
 from s2r_hf.configs import SubsetArguments, default_cache_dir
 from s2r_hf.errors import S2RError, collect
+from s2r_hf.preflight import train_problems
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +49,7 @@ def check_options(subset: SubsetArguments, training, model) -> None:
         )
     if not model.model_name_or_path:
         problems.append("model_name_or_path is required: a Hub id (Qwen/Qwen2.5-7B-Instruct) or a local folder")
+    problems += train_problems(subset, training, model)  # sizes, a missing model, a folder that is no subset
     collect(problems)
     if not training.assistant_only_loss:
         logger.warning("assistant_only_loss is false: the loss also covers the system prompt and the question")
@@ -106,10 +108,10 @@ def model_init_kwargs(training, model) -> dict[str, Any]:
 
 def check_context(model_id: str, training, kwargs: dict[str, Any]) -> int | None:
     """max_length must fit the model's positions (after a RoPE / max_position_embeddings override)."""
-    from transformers import AutoConfig
+    from s2r_hf.preflight import load_config
 
     overrides = {k: kwargs[k] for k in ("max_position_embeddings", "rope_parameters") if k in kwargs}
-    config = AutoConfig.from_pretrained(model_id, revision=kwargs.get("revision"), **overrides)
+    config = load_config(model_id, revision=kwargs.get("revision"), **overrides)  # no network: one line
     limit = getattr(config.get_text_config(), "max_position_embeddings", None)
     if limit is not None and training.max_length is not None and training.max_length > limit:
         raise S2RError(

@@ -314,23 +314,47 @@ def main(argv: list[str]) -> Path:
     import shlex
 
     from s2r_hf import hub
+    from s2r_hf.config_files import one_line_errors
+    from s2r_hf.preflight import offline, writable_problem
 
-    args = make_parser().parse_args(argv)
+    args = one_line_errors(make_parser(), "card").parse_args(argv)
+    if not args.model.strip():
+        raise S2RError("--model is empty; give the model folder the card belongs to, or a Hub repo id (owner/name)")
+    if Path(args.results).is_file():
+        raise S2RError(f"--results {args.results} is a file; give the --output-dir of `s2r eval` (a folder)")
     local = Path(args.model)
     if local.is_dir():
         model_dir, hub_id = local, None
+        problem = writable_problem("--model", model_dir)  # README.md is updated in place
+        if problem:
+            raise S2RError(f"{problem} (the card is written into the model folder: copy the model to a writable one)")
     elif REPO_ID.fullmatch(args.model):
         hub_id = args.model
         model_dir = Path(args.card_dir or Path(args.results) / "card" / hub_id.replace("/", "__"))
         collect(args.results)  # no results: fail before any download
+        problem = writable_problem("--card-dir", model_dir)
+        if problem:
+            raise S2RError(problem)
+        if offline():
+            raise S2RError(
+                f"--model {hub_id} is a Hub id but HF_HUB_OFFLINE is set, so its card cannot be downloaded; unset "
+                "HF_HUB_OFFLINE, or pass the local model folder as --model"
+            )
         hub.download_card(hub_id, model_dir)
+    elif local.exists():
+        raise S2RError(f"--model {args.model} is a file; give the model folder the card belongs to, or a Hub repo id")
     else:
-        raise S2RError(f"--model {args.model} is neither a local folder nor a Hub repo id (owner/name)")
+        raise S2RError(
+            f"--model: no such local folder: {args.model}, and not a Hub repo id (owner/name); give the model "
+            "folder the card belongs to, or a Hub id like me/Qwen2.5-7B-S2R-10pct"
+        )
+    if args.push is not None and not (args.push or hub_id):
+        raise S2RError(f"--push needs a repo id for a local model folder ({model_dir}): --push owner/name")
+    if args.push is not None and offline():
+        raise S2RError("--push: HF_HUB_OFFLINE is set, so nothing can be pushed; unset it, or drop --push")
     readme = update_card(model_dir, args.results)
     if args.push is not None:
         repo = args.push or hub_id
-        if not repo:
-            raise S2RError(f"--push needs a repo id for a local model folder ({model_dir}): --push owner/name")
         retry = " ".join(shlex.quote(a) for a in ["s2r", "card", *argv])
         hub.push_card(model_dir, repo, retry=retry)
     return readme

@@ -153,7 +153,9 @@ def parse_results(path: str | Path) -> list[ResultRow]:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
         results = data["results"]
-    except (OSError, ValueError, KeyError) as err:
+        if not isinstance(data, dict) or not isinstance(results, dict):
+            raise ValueError("'results' is not a mapping of task to metrics")
+    except (OSError, ValueError, KeyError, TypeError) as err:
         raise S2RError(f"{path} is not a lighteval results file ({err}); pass the --output-dir of `s2r eval`") from None
     rows = []
     for task, metrics in results.items():

@@ -527,9 +527,14 @@ def export_lighteval(args: EvalArguments, backend: str) -> Path:
 
 
 def cli(argv: list[str]) -> None:
-    parser = make_parser()
+    from s2r_hf.config_files import one_line_errors, parse_problem
+    from s2r_hf.errors import collect
+    from s2r_hf.preflight import eval_problems
+
+    parser = one_line_errors(make_parser(), "eval")
     try:
         (args,) = parser.parse_args_into_dataclasses(args=argv)
     except ValueError as err:
-        raise S2RError(f"{err}; see `s2r eval --help`") from None
+        raise S2RError(f"{parse_problem(err)}; see `s2r eval --help`") from None
+    collect(eval_problems(args))  # model, backend package, output folders: before lighteval starts
     main(args)

@@ -139,13 +139,15 @@ def load_pool(args: PoolArguments, cache_dir: str | Path):
     elif _looks_like_a_path(args.pool):
         raise S2RError(f"pool {args.pool}: no such file or folder (a Hub id is namespace/name, without a suffix)")
     else:
+        from s2r_hf.preflight import hub_hint
+
         try:
             ds = load_dataset(args.pool, args.pool_config, split=args.pool_split, revision=args.pool_revision)
         except Exception as err:
             raise S2RError(
                 f"could not load pool {args.pool!r} (config {args.pool_config!r}, split {args.pool_split!r}) from "
-                f"the Hub: {type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}. Check the id, "
-                "network and HF_TOKEN, or pass a local path (save_to_disk dir, parquet/jsonl files)"
+                f"the Hub: {type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}; "
+                f"{hub_hint(args.pool)}; a local path may be a save_to_disk dir or parquet/jsonl files"
             ) from err
     if args.max_rows is not None and args.max_rows < len(ds):
         ds = ds.select(range(args.max_rows))

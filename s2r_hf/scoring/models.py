@@ -12,6 +12,7 @@ from pathlib import Path
 
 from s2r_hf.configs import TINY_JUDGE
 from s2r_hf.errors import S2RError
+from s2r_hf.preflight import hub_hint
 
 logger = logging.getLogger(__name__)
 
@@ -76,8 +77,7 @@ def model_identity(resolved: str, revision: str | None = None) -> str:
     except Exception as err:
         raise S2RError(
             f"could not resolve model {resolved!r} (revision {revision or 'main'}) on the Hub: "
-            f"{type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}; check the id, "
-            "network and HF_TOKEN, or pass a local folder"
+            f"{type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}; {hub_hint(resolved)}"
         ) from err
     return "hub:" + Path(snapshot).name
 
@@ -89,8 +89,7 @@ def load_tokenizer(name: str, revision: str | None = None):
         return AutoTokenizer.from_pretrained(name, revision=revision)
     except Exception as err:
         raise S2RError(
-            f"could not load tokenizer {name!r}: {type(err).__name__}: {str(err).splitlines()[0]}; "
-            "check the id/path, network and HF_TOKEN"
+            f"could not load tokenizer {name!r}: {type(err).__name__}: {str(err).splitlines()[0]}; {hub_hint(name)}"
         ) from err
 
 
@@ -104,7 +103,6 @@ def load_causal_lm(name: str, *, revision: str | None, dtype, device, attn_imple
         model = AutoModelForCausalLM.from_pretrained(name, **kwargs)
     except Exception as err:
         raise S2RError(
-            f"could not load model {name!r}: {type(err).__name__}: {str(err).splitlines()[0]}; "
-            "check the id/path, network and HF_TOKEN"
+            f"could not load model {name!r}: {type(err).__name__}: {str(err).splitlines()[0]}; {hub_hint(name)}"
         ) from err
     return model.to(device).eval()
