@@ -31,6 +31,7 @@ from s2r_hf.train_options import (
     fit_to_hardware,
     hardware,
     model_init_kwargs,
+    pickle_without_local_paths,
     plain,
     prepare_output,
     resolve_model,
@@ -73,6 +74,7 @@ def parse_train(argv: list[str] | None = None) -> tuple:
             make_parser(), list(sys.argv[1:] if argv is None else argv), command="train", count=3
         )
         take_hub_token(training)  # before anything can save the arguments
+        pickle_without_local_paths(training)
         return subset, training, model
     except S2RError as err:
         if "bf16/gpu" in str(err):
@@ -125,6 +127,7 @@ def setup(subset: SubsetArguments, training, model, state) -> Setup:
     from s2r_hf.sft_data import end_of_turn_token, load_subset, log_report, prepare_rows, training_template
 
     take_hub_token(training)  # HF_TOKEN only: training_args.bin (saved and pushed) never holds it
+    pickle_without_local_paths(training)  # nor this machine's absolute paths
     check_options(subset, training, model)
     out = prepare_output(subset, training, model, state)  # own files only, writable: before any model loads
     transformers.set_seed(training.seed)

@@ -183,6 +183,51 @@ def take_hub_token(training) -> None:
         logger.info("hub_token moved to HF_TOKEN for this process (never saved with the training arguments)")
 
 
+def pickle_without_local_paths(training) -> None:
+    """Make ``training`` pickle (``torch.save`` → ``training_args.bin``) with every absolute local path made public.
+
+    The Trainer writes its arguments into the output folder, every checkpoint, and every push it makes during
+    training; as-is they name ``output_dir`` (and any other path option) as this machine's absolute path. The
+    object's class becomes a subclass whose pickle is a plain instance of the original class with those values
+    replaced by :func:`s2r_hf.manifest.public_path` (``runs/x``, ``~/x`` or ``local:x``); in-process copies keep
+    the real paths, so saving and resuming are unchanged.
+    """
+    import copy
+    import copyreg
+
+    from s2r_hf.manifest import public_path
+
+    base = type(training)
+    if getattr(base, "_s2r_public_pickle", False):
+        return
+
+    class PublicPickle(base):
+        _s2r_public_pickle = True
+
+        def __copy__(self):
+            new = object.__new__(type(self))
+            new.__dict__.update(self.__dict__)
+            return new
+
+        def __deepcopy__(self, memo):
+            new = object.__new__(type(self))
+            memo[id(self)] = new
+            new.__dict__.update({key: copy.deepcopy(value, memo) for key, value in self.__dict__.items()})
+            return new
+
+        def __reduce_ex__(self, protocol):
+            state = {
+                key: public_path(value) if isinstance(value, str) and value.startswith(("/", "~")) else value
+                for key, value in self.__dict__.items()
+            }
+            state["hub_token"] = None
+            # stdlib-only reconstruction as the original class: loading needs transformers/trl, not s2r_hf
+            return copyreg._reconstructor, (base, object, None), state
+
+    PublicPickle.__name__, PublicPickle.__qualname__ = base.__name__, base.__qualname__
+    training.__class__ = PublicPickle
+
+
 def prepare_output(subset: SubsetArguments, training, model, state) -> Path:
     """Guard ``output_dir`` as `s2r select` does (own files only, apart from the inputs, writable), then claim it.
 

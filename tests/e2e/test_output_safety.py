@@ -156,8 +156,9 @@ def test_hub_token_reaches_no_file_written_or_pushed(hub_server, tmp_path):
     assert (stored / "training_args.bin").is_file()
     texts = [p for p in stored.rglob("*") if p.suffix in (".json", ".yaml", ".md", ".jinja", ".txt")]
     assert {"s2r_train.json", "s2r_train_config.yaml", "README.md"} <= {p.name for p in texts}
-    with_path = [p.name for p in texts if str(tmp_path).encode() in p.read_bytes()]
-    assert not with_path, with_path  # (training_args.bin, the Trainer's pickle, keeps its output_dir)
+    pickles = [stored / "training_args.bin", *out.rglob("training_args.bin")]
+    with_path = [p.name for p in texts + pickles if str(tmp_path).encode() in p.read_bytes()]
+    assert not with_path, with_path  # training_args.bin (the Trainer's pickle) says output_dir: local:model
 
 
 def _kill_when(cmd: list[str], ready, cwd: Path = ROOT, env: dict | None = None, timeout: float = 300) -> bool:

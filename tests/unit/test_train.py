@@ -447,3 +447,33 @@ def test_no_token_written_foreign_files_refused_incomplete_checkpoint_skipped(tm
     assert (record["resumed_from"], record["global_step"]) == ("checkpoint-2", 4)
     aside = [p.name for p in out.glob("_checkpoint-3.incomplete-*")]
     assert len(aside) == 1 and "checkpoint-3" in caplog.text and "no trainer_state.json" in caplog.text
+
+
+def test_saved_training_arguments_hold_no_local_path_or_token():
+    """training_args.bin is torch.save(args): its pickle names output_dir publicly and holds no token, loads as
+    the plain TRL class without s2r_hf, while the live arguments (and their copies) keep the real path."""
+    import copy
+    import dataclasses
+    import io
+    import pickle
+
+    import torch
+    from trl import SFTConfig
+
+    from s2r_hf.train_options import pickle_without_local_paths
+
+    args = SFTConfig(output_dir="/srv/someone/run1", use_cpu=True, bf16=False, report_to=[], hub_token="hf_secret")
+    pickle_without_local_paths(args)
+    pickle_without_local_paths(args)  # idempotent
+    buffer = io.BytesIO()
+    torch.save(args, buffer)
+    assert b"/srv/someone" not in buffer.getvalue() and b"hf_secret" not in buffer.getvalue()
+    assert b"s2r_hf" not in buffer.getvalue()
+    buffer.seek(0)
+    loaded = torch.load(buffer, weights_only=False)
+    assert type(loaded) is SFTConfig and loaded.output_dir == "local:run1" and loaded.hub_token is None
+    assert loaded.learning_rate == args.learning_rate
+    assert pickle.loads(pickle.dumps(args)).output_dir == "local:run1"
+    for twin in (copy.copy(args), copy.deepcopy(args), dataclasses.replace(args, learning_rate=1e-3)):
+        assert twin.output_dir == "/srv/someone/run1" and isinstance(twin, SFTConfig)
+    assert args.output_dir == "/srv/someone/run1" and args.to_dict()["output_dir"] == "/srv/someone/run1"
