@@ -5,7 +5,10 @@ cannot download ``open-r1/OpenR1-Math-220k`` or ``Qwen/Qwen2.5-1.5B-Instruct``. 
 stand-ins that exercise exactly the same code paths, one module per job:
 
 * :mod:`~s2r_hf.synthetic.openr1_pool` -- :func:`openr1_rows` / :func:`openr1_dataset`, a synthetic pool in
-  the REAL OpenR1-Math-220k schema (problem templates, ``<think>`` traces, correctness flags).
+  the REAL OpenR1-Math-220k schema (:mod:`~s2r_hf.synthetic.schema`): each row a problem drawn by
+  :mod:`~s2r_hf.synthetic.problems` from the templates (:mod:`~s2r_hf.synthetic.problem`,
+  :mod:`~s2r_hf.synthetic.templates_arithmetic`, :mod:`~s2r_hf.synthetic.templates_contest`), with
+  ``<think>`` traces written by :mod:`~s2r_hf.synthetic.traces` and correctness flags.
 * :mod:`~s2r_hf.synthetic.benchmark` -- :func:`benchmark_rows`, a tiny benchmark with some problems planted
   from the pool (for decontamination) and some fresh ones.
 * :mod:`~s2r_hf.synthetic.tiny_judge` -- :func:`build_tiny_judge` / :func:`ensure_tiny_judge`, a tiny
