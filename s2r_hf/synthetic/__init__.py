@@ -12,14 +12,15 @@ stand-ins that exercise exactly the same code paths, one module per job:
 * :mod:`~s2r_hf.synthetic.benchmark` -- :func:`benchmark_rows`, a tiny benchmark with some problems planted
   from the pool (for decontamination) and some fresh ones.
 * :mod:`~s2r_hf.synthetic.tiny_judge` -- :func:`build_tiny_judge` / :func:`ensure_tiny_judge`, a tiny
-  randomly initialised Qwen2 causal LM with a locally trained byte-level BPE tokenizer and a ChatML chat
-  template, saved like a Hub checkpoint.
+  randomly initialised Qwen2 causal LM with a locally trained byte-level BPE tokenizer and the ChatML chat
+  template (:data:`~s2r_hf.chat_templates.CHATML_TEMPLATE`), saved like a Hub checkpoint.
 
 Everything is a pure function of its seed: only ``random.Random`` / ``torch.manual_seed`` are used. The
 public names are re-exported here, so ``from s2r_hf.synthetic import X`` is the import to use; patch a name
 in the submodule that uses it (e.g. ``s2r_hf.synthetic.tiny_judge.build_tiny_judge``).
 """
 
+from s2r_hf.chat_templates import CHATML_TEMPLATE  # re-export: its home is s2r_hf.chat_templates
 from s2r_hf.synthetic.benchmark import benchmark_rows
 from s2r_hf.synthetic.openr1_pool import (
     OPENR1_COLUMNS,
@@ -30,7 +31,7 @@ from s2r_hf.synthetic.openr1_pool import (
     openr1_features,
     openr1_rows,
 )
-from s2r_hf.synthetic.tiny_judge import CHATML_TEMPLATE, build_tiny_judge, ensure_tiny_judge
+from s2r_hf.synthetic.tiny_judge import build_tiny_judge, ensure_tiny_judge
 
 __all__ = [
     "CHATML_TEMPLATE",

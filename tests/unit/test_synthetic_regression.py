@@ -67,3 +67,12 @@ def test_digest_sees_a_one_character_change() -> None:
     before = digest(rows)
     rows[2]["generations"][0] = rows[2]["generations"][0][:-1] + "!"
     assert digest(rows) != before
+
+
+def test_chatml_template_has_one_home_and_the_old_paths_still_work() -> None:
+    import s2r_hf.synthetic as synthetic
+    from s2r_hf import chat_templates
+    from s2r_hf.synthetic import tiny_judge
+
+    assert synthetic.CHATML_TEMPLATE is tiny_judge.CHATML_TEMPLATE is chat_templates.CHATML_TEMPLATE
+    assert chat_templates.CHATML_START in CHATML_TEMPLATE and chat_templates.CHATML_END in CHATML_TEMPLATE
