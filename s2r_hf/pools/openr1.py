@@ -15,6 +15,7 @@ from s2r_hf.pools.canonical import (
 
 
 def _flags(row: Row, name: str, n: int) -> list[bool] | None:
+    """A per-trace flag column as ``n`` bools (missing entries False), or None when it is not a list."""
     value = row.get(name)
     if not isinstance(value, list):
         return None
@@ -23,6 +24,17 @@ def _flags(row: Row, name: str, n: int) -> list[bool] | None:
 
 LATER_TRACE_TAKEN = "later_complete_trace_taken"
 LATER_TRACE_AVAILABLE = "later_complete_trace_available"
+
+
+def _verified_trace(row: Row, n: int, complete: list[bool] | None) -> tuple[int, str, int]:
+    """(first verified trace, its grader, first later trace that is verified and complete) by math-verify, else
+    by the llama judge; -1 where there is none."""
+    for flag_name, label in (("correctness_math_verify", "math_verify"), ("correctness_llama", "llama")):
+        hits = [i for i, ok in enumerate(_flags(row, flag_name, n) or []) if ok]
+        if hits:
+            ok_hits = [i for i in hits if complete is None or complete[i]]
+            return hits[0], label, ok_hits[0] if ok_hits and ok_hits[0] != hits[0] else -1
+    return -1, "", -1
 
 
 def openr1(row: Row, trace: str = "first-verified") -> Row:
@@ -46,16 +58,7 @@ def openr1(row: Row, trace: str = "first-verified") -> Row:
             detail=describe_field(row, "generations", list),
         )
     complete = _flags(row, "is_reasoning_complete", len(gens))
-    chosen, verified_by, first, later = -1, "", -1, -1
-    for flag_name, label in (("correctness_math_verify", "math_verify"), ("correctness_llama", "llama")):
-        flags = _flags(row, flag_name, len(gens)) or []
-        hits = [i for i, ok in enumerate(flags) if ok]
-        if hits:
-            first = hits[0]
-            ok_hits = [i for i in hits if complete is None or complete[i]]
-            later = ok_hits[0] if ok_hits and ok_hits[0] != first else -1
-            chosen, verified_by = first, label
-            break
+    chosen, verified_by, later = _verified_trace(row, len(gens), complete)
     if chosen < 0:
         return canonical_row(row_id, problem, "", drop="no_verified_trace", detail="no trace marked correct")
     note = ""
