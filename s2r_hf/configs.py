@@ -1,62 +1,33 @@
-"""Every option of `s2r select`, as dataclasses: the one source of truth for defaults and checks.
-
-Parsed by TRL's ``TrlParser`` (YAML via ``--config`` + CLI overrides, unknown keys are an error), so the
-same names work on the command line (``--length-tokenizer`` or ``--length_tokenizer``) and in YAML
-(``length_tokenizer:``). Each ``__post_init__`` reports every problem at once, with the fix.
+"""Every option of `s2r select` (and `s2r train`'s subset) as dataclasses: the one source of truth for defaults
+and checks; choice lists and defaults other stages share are in :mod:`s2r_hf.option_defaults` (re-exported here).
+Parsed by TRL's ``TrlParser`` (``--config`` YAML + CLI overrides, unknown keys are an error): ``--length-tokenizer``,
+``--length_tokenizer`` and ``length_tokenizer:`` are one option. ``__post_init__`` reports every problem at once.
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from s2r_hf.errors import S2RError, collect
-from s2r_hf.prompts import JUDGE_SYSTEM_PROMPT
-
-POOL_FORMATS = (
-    "auto",
-    "openr1",
-    "messages",
-    "alpaca",
-    "chinese_r1",
-    "conversations",
-    "problem_solution",
-    "s1k",
-    "prompt_completion",
-    "reasoning_solution",
+from s2r_hf.option_defaults import (  # re-exported: `from s2r_hf.configs import X` keeps working
+    DECONTAM_METHODS,
+    DEFAULT_BENCHMARKS,
+    DEFAULT_RETHINK_MARKERS,
+    DEFAULT_WEIGHT,
+    DIFFICULTY_SCORERS,
+    JUDGE_DTYPES,
+    OPENR1_TRACES,
+    OVERLONG_POLICIES,
+    POOL_FORMATS,
+    STRATEGIES,
+    SYNTHETIC_POOL,
+    TINY_JUDGE,
+    WEIGHTED_STRATEGIES,
+    default_cache_dir,
 )
-STRATEGIES = ("s2r", "difficulty", "length", "random", "stratified", "full")
-WEIGHTED_STRATEGIES = ("s2r",)  # the only strategy that reads --weight
-DEFAULT_WEIGHT = 0.25
-OPENR1_TRACES = ("first-verified", "first-verified-complete")
-DIFFICULTY_SCORERS = ("judge", "passrate")
-JUDGE_DTYPES = ("auto", "bfloat16", "float16", "float32")
-DEFAULT_BENCHMARKS = ["aime24", "aime25", "amc23", "math500"]
-DECONTAM_METHODS = ("overlap", "ngram8")
-DEFAULT_RETHINK_MARKERS = [
-    "wait",
-    "alternatively",
-    "but",
-    "let me check",
-    "let me verify",
-    "double-check",
-    "hmm",
-    "on second thought",
-]
-SYNTHETIC_POOL = "s2r:synthetic-openr1"
-TINY_JUDGE = "s2r:tiny-judge"
-SYNTHETIC_BENCHMARK = "s2r:synthetic-benchmark"
-
-
-def default_cache_dir() -> str:
-    """Score cache shared by runs: ``$S2R_HF_CACHE`` or ``~/.cache/s2r_hf`` (read, never written)."""
-    return os.environ.get("S2R_HF_CACHE") or str(Path.home() / ".cache" / "s2r_hf")
-
-
-def _choice(problems: list[str], option: str, value: str, choices: tuple[str, ...]) -> None:
-    if value not in choices:
-        problems.append(f"--{option} must be one of {', '.join(choices)}; got {value!r}")
+from s2r_hf.option_defaults import SYNTHETIC_BENCHMARK as SYNTHETIC_BENCHMARK
+from s2r_hf.option_defaults import check_choice as _choice
+from s2r_hf.prompts import JUDGE_SYSTEM_PROMPT
 
 
 @dataclass
@@ -383,9 +354,6 @@ def check_compatible(pool: PoolArguments, scoring: ScoringArguments, sel: Select
             "drop --weight or use --strategy s2r"
         )
     collect(problems)
-
-
-OVERLONG_POLICIES = ("drop", "truncate")
 
 
 @dataclass

@@ -2,10 +2,11 @@
 
 Why: ``Qwen/Qwen2.5-1.5B-Instruct`` cannot be downloaded in CI, but scoring and SFT must still load a real
 Hub-style checkpoint through ``AutoTokenizer`` / ``AutoModelForCausalLM``. :func:`build_tiny_judge` trains a
-byte-level BPE (the Qwen2 normalizer and pre-tokenizer, ChatML special tokens and :data:`CHATML_TEMPLATE`)
-on text from the synthetic pool and saves it with a randomly initialised tiny Qwen2, deterministically in
-its arguments (``random.Random`` / ``torch.manual_seed`` only), so ``model.safetensors`` and
-``tokenizer.json`` are byte-identical on every build. :func:`ensure_tiny_judge` is the cached built-in copy.
+byte-level BPE (the Qwen2 normalizer and pre-tokenizer, ChatML special tokens and the production
+:data:`~s2r_hf.chat_templates.CHATML_TEMPLATE`, re-exported here) on text from the synthetic pool and saves
+it with a randomly initialised tiny Qwen2, deterministically in its arguments (``random.Random`` /
+``torch.manual_seed`` only), so ``model.safetensors`` and ``tokenizer.json`` are byte-identical on every
+build. :func:`ensure_tiny_judge` is the cached built-in copy.
 """
 
 from __future__ import annotations
@@ -18,27 +19,15 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from s2r_hf.chat_templates import CHATML_END, CHATML_START, CHATML_TEMPLATE
+from s2r_hf.prompts import JUDGE_SYSTEM_PROMPT, REASONING_SYSTEM_PROMPT
 from s2r_hf.synthetic.openr1_pool import openr1_rows
 
 logger = logging.getLogger(__name__)
 
 __all__ = ["CHATML_TEMPLATE", "build_tiny_judge", "ensure_tiny_judge"]
 
-_SPECIAL_TOKENS = ("<|endoftext|>", "<|im_start|>", "<|im_end|>")
-
-CHATML_TEMPLATE = (
-    "{%- for message in messages %}"
-    "{%- if message['role'] == 'assistant' %}"
-    "{{- '<|im_start|>assistant\\n' }}"
-    "{%- generation %}{{- message['content'] + '<|im_end|>' }}{%- endgeneration %}"
-    "{{- '\\n' }}"
-    "{%- else %}"
-    "{{- '<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>\\n' }}"
-    "{%- endif %}"
-    "{%- endfor %}"
-    "{%- if add_generation_prompt %}{{- '<|im_start|>assistant\\n' }}{%- endif %}"
-)
-"""ChatML template (Qwen style, no default system message) with TRL's ``{% generation %}`` markers."""
+_SPECIAL_TOKENS = ("<|endoftext|>", CHATML_START, CHATML_END)
 
 
 _MODEL_FILES = ("config.json", "tokenizer.json", "model.safetensors")
@@ -57,12 +46,9 @@ def _tokenizer_corpus(seed: int) -> Iterator[str]:
     for row in openr1_rows(300, seed):
         yield row["problem"]
         yield from row["generations"]
-    yield (
-        "<|im_start|>system\nPlease judge the difficulty of this instruction and "
-        "return 1 if difficult or 0 if not.<|im_end|>"
-    )
-    yield "<|im_end|>\n<|im_start|>user\nWhat is 1 + 1?<|im_end|>\n<|im_start|>assistant\n0<|im_end|>"
-    yield "Please reason step by step, and put your final answer within \\boxed{}."
+    yield f"{CHATML_START}system\n{JUDGE_SYSTEM_PROMPT}{CHATML_END}"
+    yield f"{CHATML_END}\n{CHATML_START}user\nWhat is 1 + 1?{CHATML_END}\n{CHATML_START}assistant\n0{CHATML_END}"
+    yield REASONING_SYSTEM_PROMPT
     yield "".join(chr(c) for c in range(32, 127))
 
 

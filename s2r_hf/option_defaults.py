@@ -1,0 +1,60 @@
+"""The values options choose from, and the defaults several stages share: the ground floor under
+:mod:`s2r_hf.configs`.
+
+Why: stages that only need a name (the synthetic pool's, the tiny judge's), a choice list or a default (the
+s2r weight, the cache folder) import it from here without importing the option dataclasses. Every name is
+re-exported by :mod:`s2r_hf.configs`, so ``from s2r_hf.configs import X`` keeps working.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+POOL_FORMATS = (
+    "auto",
+    "openr1",
+    "messages",
+    "alpaca",
+    "chinese_r1",
+    "conversations",
+    "problem_solution",
+    "s1k",
+    "prompt_completion",
+    "reasoning_solution",
+)
+STRATEGIES = ("s2r", "difficulty", "length", "random", "stratified", "full")
+WEIGHTED_STRATEGIES = ("s2r",)  # the only strategy that reads --weight
+DEFAULT_WEIGHT = 0.25
+OPENR1_TRACES = ("first-verified", "first-verified-complete")
+DIFFICULTY_SCORERS = ("judge", "passrate")
+JUDGE_DTYPES = ("auto", "bfloat16", "float16", "float32")
+DEFAULT_BENCHMARKS = ["aime24", "aime25", "amc23", "math500"]
+DECONTAM_METHODS = ("overlap", "ngram8")
+DEFAULT_RETHINK_MARKERS = [
+    "wait",
+    "alternatively",
+    "but",
+    "let me check",
+    "let me verify",
+    "double-check",
+    "hmm",
+    "on second thought",
+]
+SYNTHETIC_POOL = "s2r:synthetic-openr1"
+TINY_JUDGE = "s2r:tiny-judge"
+SYNTHETIC_BENCHMARK = "s2r:synthetic-benchmark"
+
+
+def default_cache_dir() -> str:
+    """Score cache shared by runs: ``$S2R_HF_CACHE`` or ``~/.cache/s2r_hf`` (read, never written)."""
+    return os.environ.get("S2R_HF_CACHE") or str(Path.home() / ".cache" / "s2r_hf")
+
+
+def check_choice(problems: list[str], option: str, value: str, choices: tuple[str, ...]) -> None:
+    """Append to ``problems`` when ``value`` is not one of ``choices``, naming the option and the choices."""
+    if value not in choices:
+        problems.append(f"--{option} must be one of {', '.join(choices)}; got {value!r}")
+
+
+OVERLONG_POLICIES = ("drop", "truncate")
