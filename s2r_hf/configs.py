@@ -8,6 +8,7 @@ same names work on the command line (``--length-tokenizer`` or ``--length_tokeni
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +27,7 @@ POOL_FORMATS = (
     "prompt_completion",
     "reasoning_solution",
 )
+RESERVED_CONFIG_NAMES = {"data", "selection"}  # folders of a pushed subset's default config
 STRATEGIES = ("s2r", "difficulty", "length", "random", "stratified", "full")
 WEIGHTED_STRATEGIES = ("s2r",)  # the only strategy that reads --weight
 DEFAULT_WEIGHT = 0.25
@@ -361,13 +363,21 @@ class OutputArguments:
     hub_commit_message: str | None = field(default=None, metadata={"help": "Commit message for the push."})
 
     def __post_init__(self) -> None:
-        from s2r_hf.hub import config_name_problem
-
         if not self.output_dir:
             raise S2RError("--output-dir is required: the folder where the subset, manifest and card are written")
         problem = config_name_problem(self.hub_config_name)
         if problem:
             raise S2RError(f"--hub-config-name: {problem}")
+
+
+def config_name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be a dataset config of ours (it names the config's folder in the repo), or None."""
+    if re.fullmatch(r"[A-Za-z0-9][\w.-]*", name) and name not in RESERVED_CONFIG_NAMES:
+        return None
+    return (
+        f"config name {name!r} cannot name a folder of the repo: use letters, digits, '_', '.', '-' "
+        f"(not {', '.join(sorted(RESERVED_CONFIG_NAMES))})"
+    )
 
 
 def check_compatible(pool: PoolArguments, scoring: ScoringArguments, sel: SelectionArguments) -> None:

@@ -113,7 +113,7 @@ def hf_generate_fn(model, tokenizer, *, max_new_tokens: int, temperature: float,
 
 def build_passrate(args, cache_dir: str, device, seed: int) -> PassRateScorer:
     """A :class:`PassRateScorer` sampling from ``args.judge`` with transformers (model loaded on first use)."""
-    from s2r_hf.scoring.models import load_causal_lm, load_tokenizer, model_identity, pick_dtype, resolve
+    from s2r_hf.scoring.models import load_causal_lm, load_tokenizer, pick_dtype, resolve, weights_identity
 
     path = resolve(args.judge, cache_dir)
     dtype = pick_dtype(args.judge_dtype, device)
@@ -148,7 +148,7 @@ def build_passrate(args, cache_dir: str, device, seed: int) -> PassRateScorer:
     return PassRateScorer(
         generate,
         model=args.judge,
-        identity=model_identity(path, args.judge_revision),
+        identity=weights_identity(path, args.judge_revision),
         samples=args.passrate_samples,
         settings=settings,
     )
