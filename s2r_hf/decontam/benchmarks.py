@@ -9,14 +9,11 @@ local file or folder (:func:`s2r_hf.local_files.load_local`) or a Hub id, whose 
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 from s2r_hf.benchdata.rows import QUESTION_COLUMNS
 from s2r_hf.configs import SYNTHETIC_BENCHMARK
 from s2r_hf.errors import S2RError
-
-logger = logging.getLogger(__name__)
 
 PROBLEM_COLUMNS = (*QUESTION_COLUMNS, "prompt", "input")
 

@@ -16,15 +16,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 from pathlib import Path
 
 from s2r_hf.errors import S2RError
 from s2r_hf.local_files import SPLITS, SUFFIXES, read_rows, split_files
 
 __all__ = ["ROW_COLUMN", "SPLITS", "SUFFIXES", "decoded", "normalised_copy", "read_rows", "split_files"]
-
-logger = logging.getLogger(__name__)
 
 ROW_COLUMN = "s2r_row"  # the one column of the normalised copy: a row's JSON text
 
