@@ -223,7 +223,7 @@ def test_real_competition_pool_old_rule_over_20_percent_new_under_3(index, old_i
     block = summary(index, counts, len(pool))
     assert block["method"] == "overlap" and block["ngram"] == 8 and block["threshold"] == 0.4
     assert block["fraction_dropped"] == pytest.approx(14 / 91, abs=1e-6)
-    assert block["benchmark_problems"] == {"aime24": 30, "aime25": 26, "amc23": 10, "math_500": 16}
+    assert block["benchmark_problems"] == {"aime24": 30, "aime25": 26, "amc23": 10, "math_500": 23}
     assert block["boilerplate_pool_min_rows"] == 20  # max(20 rows, 0.1 % of 91 rows)
 
 
