@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import shlex
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from s2r_hf.configs import config_name_problem  # the check lives with the options; re-exported for cli
 from s2r_hf.errors import S2RError
 
 logger = logging.getLogger(__name__)
@@ -34,7 +34,6 @@ SIDE_FILES = {
     "scores.parquet": "selection/scores.parquet",
     "dropped.parquet": "selection/dropped.parquet",
 }
-RESERVED_CONFIG_NAMES = {"data", "selection"}  # folders of the default config
 WEIGHT_SUFFIXES = (".safetensors", ".bin", ".safetensors.index.json", ".bin.index.json", ".pt", ".pth")
 MODEL_SKIP_PREFIXES = ("checkpoint-", "_")  # what Trainer.push_to_hub leaves out
 MODEL_SKIP_DIRS = {".cache", ".git"}  # huggingface_hub's local_dir metadata, a git checkout
@@ -68,16 +67,6 @@ def _describe(err: Exception) -> str:
     if _status(err) in (401, 403):
         text += "; the Hub rejected the credentials: set a valid write token in HF_TOKEN or run `hf auth login`"
     return text
-
-
-def config_name_problem(name: str) -> str | None:
-    """Why ``name`` cannot be a dataset config of ours (it names the config's folder in the repo), or None."""
-    if re.fullmatch(r"[A-Za-z0-9][\w.-]*", name) and name not in RESERVED_CONFIG_NAMES:
-        return None
-    return (
-        f"config name {name!r} cannot name a folder of the repo: use letters, digits, '_', '.', '-' "
-        f"(not {', '.join(sorted(RESERVED_CONFIG_NAMES))})"
-    )
 
 
 def _add_and_delete(adds: dict, stale: list[str]) -> list:

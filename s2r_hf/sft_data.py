@@ -83,14 +83,10 @@ def load_subset(args: SubsetArguments):
         ds = load_dataset("parquet", data_files=files, split="train")
         source = SubsetSource(str(path), "selection" if manifest else "local", manifest)
     elif path.exists():
-        from s2r_hf.pools.loading import _load_local, describe_read_error
+        from s2r_hf.local_files import load_local
 
-        try:
-            ds, source = _load_local(path, args.dataset_split), SubsetSource(str(path), "local")
-        except S2RError:
-            raise
-        except Exception as err:  # a corrupt or unreadable file: one line naming it
-            raise S2RError(describe_read_error(path, err).replace("pool", "subset", 1)) from err
+        ds = load_local(path, args.dataset_split, what="subset", option="--dataset_split")
+        source = SubsetSource(str(path), "local")
     else:
         try:
             ds = load_dataset(
@@ -322,7 +318,7 @@ def training_template(tokenizer) -> tuple[str | None, str]:
     """
     from trl.chat_template_utils import get_training_chat_template, has_generation_markers
 
-    from s2r_hf.synthetic import CHATML_TEMPLATE
+    from s2r_hf.chat_templates import CHATML_TEMPLATE
 
     own = tokenizer.chat_template
     if own is None:

@@ -1,7 +1,7 @@
 """Tiny problems per benchmark, each in a real column schema of that benchmark (for the eval tests).
 
 ``BENCHMARK_ROWS``: three rows per benchmark in the columns (and file layout) of its default source, see the
-evidence table above ``s2r_hf.eval.tasks.BENCHMARKS``. ``VARIANT_ROWS``: single rows in the other layouts
+evidence table above ``s2r_hf.benchdata.registry.BENCHMARKS``. ``VARIANT_ROWS``: single rows in the other layouts
 the row functions accept — the paper's own ``eval_data/<key>/test.jsonl`` (Select2Reason / Qwen2.5-Math),
 AGIEval's raw jsonl, answers stored as numbers or "27.0", final answers as a scalar or a list repr.
 """

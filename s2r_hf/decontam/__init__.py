@@ -8,7 +8,7 @@ its counts go into the manifest and card. Two methods:
 * ``ngram8`` (:mod:`.ngram8`): open-r1's and s1's rule, one shared word 8-gram; kept for comparison (on real
   competition pools it drops a quarter of the rows for shared boilerplate).
 
-Benchmarks are read through `s2r eval`'s registry (:mod:`.benchmarks`).
+Benchmarks are read from the registry `s2r eval` uses (:mod:`s2r_hf.benchdata`, through :mod:`.benchmarks`).
 """
 
 from __future__ import annotations

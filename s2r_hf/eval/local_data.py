@@ -7,101 +7,23 @@ string in it is decoded (``"4e"`` comes back as ``4.0``, ``"1/2"`` fails). So th
 column :data:`ROW_COLUMN`, each cell the JSON text of one row, which the prompt function decodes: every value
 reaches the row function as ``json.loads`` gave it.
 
-Which files form the split: those ``datasets`` would put in it (train*/test*/validation*, any other name is
-train); the same split stored as ``X.json`` and ``X.jsonl`` (Select2Reason's OlympiadBench ships both), or
-``X.parquet`` beside either, is read once (``.jsonl`` first, then ``.json``), with a warning.
+Reading the folder is :func:`s2r_hf.local_files.read_rows` (shared with ``s2r grade`` and decontamination):
+which files form the split follows `datasets`; the same split stored as ``X.json`` and ``X.jsonl``
+(Select2Reason's OlympiadBench ships both), or ``X.parquet`` beside either, is read once, with a warning.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import logging
 from pathlib import Path
 
 from s2r_hf.errors import S2RError
+from s2r_hf.local_files import SPLITS, SUFFIXES, read_rows, split_files
 
-logger = logging.getLogger(__name__)
+__all__ = ["ROW_COLUMN", "SPLITS", "SUFFIXES", "decoded", "normalised_copy", "read_rows", "split_files"]
 
-SUFFIXES = (".jsonl", ".json", ".parquet")
-SPLITS = ("train", "test", "validation")
 ROW_COLUMN = "s2r_row"  # the one column of the normalised copy: a row's JSON text
-
-
-def split_files(folder: Path, split: str) -> tuple[str, list[Path]]:
-    """The split `datasets` gives ``folder`` and its files (sorted). The benchmark's own split wins when
-    present, else the only one there is. Files left out, and ``.json`` twins of ``.jsonl`` files, are logged."""
-    names = sorted(p.name for p in folder.iterdir() if p.is_file() and p.suffix in SUFFIXES)
-    found = [s for s in SPLITS if any(n.startswith(s) for n in names)]
-    chosen = split if split in found else (found[0] if len(found) == 1 else "train")
-    read = [n for n in names if n.startswith(chosen) or (chosen == "train" and not n.startswith(SPLITS))]
-    ignored = [n for n in names if n not in read]
-    kept = {}  # one file per name stem: .jsonl before .json before .parquet
-    for name in sorted(read, key=lambda n: SUFFIXES.index(Path(n).suffix)):
-        kept.setdefault(Path(name).stem, name)
-    twins = [(n, kept[Path(n).stem]) for n in read if n not in kept.values()]
-    read = [n for n in read if n in kept.values()]
-    logger.info("%s: reading %s (split %s)", folder, ", ".join(read), chosen)
-    if ignored:
-        logger.warning(
-            "%s: ignoring %s: `datasets` puts it in another split than %s; merge it into %s or rename it",
-            *(folder, ", ".join(ignored), ", ".join(read), read[0] if read else chosen),
-        )
-    for name, chosen_twin in twins:
-        logger.warning(
-            "%s: %s and %s hold the same split: reading %s only (each problem once); remove %s to silence this",
-            *(folder, name, chosen_twin, chosen_twin, name),
-        )
-    if not read:
-        raise S2RError(f"{folder} holds no .jsonl, .json or .parquet file; put the benchmark's test.jsonl there")
-    return chosen, [folder / n for n in read]
-
-
-def _json_rows(path: Path) -> list[dict]:
-    """Rows of a ``.jsonl`` file, or of a ``.json`` file holding a list of objects or JSON lines."""
-    text = path.read_text(encoding="utf-8")
-    if not text.strip():
-        raise S2RError(f"{path} is empty; fix or remove it (one JSON object per line)")
-    if path.suffix == ".json":
-        try:
-            whole = json.loads(text)
-        except ValueError:
-            whole = None  # JSON lines under a .json name: read line by line below
-        if isinstance(whole, list):
-            bad = next((i for i, row in enumerate(whole) if not isinstance(row, dict)), None)
-            if bad is not None:
-                raise S2RError(f"{path}: item {bad} (from 0) is a JSON {type(whole[bad]).__name__}, not an object")
-            return whole
-        if isinstance(whole, dict):
-            raise S2RError(f"{path} holds one JSON object, not rows: write it as a list of objects or as JSON lines")
-    rows = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except ValueError as err:
-            raise S2RError(f"cannot read {path}: line {number} is not valid JSON ({err}); fix or remove it") from None
-        if not isinstance(row, dict):
-            raise S2RError(f"cannot read {path}: line {number} is a JSON {type(row).__name__}, not an object")
-        rows.append(row)
-    return rows
-
-
-def read_rows(folder: str | Path, split: str) -> list[dict]:
-    """Every row of ``folder``'s ``split`` in file order, values as the files hold them (strings verbatim)."""
-    import pyarrow.parquet as pq
-
-    rows: list[dict] = []
-    for path in split_files(Path(folder), split)[1]:
-        if path.suffix == ".parquet":
-            try:
-                rows += pq.read_table(path).to_pylist()
-            except Exception as err:  # pyarrow raises several types for a damaged file
-                raise S2RError(f"cannot read {path} ({type(err).__name__}: {err}); replace it") from None
-        else:
-            rows += _json_rows(path)
-    return rows
 
 
 def normalised_copy(key: str, rows: list[dict], cache_dir: str | Path | None = None) -> Path:

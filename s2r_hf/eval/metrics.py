@@ -3,7 +3,7 @@
 One sample-level computation returns all three, so each completion is graded once. ``pass@1`` is the
 mean correctness over the n samples (n = 1 for greedy tasks), ``maj@n`` grades the most frequent boxed
 answer, ``response_tokens`` is the mean generated length in tokens (the paper claims selected-data
-models think shorter). Grading: :func:`s2r_hf.eval.grader.grade`, through :func:`verdicts` (the per-sample
+models think shorter). Grading: :func:`s2r_hf.grading.grade`, through :func:`verdicts` (the per-sample
 details grade with it too). The metric reads ``final_text``: the raw response, or (``--answer-from final``)
 the text after ``</think>`` (:mod:`s2r_hf.eval.protocol`).
 """
@@ -30,7 +30,7 @@ class Mean:
 def verdicts(texts: list[str], gold: str, specific: dict | None) -> list[bool]:
     """Each text graded against ``gold``; a row the loader marked ungradable (``specific["ungradable"]``: an empty
     gold, a dict of sub-answers) is wrong for every text, and still counted."""
-    from s2r_hf.eval.grader import grade
+    from s2r_hf.grading import grade
 
     specific = specific or {}
     if specific.get("ungradable"):
@@ -45,7 +45,7 @@ def response_metric(n: int):
     from lighteval.metrics.utils.metric_utils import SampleLevelMetricGrouping
     from lighteval.tasks.requests import SamplingMethod
 
-    from s2r_hf.eval.grader import majority_correct
+    from s2r_hf.grading import majority_correct
 
     names = ["pass@1", f"maj@{n}", "response_tokens"]
 

@@ -253,7 +253,7 @@ class JudgeScorer:
 
 def build_judge(args, cache_dir: str, device) -> JudgeScorer:
     """A :class:`JudgeScorer` from ``ScoringArguments`` (tokenizer now, model on first use)."""
-    from s2r_hf.scoring.models import load_causal_lm, load_tokenizer, model_identity, pick_dtype, resolve
+    from s2r_hf.scoring.models import load_causal_lm, load_tokenizer, pick_dtype, resolve, weights_identity
 
     path = resolve(args.judge, cache_dir)
     dtype = pick_dtype(args.judge_dtype, device)
@@ -271,7 +271,7 @@ def build_judge(args, cache_dir: str, device) -> JudgeScorer:
         tokenizer,
         load,
         judge=args.judge,
-        identity=model_identity(path, args.judge_revision),
+        identity=weights_identity(path, args.judge_revision),
         dtype=dtype,
         system_prompt=args.judge_system_prompt,
         batch_tokens=budget,

@@ -66,8 +66,9 @@ def weights_fingerprint(path: str | Path) -> str:
     return h.hexdigest()[:16]
 
 
-def model_identity(resolved: str, revision: str | None = None) -> str:
-    """What identifies the weights without loading them: a local fingerprint, else the Hub commit."""
+def weights_identity(resolved: str, revision: str | None = None) -> str:
+    """What identifies a scorer's weights without loading them (a score-cache key): a local fingerprint, else the
+    Hub commit. Not :func:`s2r_hf.eval.resume.model_identity`, which keys evaluation answers."""
     if Path(resolved).is_dir():
         return "local:" + weights_fingerprint(resolved)
     from huggingface_hub import snapshot_download

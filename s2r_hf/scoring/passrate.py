@@ -2,8 +2,9 @@
 
 The paper's later version scores difficulty with a reward model trained on rollout pass rates; this is
 the measurable quantity behind it. Each problem is answered k times by a model (same reasoning prompt
-as training and evaluation), the last ``\\boxed{}`` is graded against the pool's ``answer`` with
-math-verify. Rows without a reference answer get NaN (ranked last). Slow: it generates.
+as training and evaluation), the last ``\\boxed{}`` is graded against the pool's ``answer`` by the
+evaluation's rule (:func:`s2r_hf.grading.is_correct`). Rows without a reference answer get NaN (ranked
+last). Slow: it generates.
 """
 
 from __future__ import annotations
@@ -14,40 +15,14 @@ from collections.abc import Callable
 
 import numpy as np
 
+from s2r_hf.grading.grader import is_correct, last_boxed
 from s2r_hf.prompts import REASONING_SYSTEM_PROMPT, prompt_hash
+
+__all__ = ["GenerateFn", "PassRateScorer", "build_passrate", "hf_generate_fn", "is_correct", "last_boxed", "row_seed"]
 
 logger = logging.getLogger(__name__)
 
 GenerateFn = Callable[[list[str], int, list[int]], list[list[str]]]
-
-
-def last_boxed(text: str) -> str | None:
-    """The last ``\\boxed{...}`` of ``text`` (braces balanced), or None when there is none or it is unclosed."""
-    start = text.rfind("\\boxed{")
-    if start < 0:
-        return None
-    depth = 0
-    for end in range(start + len("\\boxed"), len(text)):
-        depth += {"{": 1, "}": -1}.get(text[end], 0)
-        if depth == 0:
-            return text[start : end + 1]
-    return None
-
-
-def is_correct(completion: str, answer: str) -> bool:
-    """Does the completion's last ``\\boxed{}`` equal the reference? No box: wrong.
-
-    Only the box is read: math-verify on the whole text would also take a trailing number or ``$x$`` of
-    an unfinished or unformatted completion as its answer. The comparison is the evaluation's
-    (:func:`s2r_hf.eval.answers.answers_equal`: math-verify with the normalisation answer keys need), so
-    a pool row's difficulty is measured by the same rule its benchmark score is.
-    """
-    from s2r_hf.eval.answers import answers_equal
-
-    boxed = last_boxed(completion)
-    if boxed is None:
-        return False
-    return answers_equal(boxed[len("\\boxed{") : -1], str(answer))
 
 
 def row_seed(seed: int, row_id: str) -> int:
@@ -138,7 +113,7 @@ def hf_generate_fn(model, tokenizer, *, max_new_tokens: int, temperature: float,
 
 def build_passrate(args, cache_dir: str, device, seed: int) -> PassRateScorer:
     """A :class:`PassRateScorer` sampling from ``args.judge`` with transformers (model loaded on first use)."""
-    from s2r_hf.scoring.models import load_causal_lm, load_tokenizer, model_identity, pick_dtype, resolve
+    from s2r_hf.scoring.models import load_causal_lm, load_tokenizer, pick_dtype, resolve, weights_identity
 
     path = resolve(args.judge, cache_dir)
     dtype = pick_dtype(args.judge_dtype, device)
@@ -173,7 +148,7 @@ def build_passrate(args, cache_dir: str, device, seed: int) -> PassRateScorer:
     return PassRateScorer(
         generate,
         model=args.judge,
-        identity=model_identity(path, args.judge_revision),
+        identity=weights_identity(path, args.judge_revision),
         samples=args.passrate_samples,
         settings=settings,
     )

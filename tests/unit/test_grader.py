@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from s2r_hf.eval.grader import (
+from s2r_hf.grading import (
     choice_letter,
     extract_answer,
     gold_letters,

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from s2r_hf.eval.grader import grade, majority_correct
-from s2r_hf.eval.tasks import BENCHMARKS
+from s2r_hf.benchdata import BENCHMARKS
+from s2r_hf.grading import grade, majority_correct
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "real_benchmarks"
 KEYS = sorted(p.name for p in DATA.iterdir() if p.is_dir())

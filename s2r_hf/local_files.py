@@ -1,0 +1,231 @@
+"""Local data files: the one loader for jsonl / json / parquet (csv, arrow, compressed text, ``save_to_disk``).
+
+Two ways to read, because two kinds of caller need different things:
+
+* :func:`load_local` → a ``datasets.Dataset`` (pools, the training subset, decontamination files): memory-mapped
+  Arrow, fingerprinted, so a big pool is never held in memory and map results are cached.
+* :func:`read_rows` → plain ``dict`` rows read with ``json`` (parquet with pyarrow), values exactly as the files
+  hold them (benchmarks: `datasets` types a JSON column whose rows mix strings and objects as JSON and decodes
+  every string in it, ``"4e"`` → ``4.0``). Which files form a split follows `datasets`' rule (train*/test*/
+  validation*, any other name is train); ``X.json`` beside ``X.jsonl`` (or ``X.parquet``) is read once.
+
+Errors are one :class:`S2RError` line naming the file (and line) and the fix; ``what`` names the input in it
+("pool", "subset", …).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+from s2r_hf.errors import S2RError
+
+logger = logging.getLogger(__name__)
+
+FILE_BUILDERS = {".parquet": "parquet", ".jsonl": "json", ".json": "json", ".csv": "csv", ".arrow": "arrow"}
+# Compressed text files, as the Hub stores some pools (``train.jsonl.gz``, ``data.json.zst``); datasets
+# decompresses them.
+COMPRESSIONS = (".gz", ".bz2", ".xz", ".zst", ".lz4")
+TEXT_BUILDERS = ("json", "csv")
+SUFFIXES = (".jsonl", ".json", ".parquet")  # what read_rows reads, in the order twins are preferred
+SPLITS = ("train", "test", "validation")
+
+
+def file_builder(path: Path) -> str | None:
+    """The ``datasets`` builder for a data file from its suffix (``.jsonl``, ``.jsonl.gz`` …), or None."""
+    suffixes = [x.lower() for x in path.suffixes]
+    if len(suffixes) >= 2 and suffixes[-1] in COMPRESSIONS:
+        builder = FILE_BUILDERS.get(suffixes[-2])
+        return builder if builder in TEXT_BUILDERS else None
+    return FILE_BUILDERS.get(suffixes[-1]) if suffixes else None
+
+
+def kinds() -> str:
+    """The file kinds :func:`load_local` reads, for error messages."""
+    return ", ".join(FILE_BUILDERS) + " (json/jsonl/csv also " + "/".join(COMPRESSIONS) + " compressed)"
+
+
+def is_saved_dataset(path: Path) -> bool:
+    """A ``save_to_disk`` folder (a Dataset or a DatasetDict)?"""
+    return path.is_dir() and ((path / "dataset_info.json").exists() or (path / "dataset_dict.json").exists())
+
+
+# --- datasets: a Dataset from a local file or folder ---------------------------------------------------------
+
+
+def first_bad_json_line(path: Path) -> str:
+    """``"line N is not valid JSON (…)"`` for the first line of a JSON-lines file that is not one JSON object,
+    else ``""``."""
+    if path.suffix.lower() != ".jsonl" or not path.is_file():
+        return ""
+    with path.open(encoding="utf-8", errors="replace") as f:
+        for number, line in enumerate(f, start=1):
+            if not line.strip():
+                continue
+            try:
+                value = json.loads(line)
+            except ValueError as err:
+                return f"line {number} is not valid JSON ({err})"
+            if not isinstance(value, dict):
+                return f"line {number} is a JSON {type(value).__name__}, not an object"
+    return ""
+
+
+def _root_cause(err: BaseException) -> str:
+    """The most specific message in an exception chain (datasets wraps the Arrow error that says what is wrong)."""
+    chain, seen = [], set()
+    while err is not None and id(err) not in seen:
+        seen.add(id(err))
+        chain.append(err)
+        err = err.__cause__ or err.__context__
+    for e in chain:
+        text = str(e)
+        if "column names don't match" in text:
+            return "its files do not all have the same columns; give one file, or a folder whose files share columns"
+    for e in chain:
+        if type(e).__name__ in ("ArrowInvalid", "ArrowTypeError", "CastError", "JSONDecodeError"):
+            return f"{type(e).__name__}: {str(e).splitlines()[0].rstrip('.') if str(e) else ''}"
+    last = chain[0]
+    return f"{type(last).__name__}: {str(last).splitlines()[0].rstrip('.') if str(last) else ''}"
+
+
+def describe_read_error(path: Path, err: BaseException, what: str = "pool") -> str:
+    """One actionable line for a local file or folder that ``datasets`` could not read."""
+    cause = first_bad_json_line(path) or _root_cause(err)
+    return (
+        f"could not read {what} {path}: {cause}. Check that it is valid parquet / JSON lines (one JSON object per "
+        "line) and that each column holds one type in every row"
+    )
+
+
+def pick_split(obj, split: str | None, where: str, option: str = "--pool-split"):
+    """A Dataset as is; of a DatasetDict: ``split`` (an error naming ``option`` and the splits when it is
+    missing), or with ``split=None`` the test split, else train, else the first (a benchmark file's rows)."""
+    from datasets import DatasetDict
+
+    if not isinstance(obj, DatasetDict):
+        return obj
+    if split is None:
+        return obj[next((s for s in ("test", "train") if s in obj), next(iter(obj)))]
+    if split not in obj:
+        raise S2RError(f"{where} has no split {split!r}; choose {option} from {', '.join(obj)}")
+    return obj[split]
+
+
+def _load(path: Path, split: str | None, what: str, option: str):
+    from datasets import load_dataset, load_from_disk
+
+    if is_saved_dataset(path):
+        return pick_split(load_from_disk(str(path)), split, str(path), option)
+    if path.is_file():
+        builder = file_builder(path)
+        if builder is None:
+            raise S2RError(f"{what} file {path} has an unknown type; use one of {kinds()}")
+        if path.stat().st_size == 0:
+            raise S2RError(f"{what} file {path} is empty")
+        return load_dataset(builder, data_files=str(path), split="train")
+    files = [p for p in sorted(path.rglob("*")) if p.is_file() and file_builder(p) is not None]
+    if not files:
+        raise S2RError(f"{what} folder {path} holds no {kinds()} files and no save_to_disk dataset")
+    try:
+        return pick_split(load_dataset(str(path)), split, str(path), option)
+    except ValueError as err:
+        raise S2RError(f"could not read {what} folder {path}: {err}") from err
+
+
+def load_local(path: str | Path, split: str | None, *, what: str = "pool", option: str = "--pool-split"):
+    """A ``datasets.Dataset`` from a local file, a folder of files or a ``save_to_disk`` folder.
+
+    ``split`` picks a DatasetDict's split (see :func:`pick_split`; ``option`` is the flag the error names).
+    Whatever goes wrong becomes one :class:`S2RError` line naming ``what`` and the file."""
+    path = Path(path)
+    try:
+        return _load(path, split, what, option)
+    except S2RError:
+        raise
+    except Exception as err:  # malformed files become one actionable line
+        raise S2RError(describe_read_error(path, err, what)) from err
+
+
+# --- json: rows exactly as the files hold them ------------------------------------------------------------
+
+
+def split_files(folder: Path, split: str) -> tuple[str, list[Path]]:
+    """The split `datasets` gives ``folder`` and its files (sorted). ``split`` wins when present, else the only
+    one there is. Files left out, and ``.json`` twins of ``.jsonl`` files, are logged."""
+    names = sorted(p.name for p in folder.iterdir() if p.is_file() and p.suffix in SUFFIXES)
+    found = [s for s in SPLITS if any(n.startswith(s) for n in names)]
+    chosen = split if split in found else (found[0] if len(found) == 1 else "train")
+    read = [n for n in names if n.startswith(chosen) or (chosen == "train" and not n.startswith(SPLITS))]
+    ignored = [n for n in names if n not in read]
+    kept = {}  # one file per name stem: .jsonl before .json before .parquet
+    for name in sorted(read, key=lambda n: SUFFIXES.index(Path(n).suffix)):
+        kept.setdefault(Path(name).stem, name)
+    twins = [(n, kept[Path(n).stem]) for n in read if n not in kept.values()]
+    read = [n for n in read if n in kept.values()]
+    logger.info("%s: reading %s (split %s)", folder, ", ".join(read), chosen)
+    if ignored:
+        logger.warning(
+            "%s: ignoring %s: `datasets` puts it in another split than %s; merge it into %s or rename it",
+            *(folder, ", ".join(ignored), ", ".join(read), read[0] if read else chosen),
+        )
+    for name, chosen_twin in twins:
+        logger.warning(
+            "%s: %s and %s hold the same split: reading %s only (each problem once); remove %s to silence this",
+            *(folder, name, chosen_twin, chosen_twin, name),
+        )
+    if not read:
+        raise S2RError(f"{folder} holds no .jsonl, .json or .parquet file; put the benchmark's test.jsonl there")
+    return chosen, [folder / n for n in read]
+
+
+def _json_lines(path: Path, text: str) -> list[dict]:
+    rows = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except ValueError as err:
+            raise S2RError(f"cannot read {path}: line {number} is not valid JSON ({err}); fix or remove it") from None
+        if not isinstance(row, dict):
+            raise S2RError(f"cannot read {path}: line {number} is a JSON {type(row).__name__}, not an object")
+        rows.append(row)
+    return rows
+
+
+def read_json_rows(path: Path) -> list[dict]:
+    """Rows of a ``.jsonl`` file, or of a ``.json`` file holding a list of objects or JSON lines."""
+    text = path.read_text(encoding="utf-8")
+    if not text.strip():
+        raise S2RError(f"{path} is empty; fix or remove it (one JSON object per line)")
+    if path.suffix == ".json":
+        try:
+            whole = json.loads(text)
+        except ValueError:
+            whole = None  # JSON lines under a .json name: read line by line below
+        if isinstance(whole, list):
+            bad = next((i for i, row in enumerate(whole) if not isinstance(row, dict)), None)
+            if bad is not None:
+                raise S2RError(f"{path}: item {bad} (from 0) is a JSON {type(whole[bad]).__name__}, not an object")
+            return whole
+        if isinstance(whole, dict):
+            raise S2RError(f"{path} holds one JSON object, not rows: write it as a list of objects or as JSON lines")
+    return _json_lines(path, text)
+
+
+def read_rows(folder: str | Path, split: str) -> list[dict]:
+    """Every row of ``folder``'s ``split`` in file order, values as the files hold them (strings verbatim)."""
+    import pyarrow.parquet as pq
+
+    rows: list[dict] = []
+    for path in split_files(Path(folder), split)[1]:
+        if path.suffix == ".parquet":
+            try:
+                rows += pq.read_table(path).to_pylist()
+            except Exception as err:  # pyarrow raises several types for a damaged file
+                raise S2RError(f"cannot read {path} ({type(err).__name__}: {err}); replace it") from None
+        else:
+            rows += read_json_rows(path)
+    return rows
