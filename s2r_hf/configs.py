@@ -6,7 +6,6 @@ Parsed by TRL's ``TrlParser`` (``--config`` YAML + CLI overrides, unknown keys a
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from s2r_hf.errors import S2RError, collect
@@ -24,13 +23,13 @@ from s2r_hf.option_defaults import (  # re-exported: `from s2r_hf.configs import
     SYNTHETIC_POOL,
     TINY_JUDGE,
     WEIGHTED_STRATEGIES,
+    config_name_problem,
     default_cache_dir,
 )
+from s2r_hf.option_defaults import RESERVED_CONFIG_NAMES as RESERVED_CONFIG_NAMES
 from s2r_hf.option_defaults import SYNTHETIC_BENCHMARK as SYNTHETIC_BENCHMARK
 from s2r_hf.option_defaults import check_choice as _choice
 from s2r_hf.prompts import JUDGE_SYSTEM_PROMPT
-
-RESERVED_CONFIG_NAMES = {"data", "selection"}  # folders of a pushed subset's default config
 
 
 @dataclass
@@ -340,16 +339,6 @@ class OutputArguments:
         problem = config_name_problem(self.hub_config_name)
         if problem:
             raise S2RError(f"--hub-config-name: {problem}")
-
-
-def config_name_problem(name: str) -> str | None:
-    """Why ``name`` cannot be a dataset config of ours (it names the config's folder in the repo), or None."""
-    if re.fullmatch(r"[A-Za-z0-9][\w.-]*", name) and name not in RESERVED_CONFIG_NAMES:
-        return None
-    return (
-        f"config name {name!r} cannot name a folder of the repo: use letters, digits, '_', '.', '-' "
-        f"(not {', '.join(sorted(RESERVED_CONFIG_NAMES))})"
-    )
 
 
 def check_compatible(pool: PoolArguments, scoring: ScoringArguments, sel: SelectionArguments) -> None:

@@ -9,6 +9,7 @@ re-exported by :mod:`s2r_hf.configs`, so ``from s2r_hf.configs import X`` keeps 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 POOL_FORMATS = (
@@ -58,3 +59,14 @@ def check_choice(problems: list[str], option: str, value: str, choices: tuple[st
 
 
 OVERLONG_POLICIES = ("drop", "truncate")
+RESERVED_CONFIG_NAMES = {"data", "selection"}  # folders of a pushed subset's default config
+
+
+def config_name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be a dataset config of ours (it names the config's folder in the repo), or None."""
+    if re.fullmatch(r"[A-Za-z0-9][\w.-]*", name) and name not in RESERVED_CONFIG_NAMES:
+        return None
+    return (
+        f"config name {name!r} cannot name a folder of the repo: use letters, digits, '_', '.', '-' "
+        f"(not {', '.join(sorted(RESERVED_CONFIG_NAMES))})"
+    )

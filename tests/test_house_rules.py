@@ -30,7 +30,6 @@ MIN_COPY_LINES = 6
 ALLOWED_MODULES = {
     "s2r_hf/cli.py",  # select_main moves to a select stage module (issue 16 §1): another engineer's slice
     "s2r_hf/eval/run.py",  # eval split by job (options, backends, resume, export): another engineer's slice
-    "s2r_hf/eval/tasks.py",  # benchmark registry moves to a ground-floor module: another engineer's slice
 }
 ALLOWED_FUNCTIONS = {
     "s2r_hf/cli.py::select_main",  # 224 lines: becomes the select stage's main (issue 16 §1)
