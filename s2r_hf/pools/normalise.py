@@ -1,23 +1,24 @@
 """Apply a pool adapter with ``datasets.map`` and account for every dropped row.
 
-Returns the canonical dataset plus a :class:`DropReport` (counts per reason, and the dropped ids with
-their reason for ``dropped.parquet``). Duplicate ids keep their first occurrence, so ids are unique
-keys for the score cache and the manifest.
+Returns the canonical dataset plus a :class:`~s2r_hf.drops.DropReport` (every filter's contract: counts per
+reason, and the dropped ids with their reason for ``dropped.parquet``). Duplicate ids keep their first
+occurrence, so ids are unique keys for the score cache and the manifest.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
 
 import numpy as np
 
 from s2r_hf.configs import OPENR1_TRACES
+from s2r_hf.drops import DropReport
 from s2r_hf.errors import S2RError
 from s2r_hf.io import column
 from s2r_hf.pools.adapters import ADAPTERS, BAD_FIELD, SIGNATURES
 
 logger = logging.getLogger(__name__)
+__all__ = ["KEEP_COLUMNS", "DropReport", "detect_format", "normalise"]  # DropReport lives in s2r_hf.drops
 
 KEEP_COLUMNS = [
     "id",
@@ -32,23 +33,6 @@ KEEP_COLUMNS = [
     "trace_index",
     "verified_by",
 ]
-
-
-@dataclass
-class DropReport:
-    """Rows in, rows kept, and why the others went."""
-
-    rows_in: int = 0
-    rows_kept: int = 0
-    counts: dict[str, int] = field(default_factory=dict)
-    dropped: list[dict[str, str]] = field(default_factory=list)  # {"row", "id", "reason", "detail"}
-    notes: dict[str, int] = field(default_factory=dict)  # counted remarks, e.g. which OpenR1 trace was taken
-    id_conflicts: int = 0  # rows dropped as duplicate_id although their problem differs from the kept one
-
-    def add(self, reason: str, rows: list[dict[str, str]]) -> None:
-        if rows:
-            self.counts[reason] = self.counts.get(reason, 0) + len(rows)
-            self.dropped.extend(rows)
 
 
 def detect_format(columns: list[str]) -> str:
