@@ -1,4 +1,4 @@
-"""`s2r` — Select2Reason from the command line. The only module that wires the stages together.
+"""`s2r` — Select2Reason from the command line: the dispatcher that hands each command to its stage module.
 
     s2r select --config recipes/selection/synthetic/config_s2r_10pct.yaml      # embedded default, offline
     s2r select --pool open-r1/OpenR1-Math-220k --pool-config all \\

@@ -3,6 +3,9 @@
 It records the resolved options, the pool (name, revision, fingerprint), the scorer key, the counts
 dropped at each step, the selected ids in order, the package versions and the seed. ``materialise``
 reloads the pool the same way and returns the same rows, in the same order.
+
+:class:`Manifest` is the typed record (``to_json`` / ``from_json``, ``manifest_version``); its options are read
+through the option dataclasses (``manifest.pool.pool``, ``manifest.selection.strategy``), never by string key.
 """
 
 from __future__ import annotations
@@ -199,24 +202,9 @@ class Manifest:
         )
 
 
-def build_manifest(
-    *,
-    options: dict[str, Any],
-    pool_fingerprint: str,
-    scorer_key: dict | None,
-    counts: dict[str, Any],
-    selected_ids: list[str],
-    timings: dict[str, float],
-) -> dict[str, Any]:
-    """The manifest as its JSON object (see :meth:`Manifest.build`)."""
-    return Manifest.build(
-        options=options,
-        pool_fingerprint=pool_fingerprint,
-        scorer_key=scorer_key,
-        counts=counts,
-        selected_ids=selected_ids,
-        timings=timings,
-    ).to_dict()
+def build_manifest(**fields: Any) -> dict[str, Any]:
+    """The manifest as its JSON object; takes :meth:`Manifest.build`'s keywords (kept for callers of the dict)."""
+    return Manifest.build(**fields).to_dict()
 
 
 def options_dict(*configs) -> dict[str, Any]:
