@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from s2r_hf.prompts import JUDGE_SYSTEM_PROMPT
+from s2r_hf.manifest import Manifest
 
 
 def template_path(name: str) -> str:
@@ -91,7 +91,7 @@ def decontam_view(summary: dict[str, Any] | None) -> dict[str, Any] | None:
 
 
 def build_dataset_card(
-    manifest: dict[str, Any],
+    manifest: Manifest | dict[str, Any],
     *,
     command: str,
     columns: dict[str, np.ndarray | None],
@@ -101,17 +101,17 @@ def build_dataset_card(
     """A ``DatasetCard`` with YAML metadata (configs for load_dataset, tags, size) and the recipe body."""
     from huggingface_hub import DatasetCard, DatasetCardData
 
-    opts = manifest["options"]
-    sel, pool, scoring = opts["SelectionArguments"], opts["PoolArguments"], opts["ScoringArguments"]
-    counts = manifest["counts"]
-    budget = next((f"{k} {sel[k]}" for k in ("ratio", "count", "token_budget") if sel.get(k) is not None), "all rows")
-    name = f"{Path(pool['pool']).name or pool['pool']} · Select2Reason {sel['strategy']} ({budget})"
+    manifest = Manifest.from_json(manifest)
+    sel, pool, scoring = manifest.selection, manifest.pool, manifest.scoring
+    counts = manifest.counts
+    budget = " ".join(map(str, manifest.budget)) if manifest.budget else "all rows"
+    name = f"{Path(pool.pool).name or pool.pool} · Select2Reason {sel.strategy} ({budget})"
     data = DatasetCardData(
         pretty_name=name,
         language=["en"],
         task_categories=["text-generation"],
         size_categories=[_size_category(counts["selected"])],
-        source_datasets=[pool["pool"]] if "/" in pool["pool"] and not Path(pool["pool"]).exists() else None,
+        source_datasets=[pool.pool] if "/" in pool.pool and not Path(pool.pool).exists() else None,
         tags=["select2reason", "data-selection", "long-cot", "reasoning", "math", "sft"],
         configs=[{"config_name": "default", "data_files": [{"split": "train", "path": "data/train-*"}]}],
         **({"dataset_info": dataset_info} if dataset_info else {}),
@@ -121,7 +121,7 @@ def build_dataset_card(
         {"name": label, "pool": _mean(columns.get(key)), "selected": _mean(columns.get(key), mask)}
         for key, label in (
             ("difficulty", "difficulty"),
-            ("length", f"length ({scoring['length_unit']})"),
+            ("length", f"length ({scoring.length_unit})"),
             ("rethink_count", "rethinking markers"),
             ("judge_mass", 'judge p("0")+p("1")'),
         )
@@ -131,18 +131,18 @@ def build_dataset_card(
         data,
         template_path=template_path("dataset_card.md"),
         pretty_name=name,
-        pool=pool["pool"],
-        strategy=sel["strategy"],
-        weight=sel["weight"],
+        pool=pool.pool,
+        strategy=sel.strategy,
+        weight=sel.weight,
         budget=budget,
         selected=counts["selected"],
-        scorer=manifest.get("scorer"),
-        judge_prompt=scoring.get("judge_system_prompt", JUDGE_SYSTEM_PROMPT),
-        length_unit=scoring["length_unit"],
-        length_tokenizer=scoring.get("length_tokenizer") or scoring["judge"],
+        scorer=manifest.scorer,
+        judge_prompt=scoring.judge_system_prompt,
+        length_unit=scoring.length_unit,
+        length_tokenizer=scoring.length_tokenizer or scoring.judge,
         counts=counts,
         decontam=decontam_view(counts.get("decontamination")),
         stats=stats,
         command=command,
-        versions=manifest["versions"],
+        versions=manifest.versions,
     )

@@ -17,9 +17,10 @@ import logging
 from pathlib import Path
 
 from s2r_hf.decontam.benchmarks import PROBLEM_COLUMNS, known_name, load_benchmark, load_benchmark_rows
-from s2r_hf.decontam.match import Match, evidence_fields
+from s2r_hf.decontam.match import CONTAMINATED, Match, evidence_fields
 from s2r_hf.decontam.ngram8 import NgramIndex, ngrams, words
 from s2r_hf.decontam.overlap import OverlapIndex
+from s2r_hf.drops import DropReport
 from s2r_hf.errors import S2RError
 
 __all__ = [
@@ -91,10 +92,12 @@ def _scan(ds, index: NgramIndex | OverlapIndex, batch_size: int) -> list[Match |
 
 
 def decontaminate(ds, index: NgramIndex | OverlapIndex, batch_size: int = BATCH_SIZE):
-    """Drop contaminated rows → (kept dataset, counts per benchmark, dropped records).
+    """Drop contaminated rows → (kept dataset, :class:`~s2r_hf.drops.DropReport`), every filter's contract.
 
-    Each dropped record names the row (its raw pool row when the normaliser recorded ``pool_row``), the id, the
-    benchmark problem it copies (benchmark, benchmark_index, matched_text) and the evidence (method, score).
+    The report counts the drops per benchmark (``breakdown``, zeros included), carries the manifest's
+    ``decontamination`` block (``summary``), and holds one record per dropped row naming the row (its raw pool
+    row when the normaliser recorded ``pool_row``), the id, the benchmark problem it copies (benchmark,
+    benchmark_index, matched_text) and the evidence (method, score).
     """
     import numpy as np
 
@@ -103,12 +106,13 @@ def decontaminate(ds, index: NgramIndex | OverlapIndex, batch_size: int = BATCH_
     counts = {name: 0 for name in sorted(index.problems)}
     for r in hit:
         counts[matches[r].benchmark] += 1
-    dropped = []
+    report = DropReport(rows_in=len(ds), rows_kept=len(ds) - len(hit), breakdown=counts)
     if hit:
         hits = ds.select(hit)
         ids = hits["id"]
         rows = hits["pool_row"] if "pool_row" in hits.column_names else hit
-        dropped = [matches[r].record(row, i) for r, i, row in zip(hit, ids, rows, strict=True)]
+        report.add(CONTAMINATED, [matches[r].record(row, i) for r, i, row in zip(hit, ids, rows, strict=True)])
+    report.summary = summary(index, counts, len(ds))
     keep = np.ones(len(ds), dtype=bool)
     keep[hit] = False
     kept = ds.select(np.flatnonzero(keep).tolist()) if hit else ds
@@ -121,7 +125,7 @@ def decontaminate(ds, index: NgramIndex | OverlapIndex, batch_size: int = BATCH_
             100 * share,
             100 * WARN_FRACTION,
         )
-    return kept, counts, dropped
+    return kept, report
 
 
 def summary(index: NgramIndex | OverlapIndex, counts: dict[str, int], rows_in: int) -> dict:

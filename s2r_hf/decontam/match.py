@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 
 EXCERPT_CHARS = 200
+CONTAMINATED = "contaminated"  # the drop reason of every decontamination record
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ class Match:
             "matched_text": self.excerpt(),
         }
         detail = json.dumps({**evidence, "why": self.why}, ensure_ascii=False)
-        return {"row": int(row), "id": row_id, "reason": "contaminated", "detail": detail, **evidence}
+        return {"row": int(row), "id": row_id, "reason": CONTAMINATED, "detail": detail, **evidence}
 
 
 def evidence_fields() -> list:

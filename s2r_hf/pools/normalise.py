@@ -1,23 +1,24 @@
 """Apply a pool adapter with ``datasets.map`` and account for every dropped row.
 
-Returns the canonical dataset plus a :class:`DropReport` (counts per reason, and the dropped ids with
-their reason for ``dropped.parquet``). Duplicate ids keep their first occurrence, so ids are unique
-keys for the score cache and the manifest.
+Returns the canonical dataset plus a :class:`~s2r_hf.drops.DropReport` (every filter's contract: counts per
+reason, and the dropped ids with their reason for ``dropped.parquet``). Duplicate ids keep their first
+occurrence, so ids are unique keys for the score cache and the manifest.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
 
 import numpy as np
 
 from s2r_hf.configs import OPENR1_TRACES
+from s2r_hf.drops import DropReport
 from s2r_hf.errors import S2RError
 from s2r_hf.io import column
 from s2r_hf.pools.adapters import ADAPTERS, BAD_FIELD, SIGNATURES
 
 logger = logging.getLogger(__name__)
+__all__ = ["KEEP_COLUMNS", "DropReport", "detect_format", "normalise"]  # DropReport lives in s2r_hf.drops
 
 KEEP_COLUMNS = [
     "id",
@@ -32,23 +33,6 @@ KEEP_COLUMNS = [
     "trace_index",
     "verified_by",
 ]
-
-
-@dataclass
-class DropReport:
-    """Rows in, rows kept, and why the others went."""
-
-    rows_in: int = 0
-    rows_kept: int = 0
-    counts: dict[str, int] = field(default_factory=dict)
-    dropped: list[dict[str, str]] = field(default_factory=list)  # {"row", "id", "reason", "detail"}
-    notes: dict[str, int] = field(default_factory=dict)  # counted remarks, e.g. which OpenR1 trace was taken
-    id_conflicts: int = 0  # rows dropped as duplicate_id although their problem differs from the kept one
-
-    def add(self, reason: str, rows: list[dict[str, str]]) -> None:
-        if rows:
-            self.counts[reason] = self.counts.get(reason, 0) + len(rows)
-            self.dropped.extend(rows)
 
 
 def detect_format(columns: list[str]) -> str:
@@ -109,53 +93,32 @@ def _apply(row: dict, index: int, adapter_name: str, options: dict) -> dict:
     return {**ADAPTERS[adapter_name](row, **options), "pool_row": index}
 
 
-def normalise(
-    raw,
-    pool_format: str = "auto",
-    on_bad_row: str = "skip",
-    desc: str = "normalise",
-    openr1_trace: str = "first-verified",
-):
-    """``raw`` → (canonical dataset, :class:`DropReport`). ``openr1_trace``: the openr1 adapter's trace choice."""
-    name = detect_format(raw.column_names) if pool_format == "auto" else pool_format
-    if name not in ADAPTERS:
-        raise S2RError(f"unknown --pool-format {name!r}; choose one of auto, {', '.join(ADAPTERS)}")
-    if openr1_trace not in OPENR1_TRACES:
-        raise S2RError(f"--openr1-trace must be one of {', '.join(OPENR1_TRACES)}; got {openr1_trace!r}")
-    options = {"trace": openr1_trace} if name == "openr1" else {}
-    logger.info("pool format: %s%s", name, f" (trace: {openr1_trace})" if options else "")
-    mapped = raw.map(
-        _apply,
-        with_indices=True,
-        fn_kwargs={"adapter_name": name, "options": options},
-        remove_columns=raw.column_names,
-        features=_features(),
-        desc=f"{desc} ({name})",
-    )
-    drop = column(mapped, "_drop").astype(object)
-    ids = column(mapped, "id").astype(object)
-    report = DropReport(rows_in=len(raw))
+def _drop_bad_rows(mapped, drop: np.ndarray, on_bad_row: str, report: DropReport) -> None:
+    """Rows the adapter refused (reason in ``_drop``) into ``report``; under ``--on-bad-row error``, an error."""
     bad = np.flatnonzero(drop != "")
-    if len(bad):
-        details = mapped.select(bad.tolist()).select_columns(["id", "_drop", "_detail"])
-        rows = [
-            {"row": int(r), "id": i, "reason": d, "detail": t}
-            for r, i, d, t in zip(bad, details["id"], details["_drop"], details["_detail"], strict=True)
-        ]
-        if on_bad_row == "error":
-            first = next((r for r in rows if r["reason"] == BAD_FIELD), None)
-            if first is not None:
-                raise S2RError(
-                    f"pool row {first['row']} (id {first['id'] or '?'}): {first['detail']}; fix the pool or pass "
-                    "--on-bad-row skip to drop such rows"
-                )
-        for reason in sorted({r["reason"] for r in rows}):
-            report.add(reason, [r for r in rows if r["reason"] == reason])
-        _log_bad_rows([r for r in rows if r["reason"] == BAD_FIELD])
-    notes = column(mapped, "_note").astype(object)
-    for note in sorted(set(notes.tolist()) - {""}):
-        report.notes[note] = int((notes == note).sum())
-    kept = np.flatnonzero(drop == "")
+    if not len(bad):
+        return
+    details = mapped.select(bad.tolist()).select_columns(["id", "_drop", "_detail"])
+    rows = [
+        {"row": int(r), "id": i, "reason": d, "detail": t}
+        for r, i, d, t in zip(bad, details["id"], details["_drop"], details["_detail"], strict=True)
+    ]
+    if on_bad_row == "error":
+        first = next((r for r in rows if r["reason"] == BAD_FIELD), None)
+        if first is not None:
+            raise S2RError(
+                f"pool row {first['row']} (id {first['id'] or '?'}): {first['detail']}; fix the pool or pass "
+                "--on-bad-row skip to drop such rows"
+            )
+    for reason in sorted({r["reason"] for r in rows}):
+        report.add(reason, [r for r in rows if r["reason"] == reason])
+    _log_bad_rows([r for r in rows if r["reason"] == BAD_FIELD])
+
+
+def _drop_duplicate_ids(mapped, kept: np.ndarray, report: DropReport) -> np.ndarray:
+    """Keep the first row of each id among ``kept``; the others go to ``report`` as duplicate_id. Returns the
+    positions kept, in order."""
+    ids = column(mapped, "id").astype(object)
     _, first_seen, owner = np.unique(ids[kept], return_index=True, return_inverse=True)
     unique = np.sort(kept[first_seen])
     dup = np.setdiff1d(kept, unique)
@@ -182,6 +145,39 @@ def normalise(
             a,
             b,
         )
+    return unique
+
+
+def normalise(
+    raw,
+    pool_format: str = "auto",
+    on_bad_row: str = "skip",
+    desc: str = "normalise",
+    openr1_trace: str = "first-verified",
+):
+    """``raw`` → (canonical dataset, :class:`DropReport`). ``openr1_trace``: the openr1 adapter's trace choice."""
+    name = detect_format(raw.column_names) if pool_format == "auto" else pool_format
+    if name not in ADAPTERS:
+        raise S2RError(f"unknown --pool-format {name!r}; choose one of auto, {', '.join(ADAPTERS)}")
+    if openr1_trace not in OPENR1_TRACES:
+        raise S2RError(f"--openr1-trace must be one of {', '.join(OPENR1_TRACES)}; got {openr1_trace!r}")
+    options = {"trace": openr1_trace} if name == "openr1" else {}
+    logger.info("pool format: %s%s", name, f" (trace: {openr1_trace})" if options else "")
+    mapped = raw.map(
+        _apply,
+        with_indices=True,
+        fn_kwargs={"adapter_name": name, "options": options},
+        remove_columns=raw.column_names,
+        features=_features(),
+        desc=f"{desc} ({name})",
+    )
+    drop = column(mapped, "_drop").astype(object)
+    report = DropReport(rows_in=len(raw))
+    _drop_bad_rows(mapped, drop, on_bad_row, report)
+    notes = column(mapped, "_note").astype(object)
+    for note in sorted(set(notes.tolist()) - {""}):
+        report.notes[note] = int((notes == note).sum())
+    unique = _drop_duplicate_ids(mapped, np.flatnonzero(drop == ""), report)
     out = mapped.select(unique.tolist()) if len(unique) < len(mapped) else mapped
     out = out.select_columns(KEEP_COLUMNS)
     report.rows_kept = len(out)

@@ -147,7 +147,8 @@ def test_decontaminate_drops_and_counts_per_benchmark():
             "Another clean one: evaluate the integral of x from zero to one.",  # r6 kept
         ]
     )
-    kept, counts, dropped = decontaminate(pool, index)
+    kept, report = decontaminate(pool, index)
+    counts, dropped = report.breakdown, report.dropped
     assert kept["id"] == ["r0", "r5", "r6"]
     assert kept.column_names == pool.column_names
     assert counts == {"aime24": 2, "bench": 2, "math500": 0}
@@ -169,13 +170,15 @@ def test_decontaminate_drops_and_counts_per_benchmark():
 
 def test_decontaminate_clean_pool_is_unchanged():
     pool = pool_ds(["nothing to see here at all", "a second perfectly clean problem"])
-    kept, counts, dropped = decontaminate(pool, index_of(bench=[BENCH]))
+    kept, report = decontaminate(pool, index_of(bench=[BENCH]))
+    counts, dropped = report.breakdown, report.dropped
     assert kept["id"] == ["r0", "r1"] and counts == {"bench": 0} and dropped == []
 
 
 def test_decontaminate_runs_on_a_filtered_view():
     pool = pool_ds(["clean one", BENCH, "clean two", BENCH]).select([3, 2, 1])  # an indices mapping
-    kept, counts, dropped = decontaminate(pool, index_of(bench=[BENCH]))
+    kept, report = decontaminate(pool, index_of(bench=[BENCH]))
+    counts, dropped = report.breakdown, report.dropped
     assert kept["id"] == ["r2"]
     assert counts == {"bench": 2}
     assert [d["id"] for d in dropped] == ["r3", "r1"]
@@ -183,7 +186,8 @@ def test_decontaminate_runs_on_a_filtered_view():
 
 def test_decontaminate_reports_the_raw_pool_row_when_known():
     rows = [{"id": "r0", "pool_row": 5, "problem": "clean"}, {"id": "r1", "pool_row": 9, "problem": BENCH}]
-    _, counts, dropped = decontaminate(datasets.Dataset.from_list(rows), index_of(bench=[BENCH]))
+    _, report = decontaminate(datasets.Dataset.from_list(rows), index_of(bench=[BENCH]))
+    counts, dropped = report.breakdown, report.dropped
     assert counts == {"bench": 1}
     assert [(d["row"], d["id"]) for d in dropped] == [(9, "r1")]
 
@@ -250,7 +254,8 @@ def test_build_index_from_local_specs(tmp_path):
     assert index.sizes == {8, 2}  # 8-grams, plus the whole 2-word problem
     assert index.match(AIME_PROBLEM) == "aime"
     assert index.match(BENCH.upper()) == "olymp"
-    kept, counts, _ = decontaminate(pool_ds([AIME_PROBLEM, BENCH, "compute 2+2.", "clean"]), index)
+    kept, report = decontaminate(pool_ds([AIME_PROBLEM, BENCH, "compute 2+2.", "clean"]), index)
+    counts = report.breakdown
     assert counts == {"aime": 2, "olymp": 1}
     assert kept["id"] == ["r3"]
 

@@ -100,9 +100,10 @@ EDITS = {
 
 @pytest.mark.parametrize("edit", list(EDITS))
 def test_planted_real_benchmark_problems_are_caught_with_each_edit(index, edit):
-    kept, counts, dropped = decontaminate(
+    kept, report = decontaminate(
         pool_ds(["A clean warm-up: what is the sum of the angles of a triangle?", EDITS[edit]]), index
     )
+    counts, dropped = report.breakdown, report.dropped
     assert kept["id"] == ["r0"]
     assert len(dropped) == 1
     d = dropped[0]
@@ -125,14 +126,16 @@ def test_number_changed_copy_found_by_digits_removed_rule():
     )
     idx = OverlapIndex()
     idx.add("b", problem, 0)
-    kept, _, dropped = decontaminate(pool_ds([changed, "clean"]), idx)
+    kept, report = decontaminate(pool_ds([changed, "clean"]), idx)
+    dropped = report.dropped
     assert kept["id"] == ["r1"] and dropped[0]["method"] == "digits-removed" and dropped[0]["score"] == 1.0
 
 
 def test_short_texts_do_not_collide_once_digits_are_removed():
     idx = OverlapIndex()
     idx.add("b", "Compute $2+3$.", 0)
-    kept, _, dropped = decontaminate(pool_ds(["Compute $7+1$.", "Compute $2+3$."]), idx)
+    kept, report = decontaminate(pool_ds(["Compute $7+1$.", "Compute $2+3$."]), idx)
+    dropped = report.dropped
     assert kept["id"] == ["r0"]  # too short for the digits-removed rule; the exact copy still matches whole
     assert dropped[0]["method"] == "containment"
 
@@ -141,7 +144,8 @@ def test_a_short_problem_matches_whole_not_inside_a_long_row():
     idx = OverlapIndex()
     idx.add("math_500", "Simplify $\\sqrt{242}$.", 12)
     long_row = "Let $x$ be a real number with many conditions stated here; simplify $\\sqrt{242}$ " * 3
-    kept, _, dropped = decontaminate(pool_ds(["Simplify   $\\sqrt{242}$", long_row]), idx)
+    kept, report = decontaminate(pool_ds(["Simplify   $\\sqrt{242}$", long_row]), idx)
+    dropped = report.dropped
     assert kept["id"] == ["r1"] and dropped[0]["benchmark_index"] == 12
     assert json.loads(dropped[0]["detail"])["why"].startswith("holds the whole problem (under 8 tokens)")
 
@@ -161,9 +165,10 @@ BOILERPLATE_ROWS = [
 
 def test_rows_sharing_only_boilerplate_survive(index, old_index):
     pool = pool_ds(BOILERPLATE_ROWS)
-    kept, counts, dropped = decontaminate(pool, index)
+    kept, report = decontaminate(pool, index)
+    counts, dropped = report.breakdown, report.dropped
     assert len(kept) == 3 and dropped == [] and sum(counts.values()) == 0
-    _, _, old = decontaminate(pool, old_index)  # the open-r1/s1 rule drops all three
+    old = decontaminate(pool, old_index)[1].dropped  # the open-r1/s1 rule drops all three
     assert len(old) == 3
 
 
@@ -175,10 +180,12 @@ def test_phrases_common_in_the_pool_never_decide_alone():
     idx = OverlapIndex()
     idx.add("b", problem, 0)
     crowded = pool_ds([f"{head} then case {i} differs" for i in range(30)] + [problem])
-    kept, _, dropped = decontaminate(crowded, idx)
+    kept, report = decontaminate(crowded, idx)
+    dropped = report.dropped
     assert len(kept) == 30 and [d["id"] for d in dropped] == ["r30"]  # the full copy still goes
     assert dropped[0]["method"] == "containment" and dropped[0]["score"] == 1.0
-    kept, _, dropped = decontaminate(pool_ds([f"{head} then case 0 differs", "unrelated"]), idx)
+    kept, report = decontaminate(pool_ds([f"{head} then case 0 differs", "unrelated"]), idx)
+    dropped = report.dropped
     assert [d["id"] for d in dropped] == ["r0"] and dropped[0]["method"] == "containment"
 
 
@@ -190,7 +197,8 @@ def test_a_problem_made_of_shared_phrases_matches_only_a_near_full_copy():
     idx.add("b", head + " zz", 0)
     idx.add("b", head + " yy", 1)
     half = " ".join(f"w{i}" for i in range(12, 24)) + " zz"
-    kept, _, dropped = decontaminate(pool_ds([head + " zz", half, "unrelated"]), idx)
+    kept, report = decontaminate(pool_ds([head + " zz", half, "unrelated"]), idx)
+    dropped = report.dropped
     assert kept["id"] == ["r1", "r2"]
     assert (dropped[0]["benchmark_index"], dropped[0]["method"], dropped[0]["score"]) == (0, "full-containment", 1.0)
 
@@ -204,11 +212,12 @@ def test_real_competition_pool_old_rule_over_20_percent_new_under_3(index, old_i
     assert len(pool) == 91 and len(copies) == 14
     others = len(pool) - len(copies)
 
-    _, _old_counts, old = decontaminate(pool, old_index)
+    old = decontaminate(pool, old_index)[1].dropped
     old_false = [d for d in old if d["id"] not in copies]
     assert len(old_false) / others > 0.20  # 25 of 77: shared "relatively prime positive integers" etc.
 
-    _kept, counts, new = decontaminate(pool, index)
+    _kept, report = decontaminate(pool, index)
+    counts, new = report.breakdown, report.dropped
     new_false = [d for d in new if d["id"] not in copies]
     assert len(new_false) / others < 0.03  # in fact none
     assert {d["id"] for d in new} == copies  # every real copy, as typed by another site, is dropped
@@ -229,7 +238,8 @@ def test_real_competition_pool_old_rule_over_20_percent_new_under_3(index, old_i
 
 
 def test_evidence_columns_of_dropped_rows(index):
-    _kept, _, dropped = decontaminate(pool_ds(["clean", AIME24[4]]), index)
+    _kept, report = decontaminate(pool_ds(["clean", AIME24[4]]), index)
+    dropped = report.dropped
     d = dropped[0]
     assert set(d) == {
         "row",
@@ -257,7 +267,8 @@ def test_evidence_columns_of_dropped_rows(index):
 def test_runs_on_a_filtered_view_and_reports_pool_rows(index):
     rows = [{"id": f"r{i}", "pool_row": 100 + i, "problem": p} for i, p in enumerate(["clean", AIME24[0], "x"])]
     view = datasets.Dataset.from_list(rows).select([2, 1, 0])
-    kept, _, dropped = decontaminate(view, index)
+    kept, report = decontaminate(view, index)
+    dropped = report.dropped
     assert kept["id"] == ["r2", "r0"] and [(d["row"], d["id"]) for d in dropped] == [(101, "r1")]
 
 
@@ -289,7 +300,8 @@ def test_rows_per_second_on_a_synthetic_pool(index):
     rng = np.random.default_rng(0)
     problems = [POOL[i]["problem"] + f" Variant {i}." for i in rng.integers(0, len(POOL), 2000)]
     start = time.perf_counter()
-    kept, _, dropped = decontaminate(pool_ds(problems), index)
+    kept, report = decontaminate(pool_ds(problems), index)
+    dropped = report.dropped
     assert time.perf_counter() - start < 60
     assert len(kept) + len(dropped) == 2000
 
@@ -338,10 +350,12 @@ def test_odd_rows_empty_pools_and_a_problem_in_two_benchmarks():
     idx.add("zeta", AIME24[4], 7)
     idx.add("alpha", AIME24[4], 2)
     empty = datasets.Dataset.from_dict({"id": [], "problem": []})
-    assert decontaminate(empty, idx)[1:] == ({"alpha": 0, "zeta": 0}, [])
+    report = decontaminate(empty, idx)[1]
+    assert (report.breakdown, report.dropped, report.rows_in, report.rows_kept) == ({"alpha": 0, "zeta": 0}, [], 0, 0)
     pool = datasets.Dataset.from_list(
         [{"id": "x", "problem": None}, {"id": "y", "problem": "ÄÖ " * 100_000}, {"id": "z", "problem": AIME24[4]}]
     )
-    kept, counts, dropped = decontaminate(pool, idx)
+    kept, report = decontaminate(pool, idx)
+    counts, dropped = report.breakdown, report.dropped
     assert kept["id"] == ["x", "y"] and counts == {"alpha": 1, "zeta": 0}
     assert (dropped[0]["benchmark"], dropped[0]["benchmark_index"], dropped[0]["method"]) == ("alpha", 2, "containment")

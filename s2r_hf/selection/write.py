@@ -1,0 +1,153 @@
+"""Write a selection's output folder: subset, side tables (scores, dropped rows, config), manifest, plot, card.
+
+``manifest.json`` is written last: its presence marks a complete output.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from s2r_hf.configs import ScoringArguments, SelectionArguments
+from s2r_hf.manifest import COUNT_KEYS, Manifest
+from s2r_hf.selection.prepare import Prepared, Stopwatch
+from s2r_hf.selection.score import Ranked
+
+logger = logging.getLogger("s2r_hf")
+
+DATA_FILE = Path("data") / "train-00000-of-00001.parquet"
+TEXT_COLUMNS = ["problem", "response", "messages"]  # in the subset, not in scores.parquet
+
+
+def scored_rows(rows, ranked: Ranked):
+    """The prepared rows plus every measure, rank and the selection flags (appended in memory with
+    ``add_column``, not rewritten into the ``datasets`` cache)."""
+    import pyarrow as pa
+
+    result = ranked.result
+    extra = {
+        "length": ranked.length,
+        "rethink_count": ranked.rethink_count,
+        "train_tokens": ranked.train_tokens,
+        **(ranked.scores or {}),
+        "rank_difficulty": result.rank_difficulty,
+        "rank_length": result.rank_length,
+        "joint_rank": result.joint,
+        "selected": ranked.selected,
+        "selection_rank": ranked.selection_rank,
+    }
+    for name, values in extra.items():
+        if values is not None:
+            rows = rows.add_column(name, pa.array(values))
+    return rows
+
+
+def selection_counts(prepared: Prepared, ranked: Ranked, sel: SelectionArguments) -> dict[str, Any]:
+    """The manifest's ``counts``: every filter's drops (from the one drop log), then scoring and the budget."""
+    order, scores, tokens = ranked.result.order, ranked.scores, ranked.train_tokens
+    cut = scores.get("judge_cut_tokens") if scores is not None else None
+    counts = {
+        **prepared.drops.manifest_counts(sel.decontam_ngram),
+        "judge_truncated": int((np.asarray(cut) > 0).sum()) if cut is not None else 0,
+        "selected_train_tokens": int(tokens[order].sum()) if tokens is not None else None,
+        "scored": len(ranked.ids),
+        "selected": len(order),
+        "selected_length_sum": int(ranked.length[order].sum()),
+        "pool_length_sum": int(ranked.length.sum()),
+    }
+    return {key: counts[key] for key in COUNT_KEYS}
+
+
+def write_selection(
+    out_dir: Path,
+    prepared: Prepared,
+    ranked: Ranked,
+    *,
+    options: dict[str, dict[str, Any]],
+    public: tuple,
+    scorer_key: dict | None,
+    clock: Stopwatch,
+) -> Manifest:
+    """Every output file of a selection; returns the manifest written. ``public``: the option dataclasses with
+    local paths made public (what written files name)."""
+    import yaml
+
+    from s2r_hf.cards.dataset import build_dataset_card, split_info
+    from s2r_hf.io import atomic_to_parquet, atomic_write_text
+    from s2r_hf.selection.options import equivalent_command
+
+    scoring, sel = public[1], public[2]
+    scored = scored_rows(prepared.rows, ranked)
+    subset = scored.select(ranked.result.order.tolist())
+    data_file = atomic_to_parquet(subset, out_dir / DATA_FILE)
+    atomic_to_parquet(scored.remove_columns(TEXT_COLUMNS), out_dir / "scores.parquet")
+    atomic_to_parquet(prepared.drops.table(), out_dir / "dropped.parquet")
+    flat = {k: v for group in options.values() for k, v in group.items()}
+    atomic_write_text(out_dir / "config.yaml", yaml.safe_dump(flat, sort_keys=False, allow_unicode=True))
+    manifest = Manifest.build(
+        options=options,
+        pool_fingerprint=prepared.pool_fingerprint,
+        scorer_key=scorer_key,
+        counts=selection_counts(prepared, ranked, sel),
+        selected_ids=ranked.ids[ranked.result.order].tolist(),
+        timings=clock.total(),
+    )
+    _plot(out_dir, ranked, scoring, sel, pool_name=public[0].pool)
+    columns = {
+        "difficulty": ranked.difficulty,
+        "length": ranked.length,
+        "rethink_count": ranked.rethink_count,
+        "judge_mass": (ranked.scores or {}).get("judge_mass"),
+    }
+    card = build_dataset_card(
+        manifest,
+        command=equivalent_command(*public),
+        columns=columns,
+        selected=ranked.selected,
+        dataset_info=split_info(data_file, subset.features),
+    )
+    atomic_write_text(out_dir / "README.md", str(card))
+    manifest.save(out_dir / "manifest.json")  # last: its presence marks a complete output
+    return manifest
+
+
+def _plot(out_dir: Path, ranked: Ranked, scoring: ScoringArguments, sel: SelectionArguments, pool_name: str) -> None:
+    from s2r_hf.cards.plots import score_figure
+
+    score_figure(
+        out_dir / "scores.png",
+        length=ranked.length,
+        selected=ranked.selected,
+        difficulty=ranked.difficulty,
+        length_unit=scoring.length_unit,
+        title=f"{pool_name}: {len(ranked.result.order)} of {len(ranked.ids)} selected ({sel.strategy})",
+    )
+
+
+def log_outcome(manifest: Manifest, out_dir: Path, length_unit: str, strategy: str) -> None:
+    """The closing console lines: what was selected, and warnings a reader must see."""
+    counts = manifest.counts
+    scored = counts["scored"]
+    logger.info(
+        "selected %d of %d rows (%d %s) → %s",
+        counts["selected"],
+        scored,
+        counts["selected_length_sum"],
+        length_unit,
+        out_dir,
+    )
+    if counts["judge_truncated"]:
+        logger.warning(
+            "%d rows' judge prompts were longer than the judge's context: scored with the question's middle cut "
+            "(column judge_cut_tokens in scores.parquet)",
+            counts["judge_truncated"],
+        )
+    if strategy != "full" and counts["selected"] == scored and scored > 1:
+        logger.warning(
+            "the budget keeps all %d scored rows: nothing was selected out (a smaller --ratio/--count/--token-budget, "
+            "or a bigger pool, makes the ranking matter)",
+            scored,
+        )
