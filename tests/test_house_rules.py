@@ -28,13 +28,10 @@ MIN_COPY_LINES = 6
 # Over the limit today and being split right now in another branch of issue 16. The lead removes an entry when
 # the split is merged; test_allow_list_has_no_stale_entry fails for an entry that is no longer over.
 ALLOWED_MODULES = {
-    "s2r_hf/cli.py",  # select_main moves to a select stage module (issue 16 §1): another engineer's slice
     "s2r_hf/eval/run.py",  # eval split by job (options, backends, resume, export): another engineer's slice
 }
 ALLOWED_FUNCTIONS = {
-    "s2r_hf/cli.py::select_main",  # 224 lines: becomes the select stage's main (issue 16 §1)
     "s2r_hf/eval/run.py::main",  # 85 lines: eval split by job
-    "s2r_hf/pools/normalise.py::normalise",  # 89 lines: the one (rows, DropReport) filter contract (issue 16)
 }
 
 
