@@ -53,6 +53,7 @@ from harness import (  # sibling module: the benchmarks' shared harness
     Section,
     Table,
     Timer,
+    add_gpu_hardware_options,
     csv,
     dur,
     matmul_peak,
@@ -809,14 +810,6 @@ def add_options(p: argparse.ArgumentParser) -> None:
     )
     g.add_argument("--gpu-sample-rows", type=int, help="Problems to measure the prompt length on.")
     add_gpu_hardware_options(g)
-
-
-def add_gpu_hardware_options(g) -> None:
-    """--gpu-name, --gpu-peak-tflops, --gpu-mfu, --gpu-count: the GPU the FLOP arithmetic divides by."""
-    g.add_argument("--gpu-name", default="H100", help="Label of the GPU whose peak --gpu-peak-tflops is.")
-    g.add_argument("--gpu-peak-tflops", type=float, default=989.0, help="Dense bf16 peak of one GPU (H100 SXM).")
-    g.add_argument("--gpu-mfu", type=float, default=0.40, help="Assumed model FLOP utilisation.")
-    g.add_argument("--gpu-count", type=int, default=8, help="GPUs for the data-parallel figure.")
 
 
 BENCH = Benchmark(

@@ -232,6 +232,14 @@ def csv(kind: Callable = str, choices: Sequence | None = None) -> Callable[[str]
     return parse
 
 
+def add_gpu_hardware_options(g) -> None:
+    """--gpu-name, --gpu-peak-tflops, --gpu-mfu, --gpu-count: the GPU the FLOP arithmetic divides by."""
+    g.add_argument("--gpu-name", default="H100", help="Label of the GPU whose peak --gpu-peak-tflops is.")
+    g.add_argument("--gpu-peak-tflops", type=float, default=989.0, help="Dense bf16 peak of one GPU (H100 SXM).")
+    g.add_argument("--gpu-mfu", type=float, default=0.40, help="Assumed model FLOP utilisation.")
+    g.add_argument("--gpu-count", type=int, default=8, help="GPUs for the data-parallel figure.")
+
+
 class HelpFormatter(argparse.RawDescriptionHelpFormatter):
     """Shows a default only where there is one (sizes show [full | --quick] in their help instead)."""
 
