@@ -455,7 +455,7 @@ def judge_tables(r: dict) -> list[Table]:
 def judge_summary(r: dict) -> list[list]:
     rows = [
         [f"engine / naive fp32 generate, rows/s ({r['model']})", ratio(r["engine_over_naive_rows_per_s"])],
-        ["max \\|dp\\| engine vs naive (fp32)", f"{r['max_abs_dp_engine_vs_naive_fp32']:.1e}"],
+        ["max |dp| engine vs naive (fp32)", f"{r['max_abs_dp_engine_vs_naive_fp32']:.1e}"],
     ]
     if r.get("engine_bf16"):
         rows.append(["bf16 engine / fp32 engine, same rows", ratio(r["engine_bf16"]["bf16_over_fp32_speed"])])
