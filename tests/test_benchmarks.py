@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -152,3 +153,11 @@ def test_a_run_writes_json_and_fails_on_a_failed_check_only(tmp_path, monkeypatc
     data = json.loads(out.read_text())
     assert data["a"]["ratio"] == 1.0 and data["b"]["ratio"] == 2.0  # --merge kept section b
     assert not harness.README.exists()
+
+
+def test_ci_runs_every_benchmark_quick_after_the_tests_into_a_temp_folder():
+    ci = (harness.REPO / ".ci" / "run").read_text()
+    loop = re.search(r"for bench in ([\w ]+); do\n(.+?)\ndone", ci, re.S)
+    assert loop and sorted(f"bench_{n}" for n in loop.group(1).split()) == sorted(harness.SCRIPTS)
+    assert '--quick --out "$bench_out/' in loop.group(2) and 'bench_out="$(mktemp -d)"' in ci
+    assert ci.index(".venv/bin/python -m pytest -q") < loop.start()
