@@ -265,22 +265,25 @@ def gpu_summary(res: dict) -> list[list]:
     ]
 
 
-def add_options(p: argparse.ArgumentParser) -> None:
-    g = p.add_argument_group("resume")
-    g.add_argument("--problems", type=int, help="Local problems evaluated.")
-    g.add_argument("--max-new-tokens", type=int, help="Answer budget.")
-    g.add_argument("--chunk", type=int, help="--chunk-size of the chunked block.")
-    g.add_argument("--repeats", type=int, help="Interleaved repeats (>= 3: the ratios are medians).")
-    g = p.add_argument_group("GPU model")
-    g.add_argument("--gpu-chunks", type=csv(int), help="Comma-separated chunk sizes (problems).")
-    g.add_argument("--gpu-hbm-tbs", type=float, default=3.35, help="HBM bandwidth, TB/s (H100 SXM).")
-    g.add_argument("--gpu-bandwidth-efficiency", type=float, default=0.6, help="Achieved share of that bandwidth.")
-    g.add_argument("--gpu-memory-gb", type=float, default=80.0, help="GPU memory, GB.")
-    g.add_argument("--gpu-memory-utilization", type=float, default=0.9, help="vLLM gpu_memory_utilization.")
-    g.add_argument("--gpu-max-num-seqs", type=int, default=128, help="vLLM max_num_seqs (lighteval's default).")
-    g.add_argument("--gpu-max-new-tokens", type=int, default=16384, help="Answer cap (SPEC §6).")
-    g.add_argument("--gpu-hard-mean-tokens", type=float, default=9000, help="Mean answer, AIME/AMC/OlympiadBench.")
-    g.add_argument("--gpu-easy-mean-tokens", type=float, default=4000, help="Mean answer, the other benchmarks.")
+OPTIONS = {
+    "resume": {
+        "--problems": (int, None, "Local problems evaluated."),
+        "--max-new-tokens": (int, None, "Answer budget."),
+        "--chunk": (int, None, "--chunk-size of the chunked block."),
+        "--repeats": (int, None, "Interleaved repeats (>= 3: the ratios are medians)."),
+    },
+    "GPU model": {
+        "--gpu-chunks": (csv(int), None, "Comma-separated chunk sizes (problems)."),
+        "--gpu-hbm-tbs": (float, 3.35, "HBM bandwidth, TB/s (H100 SXM)."),
+        "--gpu-bandwidth-efficiency": (float, 0.6, "Achieved share of that bandwidth."),
+        "--gpu-memory-gb": (float, 80.0, "GPU memory, GB."),
+        "--gpu-memory-utilization": (float, 0.9, "vLLM gpu_memory_utilization."),
+        "--gpu-max-num-seqs": (int, 128, "vLLM max_num_seqs (lighteval's default)."),
+        "--gpu-max-new-tokens": (int, 16384, "Answer cap (SPEC §6)."),
+        "--gpu-hard-mean-tokens": (float, 9000, "Mean answer, AIME/AMC/OlympiadBench."),
+        "--gpu-easy-mean-tokens": (float, 4000, "Mean answer, the other benchmarks."),
+    },
+}
 
 
 BENCH = Benchmark(
@@ -298,7 +301,7 @@ BENCH = Benchmark(
         Section("gpu", bench_gpu, gpu_tables, gpu_summary),
     ],
     profiles=PROFILES,
-    add_options=add_options,
+    options=OPTIONS,
     minimums={**dict.fromkeys(("problems", "max_new_tokens", "chunk", "threads", "gpu_max_num_seqs"), 1), "repeats": 3},
 )
 

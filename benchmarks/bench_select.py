@@ -34,7 +34,6 @@ Run time on the 2-core reference host: the full default ~35 min, of which the 22
 
 from __future__ import annotations
 
-import argparse
 import copy
 import gc
 import json
@@ -47,13 +46,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from harness import (  # sibling module: the benchmarks' shared harness
+    GPU_HARDWARE,
     JUDGE_SHAPES,
     REPO,
     Benchmark,
     Section,
     Table,
     Timer,
-    add_gpu_hardware_options,
     csv,
     dur,
     matmul_peak,
@@ -761,55 +760,40 @@ def gpu_summary(r: dict) -> list[list]:
 # --------------------------------------------------------------------------------------------------
 
 
-def add_options(p: argparse.ArgumentParser) -> None:
-    g = p.add_argument_group("judge")
-    g.add_argument(
-        "--judge-size",
-        choices=("tiny", "0.5b", "1.5b"),
-        help="Random Qwen2 shape: Qwen2.5-0.5B, 1.5B or the tiny judge.",
-    )
-    g.add_argument("--judge-rows", type=int, help="Rows for fp32 engine vs naive.")
-    g.add_argument(
-        "--judge-rows-from",
-        choices=("median", "first"),
-        default="median",
-        help="median: a near-median-length window of the sorted sample (padding ~0, as in production); first: "
-        "the pool's first rows (a few dozen rows sort badly: 10-20%% padding).",
-    )
-    g.add_argument("--bf16-rows", type=int, help="Rows for the bf16 engine (0: skip).")
-    g.add_argument("--sweep-rows", type=int, help="Rows per budget in the sweep.")
-    g.add_argument("--sweep-budgets", type=csv(int), help="Comma-separated judge batch-token budgets to sweep.")
-    g.add_argument("--sweep-rounds", type=int, help="Sweep rounds (order reversed); best kept.")
-    g.add_argument(
-        "--pool-sample-rows", type=int, help="Problems encoded for padding at pool scale and the median window."
-    )
-    g.add_argument("--batch-tokens", type=int, default=1024, help="Engine budget for engine-vs-naive (CPU default).")
-    g.add_argument("--rounds", type=int, help="Blocks that interleave engine and naive (alternating order).")
-    g = p.add_argument_group("length")
-    g.add_argument("--length-rows", type=int, help="Traces to score.")
-    g.add_argument("--max-think-words", type=int, help="openr1_dataset trace length cap, words.")
-    g.add_argument("--length-repeats", type=int, help="Repeats per method; best is kept.")
-    g = p.add_argument_group("end to end")
-    g.add_argument("--e2e-rows", type=int, help="Synthetic pool rows for `s2r select`.")
-    g.add_argument(
-        "--e2e-threads",
-        type=int,
-        default=1,
-        help="OMP/MKL_NUM_THREADS of the CLI runs (0: unset). 1: the tiny judge's 64-wide ops gain nothing from "
-        "threads, and 2 threads on a loaded 2-core host were 10-28x slower, burying the data path measured.",
-    )
-    g.add_argument("--rerank-weight", type=float, default=0.5, help="--weight of the second (re-rank) run.")
-    g.add_argument(
-        "--e2e-extra-args", nargs=argparse.REMAINDER, default=[], help="Passed to both `s2r select` runs (last)."
-    )
-    g = p.add_argument_group("GPU arithmetic")
-    g.add_argument("--gpu-model", choices=("0.5b", "1.5b"), default="1.5b", help="Qwen2.5-Instruct judge size.")
-    g.add_argument("--gpu-questions", type=int, default=196000, help="Questions to judge (OpenR1-Math).")
-    g.add_argument(
-        "--gpu-prompt-tokens", type=float, help="Mean judge prompt tokens (default: measured, tiny tokenizer)."
-    )
-    g.add_argument("--gpu-sample-rows", type=int, help="Problems to measure the prompt length on.")
-    add_gpu_hardware_options(g)
+OPTIONS = {
+    "judge": {
+        "--judge-size": (("tiny", "0.5b", "1.5b"), None, "Random Qwen2 shape: Qwen2.5-0.5B, 1.5B or the tiny judge."),
+        "--judge-rows": (int, None, "Rows for fp32 engine vs naive."),
+        "--judge-rows-from": (("median", "first"), "median", "median: a near-median-length window of the sorted "
+                              "sample (padding ~0, as in production); first: the pool's first rows (10-20%% padding)."),
+        "--bf16-rows": (int, None, "Rows for the bf16 engine (0: skip)."),
+        "--sweep-rows": (int, None, "Rows per budget in the sweep."),
+        "--sweep-budgets": (csv(int), None, "Comma-separated judge batch-token budgets to sweep."),
+        "--sweep-rounds": (int, None, "Sweep rounds (order reversed); best kept."),
+        "--pool-sample-rows": (int, None, "Problems encoded for padding at pool scale and the median window."),
+        "--batch-tokens": (int, 1024, "Engine budget for engine-vs-naive (CPU default)."),
+        "--rounds": (int, None, "Blocks that interleave engine and naive (alternating order)."),
+    },
+    "length": {
+        "--length-rows": (int, None, "Traces to score."),
+        "--max-think-words": (int, None, "openr1_dataset trace length cap, words."),
+        "--length-repeats": (int, None, "Repeats per method; best is kept."),
+    },
+    "end to end": {
+        "--e2e-rows": (int, None, "Synthetic pool rows for `s2r select`."),
+        "--e2e-threads": (int, 1, "OMP/MKL_NUM_THREADS of the CLI runs (0: unset). 1: the tiny judge gains nothing "
+                          "from threads, and 2 on a loaded 2-core host were 10-28x slower, burying the data path."),
+        "--rerank-weight": (float, 0.5, "--weight of the second (re-rank) run."),
+        "--e2e-extra-args": ("rest", None, "Passed to both `s2r select` runs (must come last)."),
+    },
+    "GPU arithmetic": {
+        "--gpu-model": (("0.5b", "1.5b"), "1.5b", "Qwen2.5-Instruct judge size."),
+        "--gpu-questions": (int, 196000, "Questions to judge (OpenR1-Math)."),
+        "--gpu-prompt-tokens": (float, None, "Mean judge prompt tokens (default: measured, tiny tokenizer)."),
+        "--gpu-sample-rows": (int, None, "Problems to measure the prompt length on."),
+        **GPU_HARDWARE,
+    },
+}  # fmt: skip
 
 
 BENCH = Benchmark(
@@ -829,7 +813,7 @@ BENCH = Benchmark(
         Section("gpu", bench_gpu, gpu_tables, gpu_summary),
     ],
     profiles=PROFILES,
-    add_options=add_options,
+    options=OPTIONS,
     minimums=dict.fromkeys(("judge_rows", "sweep_rows", "sweep_rounds", "length_rows", "e2e_rows", "rounds"), 1)
     | {"length_repeats": 1},
     threads_default=None,

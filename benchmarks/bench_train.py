@@ -67,11 +67,11 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from harness import (  # sibling module: the benchmarks' shared harness
+    GPU_HARDWARE,
     JUDGE_SHAPES,
     Benchmark,
     Section,
     Table,
-    add_gpu_hardware_options,
     csv,
     dur,
     loadavg,
@@ -464,12 +464,6 @@ def bench_train(args, work: Path, results: dict) -> dict:
     n_params = sum(p.numel() for p in template.parameters())
     tok_ds, packed, lengths, pack_length, prepare_s = prepare_data(args, work, template, tokenizer, rows, eot)
     datasets_of = {"padding": tok_ds, "padding_free": tok_ds, "packing": packed, "grouped": tok_ds}
-    print(
-        f"[train] {len(tok_ds)} rows, {sum(lengths)} tokens (mean {np.mean(lengths):.0f}, max {max(lengths)}), "
-        f"{len(packed)} packed bins of <= {pack_length}; random Qwen2 {args.model_size}: {n_params / 1e6:.2f}M params "
-        f"({nonemb / 1e6:.2f}M non-embedding), {threads} thread(s), attn {args.attn}; prepared in {prepare_s:.1f}s",
-        flush=True,
-    )
     configs = {v: sft_config(args, v, work, eot, True, pack_length) for v in args.variants}
 
     # The initial model's loss on identical label tokens through each variant's collator ("grouped" = padding's).
@@ -479,30 +473,16 @@ def bench_train(args, work: Path, results: dict) -> dict:
         if v != "grouped"
     }
     check = loss_check(args, template, tok_ds, collators, pack_length)
-    print(
-        f"[train] initial-model NLL on the same {check['padding']['label_tokens']} label tokens: "
-        + ", ".join(f"{v} {check[v]['nll']:.6f}" for v in collators)
-        + f"; max rel diff {check['max_rel_diff_vs_padding']:.1e}",
-        flush=True,
-    )
 
     peak_shape = (config.hidden_size, config.intermediate_size)
-    print(f"[train] fp32 matmul peak, F.linear 1024x{peak_shape[0]}x{peak_shape[1]}, {threads} thread(s)", flush=True)
     peaks = [matmul_peak(*peak_shape, torch.float32, reps=3, iters=4)]
     blocks: list[dict] = []
     for rep in range(args.repeats):
         for v in args.variants if rep % 2 == 0 else args.variants[::-1]:
-            print(f"[train] repeat {rep + 1}/{args.repeats}: {v}, one epoch ...", flush=True)
             b = run_block(args, v, template, configs[v], datasets_of[v], tokenizer)
-            b["repeat"] = rep
-            blocks.append(b)
-            s = b["steady"]
-            print(
-                f"          {s['real_tokens_per_s']:.0f} real tok/s, {s['total_tokens_per_s']:.0f} total tok/s, "
-                f"pad {100 * s['padding_fraction']:.1f}%, {s['steps_per_s']:.2f} steps/s ({s['steps']} timed of "
-                f"{b['epoch']['steps']}), cpu {100 * s['cpu_share']:.0f}%, load {s['max_loadavg']:.2f}",
-                flush=True,
-            )
+            blocks.append({**b, "repeat": rep})
+            print(f"[train] repeat {rep + 1}/{args.repeats}: {v} {b['steady']['real_tokens_per_s']:.0f} real tok/s",
+                  flush=True)  # fmt: skip
         peaks.append(matmul_peak(*peak_shape, torch.float32, reps=2, iters=4))
     peak = max(peaks)
     variants = summarise(args, blocks, nonemb, config, peak)
@@ -761,53 +741,36 @@ def gpu_summary(r: dict) -> list[list]:
 # --------------------------------------------------------------------------------------------------
 
 
-def add_options(p: argparse.ArgumentParser) -> None:
-    g = p.add_argument_group("train")
-    g.add_argument(
-        "--variants",
-        type=csv(str, VARIANTS),
-        default=list(VARIANTS),
-        help=f"Comma-separated subset of {', '.join(VARIANTS)}; padding (the baseline) is always run.",
-    )
-    g.add_argument(
-        "--model-size",
-        choices=("tiny", "small", "0.5b", "1.5b"),
-        help="Random Qwen2: tiny judge (hidden 64, 2 layers), small (256, 2), or Qwen2.5-0.5B (896) / 1.5B (1536) "
-        "layer shapes with --layers layers (default 2).",
-    )
-    g.add_argument("--layers", type=int, default=None, help="Override the number of layers.")
-    g.add_argument(
-        "--full-vocab",
-        action="store_true",
-        help=f"Embedding / LM head of Qwen's {QWEN_VOCAB:,} rows (default: the tokenizer's 512, same ids); "
-        "~100x slower.",
-    )
-    g.add_argument("--attn", choices=("sdpa", "eager"), default="sdpa", help="attn_implementation (flash-attn: CUDA).")
-    g.add_argument("--rows", type=int, help="Training rows (one epoch per block): the first usable ones.")
-    g.add_argument(
-        "--pool-rows", type=int, default=0, help="Synthetic pool rows to draw them from (0: 3 x --rows + 16)."
-    )
-    g.add_argument("--max-think-words", type=int, help="Synthetic trace length cap, words.")
-    g.add_argument("--max-length", type=int, help="max_length; prepare_rows drops longer rows.")
-    g.add_argument("--batch-size", type=int, help="Rows per step (padding, padding_free).")
-    g.add_argument(
-        "--pack-length",
-        type=int,
-        default=0,
-        help="Packed bin length (packing's max_length, one bin per step); 0: max(--max-length, batch-size x mean "
-        "row tokens, rounded up to 64), i.e. about the real tokens of one padding step.",
-    )
-    g.add_argument("--warmup-steps", type=int, help="Untimed steps at the start of each block.")
-    g.add_argument("--repeats", type=int, help="Interleaved blocks per variant (>= 3: the ratios are medians).")
-    g.add_argument("--check-rows", type=int, help="Rows of the initial-model loss check.")
-    g.add_argument("--lr", type=float, default=1e-4, help="Learning rate (AdamW, constant, same for every variant).")
-    g = p.add_argument_group("GPU arithmetic")
-    g.add_argument("--gpu-models", type=csv(str, tuple(JUDGE_SHAPES)), default="0.5b,1.5b", help="Qwen2.5 sizes.")
-    g.add_argument("--gpu-seq-lens", type=csv(int), default="8192,16384", help="Comma-separated sequence lengths.")
-    g.add_argument("--gpu-rows", type=int, default=19600, help="Rows of the paper's run (10%% of ~196k).")
-    g.add_argument("--gpu-tokens-per-row", type=int, default=8000, help="Mean tokens per row of that subset.")
-    g.add_argument("--gpu-epochs", type=int, default=3, help="Epochs of the paper's run.")
-    add_gpu_hardware_options(g)
+OPTIONS = {
+    "train": {
+        "--variants": (csv(str, VARIANTS), ",".join(VARIANTS), "Comma-separated; padding (the baseline) always runs."),
+        "--model-size": (("tiny", "small", "0.5b", "1.5b"), None, "Random Qwen2: tiny judge (hidden 64, 2 layers), "
+                         "small (256, 2), or Qwen2.5-0.5B (896) / 1.5B (1536) layer shapes with --layers (default 2)."),
+        "--layers": (int, None, "Override the number of layers."),
+        "--full-vocab": ("flag", None, f"Embedding / LM head of Qwen's {QWEN_VOCAB:,} rows (default: the tokenizer's "
+                         "512, same ids); ~100x slower."),
+        "--attn": (("sdpa", "eager"), "sdpa", "attn_implementation (flash-attn: CUDA)."),
+        "--rows": (int, None, "Training rows (one epoch per block): the first usable ones."),
+        "--pool-rows": (int, 0, "Synthetic pool rows to draw them from (0: 3 x --rows + 16)."),
+        "--max-think-words": (int, None, "Synthetic trace length cap, words."),
+        "--max-length": (int, None, "max_length; prepare_rows drops longer rows."),
+        "--batch-size": (int, None, "Rows per step (padding, padding_free)."),
+        "--pack-length": (int, 0, "Packed bin length (packing's max_length, one bin per step); 0: max(--max-length, "
+                          "batch-size x mean row tokens, rounded up to 64): about one padding step's real tokens."),
+        "--warmup-steps": (int, None, "Untimed steps at the start of each block."),
+        "--repeats": (int, None, "Interleaved blocks per variant (>= 3: the ratios are medians)."),
+        "--check-rows": (int, None, "Rows of the initial-model loss check."),
+        "--lr": (float, 1e-4, "Learning rate (AdamW, constant, same for every variant)."),
+    },
+    "GPU arithmetic": {
+        "--gpu-models": (csv(str, tuple(JUDGE_SHAPES)), "0.5b,1.5b", "Comma-separated Qwen2.5 sizes."),
+        "--gpu-seq-lens": (csv(int), "8192,16384", "Comma-separated sequence lengths."),
+        "--gpu-rows": (int, 19600, "Rows of the paper's run (10%% of ~196k)."),
+        "--gpu-tokens-per-row": (int, 8000, "Mean tokens per row of that subset."),
+        "--gpu-epochs": (int, 3, "Epochs of the paper's run."),
+        **GPU_HARDWARE,
+    },
+}  # fmt: skip
 
 
 def always_padding(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
@@ -823,7 +786,7 @@ BENCH = Benchmark(
         Section("gpu", bench_gpu, gpu_tables, gpu_summary),
     ],
     profiles=PROFILES,
-    add_options=add_options,
+    options=OPTIONS,
     minimums={
         **dict.fromkeys(("rows", "max_length", "batch_size", "warmup_steps", "check_rows", "threads"), 1),
         "repeats": 3,

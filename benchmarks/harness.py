@@ -232,12 +232,29 @@ def csv(kind: Callable = str, choices: Sequence | None = None) -> Callable[[str]
     return parse
 
 
-def add_gpu_hardware_options(g) -> None:
-    """--gpu-name, --gpu-peak-tflops, --gpu-mfu, --gpu-count: the GPU the FLOP arithmetic divides by."""
-    g.add_argument("--gpu-name", default="H100", help="Label of the GPU whose peak --gpu-peak-tflops is.")
-    g.add_argument("--gpu-peak-tflops", type=float, default=989.0, help="Dense bf16 peak of one GPU (H100 SXM).")
-    g.add_argument("--gpu-mfu", type=float, default=0.40, help="Assumed model FLOP utilisation.")
-    g.add_argument("--gpu-count", type=int, default=8, help="GPUs for the data-parallel figure.")
+# The GPU the FLOP arithmetic divides by (bench_select, bench_train).
+GPU_HARDWARE = {
+    "--gpu-name": (str, "H100", "Label of the GPU whose peak --gpu-peak-tflops is."),
+    "--gpu-peak-tflops": (float, 989.0, "Dense bf16 peak of one GPU (H100 SXM)."),
+    "--gpu-mfu": (float, 0.40, "Assumed model FLOP utilisation."),
+    "--gpu-count": (int, 8, "GPUs for the data-parallel figure."),
+}
+
+
+def add_option_table(p: argparse.ArgumentParser, table: Mapping[str, Mapping[str, tuple]]) -> None:
+    """Options from a table, group -> flag -> (kind, default, help). kind: a type (or :func:`csv` parser), a tuple
+    of choices, "flag" (store_true) or "rest" (every later argument). A size in PROFILES gets its default there."""
+    for title, options in table.items():
+        g = p.add_argument_group(title)
+        for flag, (kind, default, text) in options.items():
+            if kind == "flag":
+                g.add_argument(flag, action="store_true", help=text)
+            elif kind == "rest":
+                g.add_argument(flag, nargs=argparse.REMAINDER, default=[], help=text)
+            elif isinstance(kind, tuple):
+                g.add_argument(flag, choices=kind, default=default, help=text)
+            else:
+                g.add_argument(flag, type=kind, default=default, help=text)
 
 
 class HelpFormatter(argparse.RawDescriptionHelpFormatter):
@@ -268,7 +285,7 @@ class Benchmark:
     out: str  # the committed results file (repository-relative)
     sections: list[Section]
     profiles: Mapping[str, tuple]  # option dest -> (full default, --quick)
-    add_options: Callable[[argparse.ArgumentParser], None]
+    options: Mapping[str, Mapping[str, tuple]]  # see add_option_table
     minimums: Mapping[str, int] = field(default_factory=dict)  # option dest -> smallest accepted value
     threads_default: int | None = 1  # None: torch's own (every core)
     validate: Callable[[argparse.ArgumentParser, argparse.Namespace], None] | None = None
@@ -298,7 +315,7 @@ class Benchmark:
             help="torch intra-op threads (and OMP/MKL_NUM_THREADS, set before torch loads); on a loaded 2-core "
             "host two OpenMP threads can collapse.",
         )
-        self.add_options(p)
+        add_option_table(p, self.options)
         for action in p._actions:
             if action.dest in self.profiles:
                 full, quick = self.profiles[action.dest]

@@ -140,7 +140,7 @@ def test_a_run_writes_json_and_fails_on_a_failed_check_only(tmp_path, monkeypatc
             harness.Section("b", run, tables),
         ],
         profiles={"size": (5, 2)},
-        add_options=lambda p: p.add_argument("--size", type=int, help="Size."),
+        options={"toy": {"--size": (int, None, "Size.")}},
         threads_default=None,  # leaves this process's torch threads and OMP_NUM_THREADS alone
     )
     out = tmp_path / "r.json"
