@@ -75,7 +75,7 @@ PROFILES = {
     "length_rows": (2000, 40),
     "max_think_words": (6000, 1000),
     "length_repeats": (2, 1),
-    "e2e_rows": (220000, 300),
+    "e2e_rows": (220000, 150),
     "gpu_sample_rows": (5000, 300),
 }
 

@@ -401,7 +401,7 @@ class Benchmark:
                     continue
                 ts, started = time.perf_counter(), time.strftime("%Y-%m-%d %H:%M:%S")
                 record = section.run(args, work, results)
-                record["run"] = {"started": started, "options": results["options"], "torch_threads": args.threads}
+                record["run"] = {"started": started, "options": results["options"], "torch_threads": threads()}
                 results[section.name] = record
                 results.setdefault("section_seconds", {})[section.name] = time.perf_counter() - ts
                 write_json(out, results)  # partial results survive
@@ -411,6 +411,12 @@ class Benchmark:
         results["total_seconds"] = time.perf_counter() - t0
         results["loadavg_end"] = loadavg()
         write_json(out, results)
+
+
+def threads() -> int:
+    import torch
+
+    return torch.get_num_threads()
 
 
 def write_json(path: Path, data: dict) -> None:
