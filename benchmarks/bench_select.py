@@ -202,12 +202,8 @@ class JudgeBench:
         torch.manual_seed(args.seed)
         t = time.perf_counter()
         self.model = Qwen2ForCausalLM(self.config).eval()
-        gen = self.model.generation_config
-        gen.pad_token_id, gen.eos_token_id, gen.bos_token_id = (
-            self.tokenizer.pad_token_id,
-            self.tokenizer.eos_token_id,
-            None,
-        )
+        gen, tok = self.model.generation_config, self.tokenizer
+        gen.pad_token_id, gen.eos_token_id, gen.bos_token_id = tok.pad_token_id, tok.eos_token_id, None
         self.init_s = time.perf_counter() - t
         self.nonemb = non_embedding_params(self.model)
         self.engine = make_scorer(self.tokenizer, self.model, torch.float32, args.batch_tokens)
