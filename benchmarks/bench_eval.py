@@ -21,22 +21,30 @@ gpu     A model, not a measurement (no GPU here): vLLM-style continuous batching
         (means are assumptions, see --gpu-*-mean-tokens). Reported: hours for one call per sampling group (no
         resume) and for chunks of several sizes (problems, tasks of a group mixed as s2r eval does), and the
         ratio; chunks run back to back, so each chunk's tail (few long answers left) is paid once per chunk.
+
+    python benchmarks/bench_eval.py --quick --out /tmp/results_eval.json
+    python benchmarks/bench_eval.py                     # writes benchmarks/results_eval.json + README table
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import common  # sibling module; see its docstring
+from harness import Benchmark, Section, Table, Timer, csv, ratio  # sibling module: the shared harness
 
-SECTIONS = ("resume", "gpu")
 BLOCKS = ("one_call", "chunked", "regrade")
-PROFILES = {"problems": (24, 8), "max_new_tokens": (64, 24), "repeats": (3, 3), "chunk": (4, 4)}
+# Sizes: (full default, --quick). An option given explicitly always wins.
+PROFILES = {
+    "problems": (24, 8),
+    "max_new_tokens": (64, 16),
+    "repeats": (3, 3),
+    "chunk": (4, 4),
+    "gpu_chunks": ([64, 128, 256, 512], [256, 512]),
+}
 # Qwen2.5-7B: 28 layers × 4 KV heads × 128 dims × (K, V) × 2 bytes per token; 7.6B bf16 weights.
 KV_BYTES_PER_TOKEN = 28 * 4 * 128 * 2 * 2
 WEIGHT_BYTES = 7.6e9 * 2
@@ -68,7 +76,7 @@ def _answers(out: Path) -> dict[str, list[str]]:
     return found
 
 
-def bench_resume(args: argparse.Namespace, work: Path, results: dict) -> None:
+def bench_resume(args: argparse.Namespace, work: Path, results: dict) -> dict:
     import logging
     import shutil
 
@@ -98,7 +106,7 @@ def bench_resume(args: argparse.Namespace, work: Path, results: dict) -> None:
             backend="transformers",
             chunk_size=chunk,
         )
-        with common.Timer(args.threads) as t:
+        with Timer(args.threads) as t:
             main(options)
         times.setdefault(block, []).append({"wall": t.wall, "cpu_share": t.cpu_share, "load": t.load})
         return t.wall
@@ -113,7 +121,7 @@ def bench_resume(args: argparse.Namespace, work: Path, results: dict) -> None:
         for block in BLOCKS:
             ratios[block].append(walls[block] / walls["one_call"])
         print(f"  repeat {r + 1}: " + ", ".join(f"{b} {walls[b]:.1f}s" for b in BLOCKS), flush=True)
-    results["resume"] = {
+    return {
         "problems": args.problems,
         "max_new_tokens": args.max_new_tokens,
         "chunk": args.chunk,
@@ -130,22 +138,30 @@ def bench_resume(args: argparse.Namespace, work: Path, results: dict) -> None:
     }
 
 
-def print_resume(res: dict) -> None:
-    rows = [
-        [
-            b,
-            common.fmt(statistics.median(x["wall"] for x in res["blocks"][b])),
-            common.fmt(min(x["cpu_share"] for x in res["blocks"][b])),
-            common.fmt(res["median_ratio_to_one_call"][b]),
-        ]
-        for b in BLOCKS
-    ]
+def resume_tables(res: dict) -> list[Table]:
     title = (
         f"resume: {res['problems']} problems, {res['max_new_tokens']} new tokens, chunk {res['chunk']}; "
         f"same answers one_call vs chunked: {res['same_answers']}; cache I/O per chunk "
         f"{res['overhead_per_chunk_s']:.2f} s"
     )
-    common.print_table(title, ["block", "median wall s", "min CPU share", "ratio to one_call"], rows)
+    columns = {
+        "block": lambda b: b,
+        "median wall s": lambda b: statistics.median(x["wall"] for x in res["blocks"][b]),
+        "min CPU share": lambda b: min(x["cpu_share"] for x in res["blocks"][b]),
+        "ratio to one_call": lambda b: res["median_ratio_to_one_call"][b],
+    }
+    return [Table.of(title, BLOCKS, columns)]
+
+
+def resume_summary(res: dict) -> list[list]:
+    what = f"{res['problems']} problems, tiny model"
+    return [
+        [
+            f"chunked (chunk {res['chunk']}) / one call, wall ({what})",
+            ratio(res["median_ratio_to_one_call"]["chunked"]),
+        ],
+        [f"re-grade from the cache / one call, wall ({what})", ratio(res["median_ratio_to_one_call"]["regrade"])],
+    ]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -192,7 +208,7 @@ def simulate(lengths, args: argparse.Namespace, prompt_tokens: int = 200) -> flo
     return seconds
 
 
-def bench_gpu(args: argparse.Namespace, work: Path, results: dict) -> None:
+def bench_gpu(args: argparse.Namespace, work: Path, results: dict) -> dict:
     import numpy as np
 
     rng = np.random.default_rng(args.seed)
@@ -213,7 +229,7 @@ def bench_gpu(args: argparse.Namespace, work: Path, results: dict) -> None:
             step = chunk * samples  # a chunk is `chunk` problems, each with all its samples
             total += sum(simulate(answers[s : s + step], args) for s in range(0, len(answers), step))
         by_chunk[chunk] = total
-    results["gpu"] = {
+    return {
         "answers": int(sum(len(v) for v in tasks.values())),
         "answer_tokens": int(sum(int(v.sum()) for v in tasks.values())),
         "one_call_hours": one_call / 3600,
@@ -232,61 +248,62 @@ def bench_gpu(args: argparse.Namespace, work: Path, results: dict) -> None:
     }
 
 
-def print_gpu(res: dict) -> None:
-    rows = [["one call per sampling group", common.fmt(res["one_call_hours"]), "1.000"]]
-    rows += [
-        [f"chunks of {c} problems", common.fmt(h), common.fmt(res["ratio_to_one_call"][c])]
-        for c, h in res["chunked_hours"].items()
-    ]
+def gpu_tables(res: dict) -> list[Table]:
     title = (
         f"gpu model (not measured): {res['answers']:,} answers, {res['answer_tokens'] / 1e6:.1f}M answer tokens, "
         f"{res['assumptions']['model']}, one GPU"
     )
-    common.print_table(title, ["schedule", "hours", "ratio"], rows)
+    rows = [["one call per sampling group", res["one_call_hours"], "1.000"]]
+    rows += [[f"chunks of {c} problems", h, res["ratio_to_one_call"][c]] for c, h in res["chunked_hours"].items()]
+    return [Table(title, ["schedule", "hours", "ratio"], rows)]
 
 
-def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    p = common.make_parser("bench_eval.py", __doc__, SECTIONS, "benchmarks/results_eval.json", "Small sizes (~1 min).")
-    p.add_argument("--seed", type=int, default=0, help="Seed of the modelled answer lengths.")
-    p.add_argument("--threads", type=int, default=1, help="torch intra-op threads (OMP_NUM_THREADS too).")
-    g = p.add_argument_group("resume (a)")
-    g.add_argument("--problems", type=int, default=None, help="Local problems evaluated. [24 | 8]")
-    g.add_argument("--max-new-tokens", type=int, default=None, help="Answer budget. [64 | 24]")
-    g.add_argument("--chunk", type=int, default=None, help="--chunk-size of the chunked block. [4 | 4]")
-    g.add_argument("--repeats", type=int, default=None, help="Interleaved repeats (>= 3). [3 | 3]")
-    g = p.add_argument_group("GPU model (b)")
-    g.add_argument("--gpu-chunks", default="64,128,256,512", help="Comma-separated chunk sizes (problems).")
-    g.add_argument("--gpu-hbm-tbs", type=float, default=3.35, help="HBM bandwidth, TB/s (H100 SXM).")
-    g.add_argument("--gpu-bandwidth-efficiency", type=float, default=0.6, help="Achieved share of that bandwidth.")
-    g.add_argument("--gpu-memory-gb", type=float, default=80.0, help="GPU memory, GB.")
-    g.add_argument("--gpu-memory-utilization", type=float, default=0.9, help="vLLM gpu_memory_utilization.")
-    g.add_argument("--gpu-max-num-seqs", type=int, default=128, help="vLLM max_num_seqs (lighteval's default).")
-    g.add_argument("--gpu-max-new-tokens", type=int, default=16384, help="Answer cap (SPEC §6).")
-    g.add_argument("--gpu-hard-mean-tokens", type=float, default=9000, help="Mean answer, AIME/AMC/OlympiadBench.")
-    g.add_argument("--gpu-easy-mean-tokens", type=float, default=4000, help="Mean answer, the other benchmarks.")
-    args = p.parse_args(argv)
-    common.finish_args(p, args, PROFILES, SECTIONS)
-    args.gpu_chunks = [int(x) for x in args.gpu_chunks.split(",") if x.strip()]
-    if args.repeats < 3:
-        p.error("--repeats must be >= 3 (the ratios are medians over interleaved blocks)")
-    common.require_positive(p, args, ("problems", "max_new_tokens", "chunk", "threads", "gpu_max_num_seqs"))
-    return args
+def gpu_summary(res: dict) -> list[list]:
+    return [
+        [f"modelled vLLM GPU time (paper's protocol, 7B), chunks of {c} problems / one call", ratio(x)]
+        for c, x in res["ratio_to_one_call"].items()
+    ]
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    os.environ["OMP_NUM_THREADS"] = os.environ["MKL_NUM_THREADS"] = str(args.threads)
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    work = common.prepare_run(args, "s2r-bench-eval-")
-    import torch
+OPTIONS = {
+    "resume": {
+        "--problems": (int, None, "Local problems evaluated."),
+        "--max-new-tokens": (int, None, "Answer budget."),
+        "--chunk": (int, None, "--chunk-size of the chunked block."),
+        "--repeats": (int, None, "Interleaved repeats (>= 3: the ratios are medians)."),
+    },
+    "GPU model": {
+        "--gpu-chunks": (csv(int), None, "Comma-separated chunk sizes (problems)."),
+        "--gpu-hbm-tbs": (float, 3.35, "HBM bandwidth, TB/s (H100 SXM)."),
+        "--gpu-bandwidth-efficiency": (float, 0.6, "Achieved share of that bandwidth."),
+        "--gpu-memory-gb": (float, 80.0, "GPU memory, GB."),
+        "--gpu-memory-utilization": (float, 0.9, "vLLM gpu_memory_utilization."),
+        "--gpu-max-num-seqs": (int, 128, "vLLM max_num_seqs (lighteval's default)."),
+        "--gpu-max-new-tokens": (int, 16384, "Answer cap (SPEC §6)."),
+        "--gpu-hard-mean-tokens": (float, 9000, "Mean answer, AIME/AMC/OlympiadBench."),
+        "--gpu-easy-mean-tokens": (float, 4000, "Mean answer, the other benchmarks."),
+    },
+}
 
-    torch.set_num_threads(args.threads)
-    out, results = common.start_results(args, SECTIONS)
-    steps = {"resume": bench_resume, "gpu": bench_gpu}
-    common.run_sections(args, work, out, results, SECTIONS, steps)
-    common.print_results(results, out, SECTIONS, {"resume": print_resume, "gpu": print_gpu})
-    return 0
 
+BENCH = Benchmark(
+    name="eval",
+    doc=__doc__,
+    out="benchmarks/results_eval.json",
+    sections=[
+        Section(
+            "resume",
+            bench_resume,
+            resume_tables,
+            resume_summary,
+            lambda r: {"one_call and chunked give the same greedy answers": r["same_answers"]},
+        ),
+        Section("gpu", bench_gpu, gpu_tables, gpu_summary),
+    ],
+    profiles=PROFILES,
+    options=OPTIONS,
+    minimums={**dict.fromkeys(("problems", "max_new_tokens", "chunk", "threads", "gpu_max_num_seqs"), 1), "repeats": 3},
+)
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(BENCH.main())

@@ -43,11 +43,12 @@ flash-attention 2/3 the same batches cost only the per-row attention.
 Absolute numbers move a lot between hosts and with background load (two cores; another process halves them):
 read the ratios. Runs on --threads torch threads (default 1: on a loaded 2-core host 2 OpenMP threads collapse).
 
-Run time on the 2-core reference host (1 thread): --quick ~1.2 min; the full default ~7.5 min. --model-size 0.5b is
-~15 s per 3k-token step per layer; --full-vocab makes the LM head (151,936 rows) dominate: ~100x slower.
+Run time on the 2-core reference host (1 thread): the full default ~7.5 min; --quick well under a minute.
+--model-size 0.5b is ~15 s per 3k-token step per layer; --full-vocab makes the LM head (151,936 rows)
+dominate: ~100x slower.
 
-    python benchmarks/bench_train.py --quick
-    python benchmarks/bench_train.py --out benchmarks/results_train.json
+    python benchmarks/bench_train.py --quick --out /tmp/results_train.json
+    python benchmarks/bench_train.py                    # writes benchmarks/results_train.json + README table
     python benchmarks/bench_train.py --sections train --model-size 0.5b --layers 1 --rows 8 --max-length 1024
 """
 
@@ -64,29 +65,23 @@ import time
 from pathlib import Path
 from typing import Any
 
-HERE = Path(__file__).resolve().parent
-if str(HERE) not in sys.path:
-    sys.path.insert(0, str(HERE))
-
-from common import (  # noqa: E402  (timing / host / table / CLI helpers of the benchmarks folder)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from harness import (  # sibling module: the benchmarks' shared harness
+    GPU_HARDWARE,
     JUDGE_SHAPES,
-    add_gpu_hardware_args,
+    Benchmark,
+    Section,
+    Table,
+    csv,
     dur,
-    finish_args,
     loadavg,
-    make_parser,
     matmul_peak,
     meta_non_embedding_params,
     non_embedding_params,
-    prepare_run,
-    print_results,
-    print_table,
-    require_positive,
-    run_sections,
-    start_results,
+    pct,
+    ratio,
 )
 
-SECTIONS = ("train", "gpu")
 VARIANTS = ("padding", "padding_free", "packing", "grouped")
 QWEN_VOCAB = 151936
 
@@ -104,13 +99,13 @@ CPU_LAYERS = {"0.5b": 2, "1.5b": 2}  # default --layers for the Qwen shapes (24 
 # Sizes: (full default, --quick). An option given explicitly always wins.
 PROFILES = {
     "model_size": ("small", "tiny"),
-    "rows": (24, 16),
-    "max_think_words": (3000, 1500),
-    "max_length": (2048, 1024),
+    "rows": (24, 12),
+    "max_think_words": (3000, 600),
+    "max_length": (2048, 512),
     "batch_size": (4, 4),
     "warmup_steps": (1, 1),
     "repeats": (3, 3),
-    "check_rows": (8, 8),
+    "check_rows": (8, 4),
 }
 
 
@@ -292,7 +287,7 @@ def new_trainer(model, config, dataset, tokenizer):
 
 
 # --------------------------------------------------------------------------------------------------
-# (a) train
+# train
 # --------------------------------------------------------------------------------------------------
 
 
@@ -453,7 +448,7 @@ def summarise(args, blocks: list[dict], nonemb: int, config, peak: float) -> dic
     return out
 
 
-def bench_train(args, work: Path, results: dict) -> None:
+def bench_train(args, work: Path, results: dict) -> dict:
     import numpy as np
     import torch
     from transformers import AutoModelForCausalLM
@@ -469,12 +464,6 @@ def bench_train(args, work: Path, results: dict) -> None:
     n_params = sum(p.numel() for p in template.parameters())
     tok_ds, packed, lengths, pack_length, prepare_s = prepare_data(args, work, template, tokenizer, rows, eot)
     datasets_of = {"padding": tok_ds, "padding_free": tok_ds, "packing": packed, "grouped": tok_ds}
-    print(
-        f"[train] {len(tok_ds)} rows, {sum(lengths)} tokens (mean {np.mean(lengths):.0f}, max {max(lengths)}), "
-        f"{len(packed)} packed bins of <= {pack_length}; random Qwen2 {args.model_size}: {n_params / 1e6:.2f}M params "
-        f"({nonemb / 1e6:.2f}M non-embedding), {threads} thread(s), attn {args.attn}; prepared in {prepare_s:.1f}s",
-        flush=True,
-    )
     configs = {v: sft_config(args, v, work, eot, True, pack_length) for v in args.variants}
 
     # The initial model's loss on identical label tokens through each variant's collator ("grouped" = padding's).
@@ -484,30 +473,16 @@ def bench_train(args, work: Path, results: dict) -> None:
         if v != "grouped"
     }
     check = loss_check(args, template, tok_ds, collators, pack_length)
-    print(
-        f"[train] initial-model NLL on the same {check['padding']['label_tokens']} label tokens: "
-        + ", ".join(f"{v} {check[v]['nll']:.6f}" for v in collators)
-        + f"; max rel diff {check['max_rel_diff_vs_padding']:.1e}",
-        flush=True,
-    )
 
     peak_shape = (config.hidden_size, config.intermediate_size)
-    print(f"[train] fp32 matmul peak, F.linear 1024x{peak_shape[0]}x{peak_shape[1]}, {threads} thread(s)", flush=True)
     peaks = [matmul_peak(*peak_shape, torch.float32, reps=3, iters=4)]
     blocks: list[dict] = []
     for rep in range(args.repeats):
         for v in args.variants if rep % 2 == 0 else args.variants[::-1]:
-            print(f"[train] repeat {rep + 1}/{args.repeats}: {v}, one epoch ...", flush=True)
             b = run_block(args, v, template, configs[v], datasets_of[v], tokenizer)
-            b["repeat"] = rep
-            blocks.append(b)
-            s = b["steady"]
-            print(
-                f"          {s['real_tokens_per_s']:.0f} real tok/s, {s['total_tokens_per_s']:.0f} total tok/s, "
-                f"pad {100 * s['padding_fraction']:.1f}%, {s['steps_per_s']:.2f} steps/s ({s['steps']} timed of "
-                f"{b['epoch']['steps']}), cpu {100 * s['cpu_share']:.0f}%, load {s['max_loadavg']:.2f}",
-                flush=True,
-            )
+            blocks.append({**b, "repeat": rep})
+            print(f"[train] repeat {rep + 1}/{args.repeats}: {v} {b['steady']['real_tokens_per_s']:.0f} real tok/s",
+                  flush=True)  # fmt: skip
         peaks.append(matmul_peak(*peak_shape, torch.float32, reps=2, iters=4))
     peak = max(peaks)
     variants = summarise(args, blocks, nonemb, config, peak)
@@ -523,7 +498,7 @@ def bench_train(args, work: Path, results: dict) -> None:
         extra["padding_free_vs_padding_max_abs_step_loss_diff"] = max(diffs)
 
     layers = config.num_hidden_layers
-    results["train"] = {
+    return {
         "model": f"random-init Qwen2, {args.model_size} shape, {layers} layer(s)",
         "model_size": args.model_size,
         "config": {k: getattr(config, k) for k in (*SMALL_SHAPE, "vocab_size", "tie_word_embeddings")},
@@ -582,82 +557,71 @@ TRL_NOTES = {
 }
 
 
-def print_train(r: dict) -> None:
-    rows = []
-    for v, x in r["variants"].items():
-        s, e = x["steady"], x["epoch"]
-        rows.append(
-            [
-                v,
-                s["real_tokens_per_s_median"],
-                s["total_tokens_per_s_median"],
-                f"{s['real_tokens_per_s_over_padding_median']:.2f}x",
-                f"{e['real_tokens_per_s_over_padding_median']:.2f}x",
-                f"{100 * x['padding_fraction']:.1f}%",
-                s["steps_per_s_median"],
-                x["real_tokens_per_step"],
-                x["attn_elems_computed_per_real_token"],
-                f"{100 * x['attention_share_of_executed_flops']:.0f}%",
-                x["model_gflop_per_s"],
-                f"{100 * x['mfu_vs_measured_fp32_peak']:.1f}%",
-                f"{x['mean_train_loss']:.4f}",
-                f"{100 * x['cpu_share_min']:.0f}%",
-                x["max_loadavg"],
-            ]
-        )
+def train_tables(r: dict) -> list[Table]:
     t, d = r["trainer"], r["data"]
-    print_table(
-        f"(a) train: {r['model']} ({r['non_embedding_params'] / 1e6:.2f}M non-emb params), fp32, "
-        f"{r['torch_threads']} thread(s), {r['attn_implementation']}; {d['rows']} rows x 1 epoch per block, "
-        f"{t['batch_size_rows']} rows/batch, packed bins of {d['pack_length']}; median of {t['repeats']} "
-        "interleaved blocks",
-        [
-            "variant",
-            "real tok/s",
-            "total tok/s",
-            "x padding",
-            "x pad (epoch)",
-            "pad",
-            "steps/s",
-            "real tok/step",
-            "attn elems/tok",
-            "attn % exec",
-            "GFLOP/s",
-            "MFU fp32pk",
-            "mean loss",
-            "cpu min",
-            "load",
-        ],
-        rows,
+    title = (
+        f"train: {r['model']} ({r['non_embedding_params'] / 1e6:.2f}M non-emb params), fp32, {r['torch_threads']} "
+        f"thread(s), {r['attn_implementation']}; {d['rows']} rows x 1 epoch per block, {t['batch_size_rows']} "
+        f"rows/batch, packed bins of {d['pack_length']}; median of {t['repeats']} interleaved blocks"
     )
+    items = [{**x, "variant": v} for v, x in r["variants"].items()]
+    columns = {
+        "variant": "variant",
+        "real tok/s": lambda x: x["steady"]["real_tokens_per_s_median"],
+        "total tok/s": lambda x: x["steady"]["total_tokens_per_s_median"],
+        "x padding": lambda x: ratio(x["steady"]["real_tokens_per_s_over_padding_median"]),
+        "x pad (epoch)": lambda x: ratio(x["epoch"]["real_tokens_per_s_over_padding_median"]),
+        "pad": lambda x: pct(x["padding_fraction"]),
+        "steps/s": lambda x: x["steady"]["steps_per_s_median"],
+        "real tok/step": "real_tokens_per_step",
+        "attn elems/tok": "attn_elems_computed_per_real_token",
+        "attn % exec": lambda x: pct(x["attention_share_of_executed_flops"], 0),
+        "GFLOP/s": "model_gflop_per_s",
+        "MFU fp32pk": lambda x: pct(x["mfu_vs_measured_fp32_peak"]),
+        "mean loss": lambda x: f"{x['mean_train_loss']:.4f}",
+        "cpu min": lambda x: pct(x["cpu_share_min"], 0),
+        "load": "max_loadavg",
+    }
     c = r["initial_model_loss_check"]
-    layouts = [k for k in c if isinstance(c[k], dict)]
-    print(
-        f"  initial-model NLL on the same {c['rows']} rows / {c['padding']['label_tokens']} label tokens: "
-        + ", ".join(f"{k} {c[k]['nll']:.6f}" for k in layouts)
-        + f" (max rel diff {c['max_rel_diff_vs_padding']:.1e}; same label tokens: {c['same_label_tokens']})"
-    )
-    if "padding_free_vs_padding_max_abs_step_loss_diff" in r:
-        print(
-            "  padding_free vs padding (same batches, same init): max |step loss diff| = "
-            f"{r['padding_free_vs_padding_max_abs_step_loss_diff']:.1e}"
+    notes = [
+        f"initial-model NLL on the same {c['rows']} rows / {c['padding']['label_tokens']} label tokens: "
+        + ", ".join(f"{k} {v['nll']:.6f}" for k, v in c.items() if isinstance(v, dict))
+        + f" (max rel diff {c['max_rel_diff_vs_padding']:.1e}; same label tokens: {c['same_label_tokens']})",
+        f"padding_free vs padding max |step loss diff| {r.get('padding_free_vs_padding_max_abs_step_loss_diff', 0):.1e}"
+        f"; steady = after {t['warmup_steps_untimed']} untimed step(s); rows: tokens p10/p50/p90/max "
+        f"{d['tokens_per_row_p10_p50_p90_max']}; fp32 matmul peak {r['matmul_peak_gflops_fp32']:.1f} GFLOP/s",
+    ]
+    return [Table.of(title, items, columns, notes)]
+
+
+def train_summary(r: dict) -> list[list]:
+    nll = r["initial_model_loss_check"]["max_rel_diff_vs_padding"]
+    rows = [
+        [
+            f"{v} / padding, real tokens/s ({r['model_size']} model, {r['data']['rows']} rows)",
+            f"{ratio(x['steady']['real_tokens_per_s_over_padding_median'])} (padding {pct(x['padding_fraction'])})",
+        ]
+        for v, x in r["variants"].items()
+        if v != "padding"
+    ]
+    return [*rows, ["initial-model NLL, max rel diff of the layouts", f"{nll:.1e}"]]
+
+
+def train_checks(r: dict) -> dict[str, bool]:
+    c = r["initial_model_loss_check"]
+    return {
+        "every layout gives the initial model's NLL (rel diff < 1e-4)": c["max_rel_diff_vs_padding"] < 1e-4,
+        "every layout sees the same label tokens": c["same_label_tokens"],
+        "padding_free steps match padding's (|loss diff| < 1e-3)": r.get(
+            "padding_free_vs_padding_max_abs_step_loss_diff", 0.0
         )
-    print(
-        f"  steady = after {t['warmup_steps_untimed']} untimed step(s); epoch = every step, identical tokens in every "
-        f"variant. Rows: tokens p10/p50/p90/max {d['tokens_per_row_p10_p50_p90_max']} (mean "
-        f"{d['mean_tokens_per_row']:.0f}); fp32 matmul peak {r['matmul_peak_gflops_fp32']:.1f} GFLOP/s "
-        f"(F.linear {'x'.join(map(str, r['matmul_peak_shape']))})"
-    )
-    for v, x in r["variants"].items():
-        per = ", ".join(f"{y:.2f}" for y in x["steady"]["real_tokens_per_s_over_padding_per_repeat"])
-        print(
-            f"  {v}: x padding per repeat {per}; {x['epoch_real_tokens']} real / {x['epoch_label_tokens']} label "
-            f"tokens per epoch in {x['epoch_steps']} steps; losses finite: {x['losses_finite']}"
-        )
+        < 1e-3,
+        "losses finite": all(x["losses_finite"] for x in r["variants"].values()),
+    }
 
 
 # --------------------------------------------------------------------------------------------------
-# (b) GPU arithmetic
+# GPU arithmetic
 # --------------------------------------------------------------------------------------------------
 
 
@@ -671,7 +635,7 @@ def train_flops_per_token(size: str, seq: float) -> dict[str, float]:
     return {"non_embedding_params": nonemb, "dense": dense, "lm_head": head, "attention": attn, "total": total}
 
 
-def bench_gpu(args, work: Path, results: dict) -> None:
+def bench_gpu(args, work: Path, results: dict) -> dict:
     rate = args.gpu_peak_tflops * 1e12 * args.gpu_mfu
     run_tokens = args.gpu_rows * args.gpu_tokens_per_row * args.gpu_epochs
     table = []
@@ -704,7 +668,7 @@ def bench_gpu(args, work: Path, results: dict) -> None:
                 f"seconds_{args.gpu_count}_gpus": seconds / args.gpu_count,
             }
         )
-    results["gpu"] = {
+    return {
         "kind": "FLOP arithmetic, not a measurement (no GPU was lent)",
         "gpu_name": args.gpu_name,
         "gpu_peak_tflops_dense_bf16": args.gpu_peak_tflops,
@@ -728,166 +692,107 @@ def bench_gpu(args, work: Path, results: dict) -> None:
     }
 
 
-def print_gpu(r: dict) -> None:
-    n, peak, mfu = r["gpus"], r["gpu_peak_tflops_dense_bf16"], r["assumed_mfu"]
-    rows = []
-    for x in r["table"]:
-        if x.get("paper_run"):
-            continue
-        rows.append(
-            [
-                x["model"],
-                x["seq_len"],
-                f"{x['non_embedding_params'] / 1e6:.0f}M",
-                f"{x['flops_per_token_total'] / 1e9:.2f}",
-                f"{100 * x['attention_share']:.0f}%",
-                x["tokens_per_s_1_gpu"],
-                x["sequences_per_s_1_gpu"],
-            ]
-        )
-    print_table(
-        f"(b) GPU ARITHMETIC (not measured): bf16 training on 1 {r['gpu_name']} @ {peak:.0f} TFLOP/s x "
-        f"{100 * mfu:.0f}% assumed MFU",
-        ["model", "seq len", "non-emb", "GFLOP/token", "attn share", "tokens/s", "seqs/s"],
-        rows,
+def gpu_tables(r: dict) -> list[Table]:
+    n, p = r["gpus"], r["paper_run"]
+    title = (
+        f"GPU ARITHMETIC (not measured): bf16 training on 1 {r['gpu_name']} @ {r['gpu_peak_tflops_dense_bf16']:.0f} "
+        f"TFLOP/s x {pct(r['assumed_mfu'], 0)} assumed MFU"
     )
-    p = r["paper_run"]
-    rows = [
+    per_len = [x for x in r["table"] if not x.get("paper_run")]
+    runs = [x for x in r["table"] if x.get("paper_run")]
+    columns = {
+        "model": "model",
+        "seq len": "seq_len",
+        "non-emb": lambda x: f"{x['non_embedding_params'] / 1e6:.0f}M",
+        "GFLOP/token": lambda x: f"{x['flops_per_token_total'] / 1e9:.2f}",
+        "attn share": lambda x: pct(x["attention_share"], 0),
+        "tokens/s": "tokens_per_s_1_gpu",
+        "seqs/s": "sequences_per_s_1_gpu",
+    }
+    run_columns = {
+        "model": "model",
+        "tokens": lambda x: f"{x['run_tokens'] / 1e6:.0f}M",
+        "FLOPs": lambda x: f"{x['run_flops']:.2e}",
+        "tokens/s 1 GPU": "tokens_per_s_1_gpu",
+        "1 GPU": lambda x: dur(x["seconds_1_gpu"]),
+        f"{n} GPUs": lambda x: dur(x[f"seconds_{n}_gpus"]),
+    }
+    run_title = (
+        f"GPU ARITHMETIC: the paper's run, {p['rows']:,} rows x {p['tokens_per_row']:,} tokens x {p['epochs']} epochs"
+    )
+    notes = [r["flops_formula"], f"token count: {p['source']}"]
+    return [Table.of(title, per_len, columns), Table.of(run_title, runs, run_columns, notes)]
+
+
+def gpu_summary(r: dict) -> list[list]:
+    n = r["gpus"]
+    return [
         [
-            x["model"],
-            f"{x['run_tokens'] / 1e6:.0f}M",
-            f"{x['run_flops']:.2e}",
-            x["tokens_per_s_1_gpu"],
-            dur(x["seconds_1_gpu"]),
-            dur(x[f"seconds_{n}_gpus"]),
+            f"paper's SFT run, {x['model']} (FLOP arithmetic, {pct(r['assumed_mfu'], 0)} MFU)",
+            f"{dur(x['seconds_1_gpu'])} on 1 {r['gpu_name']}, {dur(x[f'seconds_{n}_gpus'])} on {n}",
         ]
         for x in r["table"]
         if x.get("paper_run")
     ]
-    print_table(
-        f"(b) GPU ARITHMETIC: the paper's run, {p['rows']:,} rows x {p['tokens_per_row']:,} tokens x {p['epochs']} "
-        "epochs",
-        ["model", "tokens", "FLOPs", "tokens/s 1 GPU", "1 GPU", f"{n} GPUs"],
-        rows,
-    )
-    print(f"  {r['flops_formula']}\n  token count: {p['source']}")
 
 
 # --------------------------------------------------------------------------------------------------
-# main
+# options
 # --------------------------------------------------------------------------------------------------
 
 
-def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    p = make_parser(
-        "bench_train.py",
-        __doc__,
-        SECTIONS,
-        "benchmarks/results_train.json",
-        "Small sizes (~1.5 min): tiny model, 96 rows, 1024 tokens.",
-    )
-    p.add_argument("--seed", type=int, default=0, help="Seed of the synthetic rows, the model init and the sampler.")
-    p.add_argument(
-        "--threads",
-        type=int,
-        default=1,
-        help="torch intra-op threads; OMP_NUM_THREADS/MKL_NUM_THREADS are set to it before torch loads. 1 by "
-        "default: on a loaded 2-core host two OpenMP threads collapse.",
-    )
-    g = p.add_argument_group("train (a)")
-    g.add_argument(
-        "--variants",
-        default=",".join(VARIANTS),
-        help=f"Comma-separated subset of {', '.join(VARIANTS)}; padding (the baseline) is always run.",
-    )
-    g.add_argument(
-        "--model-size",
-        choices=("tiny", "small", "0.5b", "1.5b"),
-        default=None,
-        help="Random Qwen2: tiny judge (hidden 64, 2 layers), small (256, 2), or Qwen2.5-0.5B (896) / 1.5B (1536) "
-        "layer shapes with --layers layers (default 2). [small | tiny]",
-    )
-    g.add_argument("--layers", type=int, default=None, help="Override the number of layers.")
-    g.add_argument(
-        "--full-vocab",
-        action="store_true",
-        help=f"Embedding / LM head of Qwen's {QWEN_VOCAB:,} rows (default: the tokenizer's 512, same ids); ~100x "
-        "slower.",
-    )
-    g.add_argument("--attn", choices=("sdpa", "eager"), default="sdpa", help="attn_implementation (flash-attn: CUDA).")
-    g.add_argument(
-        "--rows", type=int, default=None, help="Training rows (one epoch per block): the first usable ones. [24 | 16]"
-    )
-    g.add_argument(
-        "--pool-rows", type=int, default=0, help="Synthetic pool rows to draw them from (0: 3 x --rows + 16)."
-    )
-    g.add_argument("--max-think-words", type=int, default=None, help="Synthetic trace length cap, words. [3000 | 1500]")
-    g.add_argument(
-        "--max-length", type=int, default=None, help="max_length; prepare_rows drops longer rows. [2048 | 1024]"
-    )
-    g.add_argument("--batch-size", type=int, default=None, help="Rows per step (padding, padding_free). [4 | 4]")
-    g.add_argument(
-        "--pack-length",
-        type=int,
-        default=0,
-        help="Packed bin length (packing's max_length, one bin per step); 0: max(--max-length, batch-size x mean "
-        "row tokens, rounded up to 64), i.e. about the real tokens of one padding step.",
-    )
-    g.add_argument("--warmup-steps", type=int, default=None, help="Untimed steps at the start of each block. [1 | 1]")
-    g.add_argument("--repeats", type=int, default=None, help="Interleaved blocks per variant (>= 3). [3 | 3]")
-    g.add_argument("--check-rows", type=int, default=None, help="Rows of the initial-model loss check. [8 | 8]")
-    g.add_argument("--lr", type=float, default=1e-4, help="Learning rate (AdamW, constant, same for every variant).")
-    g = p.add_argument_group("GPU arithmetic (b)")
-    g.add_argument("--gpu-models", default="0.5b,1.5b", help="Comma-separated Qwen2.5 sizes (0.5b, 1.5b).")
-    g.add_argument("--gpu-seq-lens", default="8192,16384", help="Comma-separated sequence lengths.")
-    g.add_argument("--gpu-rows", type=int, default=19600, help="Rows of the paper's run (10%% of ~196k).")
-    g.add_argument("--gpu-tokens-per-row", type=int, default=8000, help="Mean tokens per row of that subset.")
-    g.add_argument("--gpu-epochs", type=int, default=3, help="Epochs of the paper's run.")
-    add_gpu_hardware_args(g)
-    args = p.parse_args(argv)
-    finish_args(p, args, PROFILES, SECTIONS)
-    variants = [v.strip() for v in args.variants.split(",") if v.strip()]
-    bad = [v for v in variants if v not in VARIANTS]
-    if bad:
-        p.error(f"unknown variant(s) {bad}; choose from {', '.join(VARIANTS)}")
-    args.variants = ["padding", *[v for v in variants if v != "padding"]]
-    args.gpu_models = [m.strip() for m in args.gpu_models.split(",") if m.strip()]
-    if any(m not in JUDGE_SHAPES for m in args.gpu_models):
-        p.error(f"--gpu-models: choose from {', '.join(JUDGE_SHAPES)}")
-    args.gpu_seq_lens = [int(x) for x in args.gpu_seq_lens.split(",") if x.strip()]
-    if args.repeats < 3:
-        p.error("--repeats must be >= 3 (the ratios are medians over interleaved blocks)")
-    require_positive(p, args, ("rows", "max_length", "batch_size", "warmup_steps", "check_rows", "threads"))
-    return args
+OPTIONS = {
+    "train": {
+        "--variants": (csv(str, VARIANTS), ",".join(VARIANTS), "Comma-separated; padding (the baseline) always runs."),
+        "--model-size": (("tiny", "small", "0.5b", "1.5b"), None, "Random Qwen2: tiny judge (hidden 64, 2 layers), "
+                         "small (256, 2), or Qwen2.5-0.5B (896) / 1.5B (1536) layer shapes with --layers (default 2)."),
+        "--layers": (int, None, "Override the number of layers."),
+        "--full-vocab": ("flag", None, f"Embedding / LM head of Qwen's {QWEN_VOCAB:,} rows (default: the tokenizer's "
+                         "512, same ids); ~100x slower."),
+        "--attn": (("sdpa", "eager"), "sdpa", "attn_implementation (flash-attn: CUDA)."),
+        "--rows": (int, None, "Training rows (one epoch per block): the first usable ones."),
+        "--pool-rows": (int, 0, "Synthetic pool rows to draw them from (0: 3 x --rows + 16)."),
+        "--max-think-words": (int, None, "Synthetic trace length cap, words."),
+        "--max-length": (int, None, "max_length; prepare_rows drops longer rows."),
+        "--batch-size": (int, None, "Rows per step (padding, padding_free)."),
+        "--pack-length": (int, 0, "Packed bin length (packing's max_length, one bin per step); 0: max(--max-length, "
+                          "batch-size x mean row tokens, rounded up to 64): about one padding step's real tokens."),
+        "--warmup-steps": (int, None, "Untimed steps at the start of each block."),
+        "--repeats": (int, None, "Interleaved blocks per variant (>= 3: the ratios are medians)."),
+        "--check-rows": (int, None, "Rows of the initial-model loss check."),
+        "--lr": (float, 1e-4, "Learning rate (AdamW, constant, same for every variant)."),
+    },
+    "GPU arithmetic": {
+        "--gpu-models": (csv(str, tuple(JUDGE_SHAPES)), "0.5b,1.5b", "Comma-separated Qwen2.5 sizes."),
+        "--gpu-seq-lens": (csv(int), "8192,16384", "Comma-separated sequence lengths."),
+        "--gpu-rows": (int, 19600, "Rows of the paper's run (10%% of ~196k)."),
+        "--gpu-tokens-per-row": (int, 8000, "Mean tokens per row of that subset."),
+        "--gpu-epochs": (int, 3, "Epochs of the paper's run."),
+        **GPU_HARDWARE,
+    },
+}  # fmt: skip
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    # Thread counts before torch (and its OpenMP runtime) loads; offline; caches inside the scratch folder.
-    os.environ["OMP_NUM_THREADS"] = os.environ["MKL_NUM_THREADS"] = str(args.threads)
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    work = prepare_run(args, "s2r-bench-train-")
-    import torch
+def always_padding(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    args.variants = ["padding", *[v for v in args.variants if v != "padding"]]
 
-    torch.set_num_threads(args.threads)
 
-    env = {k: os.environ.get(k) for k in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "TOKENIZERS_PARALLELISM")}
-    out, results = start_results(args, SECTIONS, extra={"env": env})
-    import trl
-
-    results["host"]["versions"]["trl"] = trl.__version__
-    h = results["host"]
-    print(
-        f"host: {h.get('cpu_model')} ({h['cpu_count']} cores, flags {' '.join(h.get('cpu_flags', []))}), torch "
-        f"{h['versions'].get('torch')}, trl {trl.__version__}, {h['torch_threads']} thread(s); load average "
-        f"{results['loadavg_start']}",
-        flush=True,
-    )
-    steps = {"train": bench_train, "gpu": bench_gpu}
-    run_sections(args, work, out, results, SECTIONS, steps)
-    print_results(results, out, SECTIONS, {"train": print_train, "gpu": print_gpu})
-    return 0
-
+BENCH = Benchmark(
+    name="train",
+    doc=__doc__,
+    out="benchmarks/results_train.json",
+    sections=[
+        Section("train", bench_train, train_tables, train_summary, train_checks),
+        Section("gpu", bench_gpu, gpu_tables, gpu_summary),
+    ],
+    profiles=PROFILES,
+    options=OPTIONS,
+    minimums={
+        **dict.fromkeys(("rows", "max_length", "batch_size", "warmup_steps", "check_rows", "threads"), 1),
+        "repeats": 3,
+    },
+    validate=always_padding,
+)
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(BENCH.main())
