@@ -27,10 +27,10 @@ def data_source(key: str, data_dir: str | None) -> str:
     return BENCHMARKS[key].hf_repo if folder is None else local_data_name(folder, BENCHMARKS[key].split)
 
 
-def run_record(args: EvalArguments, backend: str, protocol, sampling: dict, results_file: Path | None, versions: dict):
-    """The record of one sampling group's run that the card shows beside each of its numbers."""
+def run_record(args: EvalArguments, backend: str, protocol, sampling: dict, versions: dict) -> dict:
+    """The record of one sampling group's run that the card shows beside each of its numbers (:func:`save_group`
+    adds the results file's name once lighteval has written it)."""
     return {
-        "results_file": results_file.name if results_file else None,
         "model": args.model,
         "protocol": protocol.as_dict(),
         "sampling": sampling,
@@ -52,7 +52,7 @@ def save_group(pipeline, args: EvalArguments, keys: list[str], run: dict) -> Non
     before = set(find_results(out))
     pipeline.save_and_push_results()
     new = [p for p in find_results(out) if p not in before]
-    run = {**run, "results_file": new[-1].name if new else None}
+    run = {"results_file": new[-1].name if new else None, **run}
     for key in keys if pipeline.is_main_process() else []:
         record = {**run, "data": data_source(key, args.data_dir)}
         write_pipeline_details(pipeline, out, [key], record, run["sampling"]["num_samples"])

@@ -91,7 +91,7 @@ def run_group(args: EvalArguments, backend: str, keys: list[str], table: list, s
         pipeline.model.greedy_until = generate_in_chunks(pipeline.model.greedy_until, args.chunk_size)
     torch.manual_seed(args.seed)  # after loading: the transformers backend samples with torch's generator
     pipeline.evaluate()
-    save_group(pipeline, args, keys, run_record(args, backend, protocol, sampling, None, versions))
+    save_group(pipeline, args, keys, run_record(args, backend, protocol, sampling, versions))
     elapsed = time.perf_counter() - t0
     logger.info(
         "evaluated %s (n=%d, T=%g) in %.1f s", ",".join(keys), sampling["num_samples"], sampling["temperature"], elapsed

@@ -117,7 +117,7 @@ def test_eval_yaml_values_are_checked_like_flags(tmp_path):
     from s2r_hf.eval.options import parse_eval
 
     path = _yaml(tmp_path, f"model: m\noutput_dir: {tmp_path}\nmax_new_tokens: [1, 2]\n")
-    with pytest.raises(S2RError, match="max_new_tokens in .* must be a number"):
+    with pytest.raises(S2RError, match=r"max_new_tokens in .* must be a number"):
         parse_eval(["--config", path])
     path = _yaml(tmp_path, f"model: m\noutput_dir: {tmp_path}\nprotocol: paper\nseed: 7\n")
     with pytest.raises(S2RError, match=re.escape("--protocol paper conflicts with --seed 7")):
