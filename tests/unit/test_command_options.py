@@ -159,3 +159,13 @@ def test_check_push_reports_every_problem_at_once(tmp_path):
     (tmp_path / "sel" / "manifest.json").write_text("{}")
     with pytest.raises(S2RError, match="HF_HUB_OFFLINE is set"):  # the suite runs offline
         check_push(tmp_path / "sel", "me/x", "default")
+
+
+def test_yaml_booleans_and_their_command_line_overrides(tmp_path):
+    from s2r_hf.eval.options import parse_eval
+
+    path = _yaml(tmp_path, f"model: m\noutput_dir: {tmp_path}\nresume: false\ngreedy: true\n")
+    args = parse_eval(["--config", path])
+    assert (args.resume, args.greedy) == (False, True)
+    args = parse_eval(["--config", path, "--resume", "--greedy", "false"])
+    assert (args.resume, args.greedy) == (True, False)
