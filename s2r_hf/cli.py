@@ -13,12 +13,10 @@
 
 from __future__ import annotations
 
-import argparse
 import logging
 import sys
-from pathlib import Path
 
-from s2r_hf.errors import S2RError, collect, exit_status
+from s2r_hf.errors import S2RError, exit_status
 from s2r_hf.selection.main import main as select_main
 from s2r_hf.selection.options import (  # noqa: F401  (re-exported: `s2r_hf.cli` names tests and tools import)
     BUDGET_KEYS,
@@ -43,58 +41,6 @@ commands:
 `s2r <command> --help` lists every option of a command."""
 
 
-def push_main(argv: list[str]) -> None:
-    parser = argparse.ArgumentParser(
-        prog="s2r push",
-        description="Push a finished output folder to the Hub in one commit: an `s2r select` folder (subset, "
-        "card, manifest, scores) to a dataset repo, or an `s2r train` folder (weights, tokenizer, card, run "
-        "record; no checkpoints) to a model repo. Use it to retry a failed --push-to-hub / push_to_hub. "
-        "Token: HF_TOKEN or `hf auth login`.",
-    )
-    parser.add_argument("--output-dir", required=True, help="Folder written by `s2r select` or `s2r train`.")
-    parser.add_argument("--repo", required=True, help="Repo id, e.g. me/OpenR1-Math-S2R-10pct.")
-    parser.add_argument("--config-name", default="default", help="Selections only: config name of the pushed subset.")
-    parser.add_argument("--private", action="store_true", help="Create the repo as private.")
-    parser.add_argument("--commit-message", default=None, help="Commit message.")
-    from s2r_hf.config_files import one_line_errors
-
-    args = one_line_errors(parser, "push").parse_args(argv)
-    out = Path(args.output_dir)
-    check_push(out, args.repo, args.config_name)
-    from s2r_hf import hub
-
-    if (out / "manifest.json").exists():
-        hub.push_selection(
-            out, args.repo, config_name=args.config_name, private=args.private, commit_message=args.commit_message
-        )
-    else:
-        hub.push_model(out, args.repo, private=args.private, commit_message=args.commit_message)
-
-
-def check_push(out: Path, repo: str, config_name: str) -> None:
-    """Everything `s2r push` can tell is wrong before it talks to the Hub, all at once."""
-    from s2r_hf.hub import config_name_problem
-    from s2r_hf.preflight import offline, repo_problem
-
-    problems = []
-    if not out.exists():
-        problems.append(f"--output-dir: no such folder: {out}; give the folder `s2r select` or `s2r train` wrote")
-    elif not out.is_dir():
-        problems.append(f"--output-dir {out} is a file; give the folder `s2r select` or `s2r train` wrote")
-    elif not (out / "manifest.json").exists() and not (out / "config.json").exists():
-        problems.append(
-            f"--output-dir {out} holds neither a finished selection (manifest.json) nor a trained model "
-            "(config.json); run `s2r select` or `s2r train` first"
-        )
-    problems.append(repo_problem("--repo", repo))
-    if (out / "manifest.json").exists() and config_name_problem(config_name):
-        problems.append(f"--config-name: {config_name_problem(config_name)}")
-    problems = [p for p in problems if p]
-    if offline() and not problems:
-        problems.append("HF_HUB_OFFLINE is set, so nothing can be pushed; unset it (HF_HUB_OFFLINE=0) and run again")
-    collect(problems)
-
-
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -109,6 +55,8 @@ def dispatch(command: str, rest: list[str]) -> None:
     if command == "select":
         select_main(*parse_select(rest))
     elif command == "push":
+        from s2r_hf.push import push_main
+
         push_main(rest)
     elif command == "train":
         from s2r_hf.train import main as train_main

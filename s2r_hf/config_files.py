@@ -135,6 +135,57 @@ def check_yaml_types(parser, config: dict, path: Path) -> dict:
     return config
 
 
+MAX_LISTED = 60  # a command with more options (train: TRL's ~200) names close matches and points at --help
+
+
+def option_names(parser) -> list[str]:
+    """Every key a ``--config`` YAML may hold for ``parser`` (its options' ``dest``), in help order."""
+    skip = {"help", "config"}
+    return list(dict.fromkeys(a.dest for a in parser._actions if a.dest not in skip and a.option_strings))
+
+
+def apply_config(parser, config: dict) -> list[str]:
+    """Make ``config``'s values the parser's defaults (a required option given there is no longer required);
+    returns the keys no option takes. Works on any argparse parser (TRL's ``set_defaults_with_config`` too)."""
+    used = set()
+    for action in parser._actions:
+        if action.dest in config and action.option_strings:
+            action.default = config[action.dest]
+            action.required = False
+            used.add(action.dest)
+    return [k for k in config if k not in used]
+
+
+def unknown_keys_message(parser, unknown: list[str], path: Path, command: str) -> str:
+    """One line naming the unknown keys, the close matches, and the valid keys (all of them when few)."""
+    import difflib
+
+    valid = option_names(parser)
+    named = []
+    for key in unknown:
+        close = difflib.get_close_matches(str(key), valid, n=1)
+        named.append(f"{key} (did you mean {close[0]}?)" if close else str(key))
+    listed = f"valid: {', '.join(valid)}; " if len(valid) <= MAX_LISTED else ""
+    return f"unknown option(s) in {path}: {', '.join(named)}; {listed}see `s2r {command} --help` for what each does"
+
+
+def make_command_parser(dataclass_types: tuple, *, prog: str, description: str, recipe: str | None = None):
+    """A command's parser: one flag per dataclass field (help from its metadata, dashes or underscores), plus
+    ``--config FILE`` (a YAML of ``option: value``; the command line overrides it). Bad input raises, never exits."""
+    from transformers import HfArgumentParser
+
+    parser = HfArgumentParser(dataclass_types, prog=prog, description=description, exit_on_error=False)
+    example = f" (e.g. {recipe})" if recipe else ""
+    parser.add_argument(
+        "--config",
+        metavar="FILE",
+        default=argparse.SUPPRESS,  # no Namespace beside the dataclasses: `(args,) = parse_args_into_dataclasses()`
+        help=f"YAML file of options{example} (keys = option names with underscores); command-line options "
+        "override it. An unknown key is an error naming the valid ones.",
+    )
+    return parser
+
+
 def parse_with_config(parser, argv: list[str], *, command: str, count: int, exclusive: tuple[str, ...] = ()) -> tuple:
     """argv → the first ``count`` dataclasses of ``parser``.
 
@@ -159,10 +210,9 @@ def parse_with_config(parser, argv: list[str], *, command: str, count: int, excl
         if given & set(exclusive):
             config = {k: v for k, v in config.items() if k not in exclusive}
         config = check_yaml_types(parser, config, path)
-        unknown = parser.set_defaults_with_config(**config)
+        unknown = apply_config(parser, config)
         if unknown:
-            keys = ", ".join(u.lstrip("-") for u in unknown[::2])
-            raise S2RError(f"unknown option(s) in {path}: {keys}; see `s2r {command} --help` for the valid names")
+            raise S2RError(unknown_keys_message(parser, unknown, path, command))
     try:
         parsed = parser.parse_args_into_dataclasses(args=args)
     except (ValueError, TypeError, argparse.ArgumentError) as err:  # unknown flags, bad values, bad combinations

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from s2r_hf.cli import parse_select
+from s2r_hf.errors import S2RError
 from tests.conftest import ROOT
 
 SELECTION = sorted((ROOT / "recipes" / "selection").rglob("config_*.yaml"))
@@ -31,6 +32,54 @@ def test_selection_recipe_parses(path: Path):
         if budget.endswith("pct"):
             assert sel.ratio == pytest.approx(int(budget.removesuffix("pct")) / 100)
         assert sel.decontaminate
+
+
+EVAL = sorted((ROOT / "recipes" / "eval").glob("*.yaml"))
+
+
+def test_eval_recipes_are_collected():
+    assert {p.stem for p in EVAL} >= {"paper", "lighteval"}
+
+
+def _eval_data(folder: Path) -> Path:
+    """A --data-dir with the two benchmarks that have no Hub copy (the others load from the Hub when run)."""
+    for key in ("gaokao2024_mix", "kaoyan"):
+        (folder / key).mkdir(parents=True)
+        (folder / key / "test.jsonl").write_text('{"problem": "1+1?", "answer": "2"}\n')
+    return folder
+
+
+@pytest.mark.parametrize("path", EVAL, ids=lambda p: str(p.relative_to(ROOT)))
+def test_eval_recipe_parses(path: Path, tmp_path: Path):
+    from s2r_hf.eval.options import parse_eval
+    from s2r_hf.eval.protocol import PROTOCOLS
+    from s2r_hf.eval.tasks import BENCHMARKS
+
+    text = path.read_text()
+    assert text.startswith("#") and "s2r eval --config " + str(path.relative_to(ROOT)) in text
+    data = _eval_data(tmp_path / "data")
+    args = parse_eval(["--config", str(path), "--model", "m", "--output-dir", str(tmp_path), "--data-dir", str(data)])
+    protocol = args.resolve_protocol()
+    assert protocol == PROTOCOLS[path.stem]  # the recipe IS the preset: nothing departs from it
+    assert args.max_new_tokens == 16384 and not args.greedy  # SPEC §6's budget; each benchmark's own sampling
+    if path.stem == "paper":  # the ten benchmarks of the authors' eval_data, in their settings
+        assert args.task_keys() == list(BENCHMARKS)
+        assert (protocol.repetition_penalty, protocol.seed, protocol.answer_from) == (1.05, 42, "full")
+    if path.stem == "lighteval":  # the benchmarks of lighteval's published baselines (SPEC §6)
+        assert args.task_keys() == ["aime24", "aime25", "math_500"]
+
+
+def test_eval_recipe_values_are_overridden_on_the_command_line(tmp_path: Path):
+    from s2r_hf.eval.options import parse_eval
+
+    recipe = ROOT / "recipes" / "eval" / "paper.yaml"
+    common = ["--config", str(recipe), "--model", "m", "--output-dir", str(tmp_path)]
+    args = parse_eval([*common, "--tasks", "amc23"])
+    assert args.task_keys() == ["amc23"] and args.data_dir is None  # a Hub benchmark needs no --data-dir
+    args = parse_eval([*common, "--tasks", "amc23", "--repetition-penalty", "1.0"])
+    assert args.resolve_protocol().name == "custom"  # the card will say how it departs from the paper
+    with pytest.raises(S2RError, match=r"gaokao2024_mix has no Hub copy.*--data-dir"):  # the recipe's ten need it
+        parse_eval(common)
 
 
 def test_workflows_are_valid():

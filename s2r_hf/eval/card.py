@@ -28,10 +28,10 @@ disagree on the Hub.
 
 from __future__ import annotations
 
-import argparse
 import json
 import logging
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from s2r_hf.errors import S2RError
@@ -277,58 +277,71 @@ def copy_details(rows: list[ResultRow], folder: Path) -> list[Path]:
 REPO_ID = re.compile(r"[\w.-]+/[\w.-]+")
 
 
-def make_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+@dataclass
+class CardArguments:
+    """Options of `s2r card`."""
+
+    model: str = field(
+        metadata={
+            "help": "The model: a local folder (its README.md is updated in place) or a Hub model repo id (its "
+            "README.md, s2r_train.json and .eval_results/ are downloaded into --card-dir, updated there, and "
+            "pushed back with --push)."
+        }
+    )
+    results: str = field(metadata={"help": "The --output-dir of `s2r eval` (results_*.json inside)."})
+    push: str | None = field(
+        default=None,
+        metadata={
+            "nargs": "?",
+            "const": "",
+            "metavar": "REPO",
+            "help": "Upload README.md, .eval_results/ and eval_details/ (per-sample details) to a model repo in one "
+            "commit: REPO, or the --model repo when --model is a Hub id (--push alone; in a --config file "
+            "'push: \"\"'). The repo must exist. Token: HF_TOKEN or `hf auth login`.",
+        },
+    )
+    card_dir: str | None = field(
+        default=None, metadata={"help": "Where a Hub model's card is edited (default: <results>/card/<owner>__<name>)."}
+    )
+
+
+def make_parser():
+    from s2r_hf.config_files import make_command_parser
+
+    return make_command_parser(
+        (CardArguments,),
         prog="s2r card",
         description="Add `s2r eval` results to a model card (model-index, results table vs published "
         "baselines) and .eval_results/*.yaml, locally or on the Hub. Re-running replaces, never duplicates; "
         "a re-push of unchanged results makes no commit.",
     )
-    parser.add_argument(
-        "--model",
-        required=True,
-        help="The model: a local folder (its README.md is updated in place) or a Hub model repo id (its "
-        "README.md, s2r_train.json and .eval_results/ are downloaded into --card-dir, updated there, and "
-        "pushed back with --push).",
-    )
-    parser.add_argument("--results", required=True, help="The --output-dir of `s2r eval` (results_*.json inside).")
-    parser.add_argument(
-        "--push",
-        metavar="REPO",
-        nargs="?",
-        const="",
-        default=None,
-        help="Upload README.md, .eval_results/ and eval_details/ (per-sample details) to a model repo in one "
-        "commit: REPO, or the --model repo when "
-        "--model is a Hub id. The repo must exist. Token: HF_TOKEN or `hf auth login`.",
-    )
-    parser.add_argument(
-        "--card-dir",
-        default=None,
-        help="Where a Hub model's card is edited (default: <results>/card/<owner>__<name>).",
-    )
-    return parser
 
 
-def main(argv: list[str]) -> Path:
-    import shlex
+def parse_card(argv: list[str]) -> CardArguments:
+    """argv (+ the ``--config`` YAML) → :class:`CardArguments`; bad input is one :class:`S2RError`."""
+    from s2r_hf.config_files import parse_with_config
 
+    (args,) = parse_with_config(make_parser(), argv, command="card", count=1)
+    return args
+
+
+def card_folder(args: CardArguments) -> tuple[Path, str | None]:
+    """The folder whose card is edited and the model's Hub id (None for a local folder); a Hub model's card
+    files are downloaded first. Every input problem is an :class:`S2RError` before anything is written."""
     from s2r_hf import hub
-    from s2r_hf.config_files import one_line_errors
     from s2r_hf.preflight import offline, writable_problem
 
-    args = one_line_errors(make_parser(), "card").parse_args(argv)
     if not args.model.strip():
         raise S2RError("--model is empty; give the model folder the card belongs to, or a Hub repo id (owner/name)")
     if Path(args.results).is_file():
         raise S2RError(f"--results {args.results} is a file; give the --output-dir of `s2r eval` (a folder)")
     local = Path(args.model)
     if local.is_dir():
-        model_dir, hub_id = local, None
-        problem = writable_problem("--model", model_dir)  # README.md is updated in place
+        problem = writable_problem("--model", local)  # README.md is updated in place
         if problem:
             raise S2RError(f"{problem} (the card is written into the model folder: copy the model to a writable one)")
-    elif REPO_ID.fullmatch(args.model):
+        return local, None
+    if REPO_ID.fullmatch(args.model):
         hub_id = args.model
         model_dir = Path(args.card_dir or Path(args.results) / "card" / hub_id.replace("/", "__"))
         collect(args.results)  # no results: fail before any download
@@ -341,13 +354,24 @@ def main(argv: list[str]) -> Path:
                 "HF_HUB_OFFLINE, or pass the local model folder as --model"
             )
         hub.download_card(hub_id, model_dir)
-    elif local.exists():
+        return model_dir, hub_id
+    if local.exists():
         raise S2RError(f"--model {args.model} is a file; give the model folder the card belongs to, or a Hub repo id")
-    else:
-        raise S2RError(
-            f"--model: no such local folder: {args.model}, and not a Hub repo id (owner/name); give the model "
-            "folder the card belongs to, or a Hub id like me/Qwen2.5-7B-S2R-10pct"
-        )
+    raise S2RError(
+        f"--model: no such local folder: {args.model}, and not a Hub repo id (owner/name); give the model "
+        "folder the card belongs to, or a Hub id like me/Qwen2.5-7B-S2R-10pct"
+    )
+
+
+def main(argv: list[str]) -> Path:
+    """`s2r card ARGS`: resolve the card's folder, write the card files, push them in one commit (``--push``)."""
+    import shlex
+
+    from s2r_hf import hub
+    from s2r_hf.preflight import offline
+
+    args = parse_card(argv)
+    model_dir, hub_id = card_folder(args)
     if args.push is not None and not (args.push or hub_id):
         raise S2RError(f"--push needs a repo id for a local model folder ({model_dir}): --push owner/name")
     if args.push is not None and offline():

@@ -19,7 +19,6 @@ own ``remove_reasoning_tags``.
 
 from __future__ import annotations
 
-import argparse
 import json
 import logging
 from dataclasses import asdict, dataclass, field
@@ -87,12 +86,20 @@ class Prediction:
     response: str
 
 
-def make_parser() -> argparse.ArgumentParser:
-    from transformers import HfArgumentParser
+def make_parser():
+    from s2r_hf.config_files import make_command_parser
 
-    return HfArgumentParser(
-        GradeArguments, prog="s2r grade", description=__doc__.split("\n\n")[0].replace("`s2r grade`: ", "")
+    return make_command_parser(
+        (GradeArguments,), prog="s2r grade", description=__doc__.split("\n\n")[0].replace("`s2r grade`: ", "")
     )
+
+
+def parse_grade(argv: list[str]) -> GradeArguments:
+    """argv (+ the ``--config`` YAML) → :class:`GradeArguments`; bad input is one :class:`S2RError`."""
+    from s2r_hf.config_files import parse_with_config
+
+    (args,) = parse_with_config(make_parser(), argv, command="grade", count=1)
+    return args
 
 
 def _task(name: str) -> str | None:
@@ -213,9 +220,4 @@ def main(args: GradeArguments) -> dict:
 
 
 def cli(argv: list[str]) -> None:
-    parser = make_parser()
-    try:
-        (args,) = parser.parse_args_into_dataclasses(args=argv)
-    except ValueError as err:
-        raise S2RError(f"{err}; see `s2r grade --help`") from None
-    main(args)
+    main(parse_grade(argv))

@@ -12,7 +12,7 @@ whole pipeline's problems in ONE call, writing its sample cache only at the end:
   (:func:`generate_in_chunks`); after each chunk lighteval's cache holds its answers, so re-running the
   same command generates only what is missing, and re-grading finished answers takes seconds.
 
-The options in the key (``s2r_hf.eval.run.generation_options`` + sampling) are those that change the generated
+The options in the key (:func:`generation_options` + sampling) are those that change the generated
 text: backend, dtype, answer budget, seed, repetition penalty, n, temperature, top_p. What only changes grading —
 the grader's code, ``--answer-from`` (lighteval caches the raw ``ModelResponse.text``; the ``</think>`` stripping
 runs after loading) — is deliberately left out, so changing it re-grades the cached answers.
@@ -107,3 +107,38 @@ def generate_in_chunks(generate: Callable[[list], list], chunk_size: int) -> Cal
         return results
 
     return chunked
+
+
+def generation_options(args, backend: str) -> dict:
+    """Every option of ``args`` (:class:`~s2r_hf.eval.options.EvalArguments`) that changes the generated answers
+    (beside sampling): the cache is keyed on them. ``answer_from`` is not one: it only changes grading, so
+    changing it re-grades the cached raw answers."""
+    return {
+        "backend": backend,
+        "dtype": args.dtype,
+        "max_new_tokens": args.max_new_tokens,
+        "seed": args.seed,
+        "repetition_penalty": args.repetition_penalty,
+    }
+
+
+def group_cache_key(args, backend: str, keys: list[str], sampling: dict) -> str:
+    """The cache folder name of one sampling group: its model, benchmarks' data, generation options, sampling."""
+    from s2r_hf.eval.tasks import BENCHMARKS, local_folder
+
+    data = {}
+    for key in keys:
+        b = BENCHMARKS[key]
+        data[key] = data_identity(local_folder(key, args.data_dir), (b.hf_repo, b.hf_subset, b.split))
+    return cache_key(args.model, data, {**generation_options(args, backend), **sampling})
+
+
+def group_cache(args, backend: str, keys: list[str], sampling: dict) -> Path:
+    """``OUTPUT/.lighteval_cache/<key>`` of one sampling group; emptied first under ``--no-resume``."""
+    import shutil
+
+    folder = Path(args.output_dir) / ".lighteval_cache" / group_cache_key(args, backend, keys, sampling)
+    if not args.resume:
+        shutil.rmtree(folder, ignore_errors=True)
+    logger.info("answers of %s cached in %s (re-run the same command to resume)", ",".join(keys), folder)
+    return folder

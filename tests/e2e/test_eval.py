@@ -233,3 +233,44 @@ def test_unreachable_benchmark_data_is_one_line_naming_the_fix(tmp_path, tiny_ju
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     last = proc.stderr.strip().splitlines()[-1]
     assert "could not load aime24's data from HuggingFaceH4/aime_2024" in last and "--data-dir" in last
+
+
+@pytest.mark.slow
+def test_paper_recipe_through_the_cli_exports_its_settings(tmp_path, tiny_judge):
+    """`s2r eval --config recipes/eval/paper.yaml` with size overrides: the real CLI resolves the recipe into the
+    commands plain lighteval would run (no generation: fast)."""
+    write_benchmark(tmp_path / "data", "math_500")
+    export = tmp_path / "lighteval"
+    proc = run(
+        [
+            *("eval", "--config", "recipes/eval/paper.yaml", "--model", str(tiny_judge), "--tasks", "math_500"),
+            *("--data-dir", str(tmp_path / "data"), "--output-dir", str(tmp_path / "eval"), "--greedy"),
+            *("--max-new-tokens", "8", "--export-lighteval", str(export)),
+        ],
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    script = (export / "run.sh").read_text()
+    assert "repetition penalty 1.05, seed 42, answer from the full response" in script
+    assert "S2R_EVAL_MAX_NEW_TOKENS=8 " in script and "--no-remove-reasoning-tags" in script
+
+
+@pytest.mark.slow
+def test_lighteval_recipe_runs_on_the_tiny_model(tmp_path, tiny_judge):
+    """`s2r eval --config recipes/eval/lighteval.yaml` end to end (tiny model, 1 problem, 4 tokens): the run
+    record says lighteval's protocol, and the generation used its settings."""
+    write_benchmark(tmp_path / "data", "math_500")
+    out = tmp_path / "eval"
+    proc = run(
+        [
+            *("eval", "--config", "recipes/eval/lighteval.yaml", "--model", str(tiny_judge), "--tasks", "math_500"),
+            *("--data-dir", str(tmp_path / "data"), "--output-dir", str(out), "--greedy"),
+            *("--max-new-tokens", "4", "--max-samples", "1"),
+        ]
+    )
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    record = json.loads((out / "details" / "math_500.json").read_text())
+    assert record["protocol"] == {"name": "lighteval", "repetition_penalty": 1.0, "seed": 1234, "answer_from": "final"}
+    assert record["max_new_tokens"] == 4 and record["max_samples"] == 1
+    generation = json.loads(next(out.rglob("results_*.json")).read_text())["config_general"]["model_config"]
+    assert generation["generation_parameters"]["repetition_penalty"] == 1.0
