@@ -8,7 +8,6 @@ tokenize with, so "longer than max_length" here means exactly what TRL would tru
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -18,6 +17,7 @@ import numpy as np
 
 from s2r_hf.configs import SubsetArguments
 from s2r_hf.errors import S2RError
+from s2r_hf.manifest import Manifest
 from s2r_hf.prompts import REASONING_SYSTEM_PROMPT
 
 logger = logging.getLogger(__name__)
@@ -32,20 +32,20 @@ class SubsetSource:
 
     name: str
     kind: str  # "selection" (an `s2r select` folder), "local" (files / save_to_disk) or "hub"
-    manifest: dict[str, Any] | None = None
+    manifest: Manifest | None = None
 
     def as_dict(self) -> dict[str, Any]:
         out = {"name": self.name, "kind": self.kind}
         if self.manifest:
-            sel = self.manifest.get("options", {}).get("SelectionArguments", {})
+            sel = self.manifest.selection
             out.update(
-                pool=self.manifest.get("options", {}).get("PoolArguments", {}).get("pool"),
-                strategy=sel.get("strategy"),
-                budget={k: sel[k] for k in ("ratio", "count", "token_budget") if sel.get(k) is not None},
-                weight=sel.get("weight"),
-                max_train_tokens=sel.get("max_train_tokens"),
-                selected=self.manifest.get("counts", {}).get("selected"),
-                pool_fingerprint=self.manifest.get("pool_fingerprint"),
+                pool=self.manifest.pool.pool,
+                strategy=sel.strategy,
+                budget=dict([self.manifest.budget]) if self.manifest.budget else {},
+                weight=sel.weight,
+                max_train_tokens=getattr(sel, "max_train_tokens", None),
+                selected=self.manifest.counts.get("selected"),
+                pool_fingerprint=self.manifest.pool_fingerprint,
             )
         return out
 
@@ -79,7 +79,7 @@ def load_subset(args: SubsetArguments):
         if not files:
             raise S2RError(f"{path}/data holds no parquet files; is {path} a finished `s2r select` output?")
         manifest_file = path / "manifest.json"
-        manifest = json.loads(manifest_file.read_text(encoding="utf-8")) if manifest_file.exists() else None
+        manifest = Manifest.from_json(manifest_file) if manifest_file.exists() else None
         ds = load_dataset("parquet", data_files=files, split="train")
         source = SubsetSource(str(path), "selection" if manifest else "local", manifest)
     elif path.exists():

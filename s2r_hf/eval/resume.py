@@ -31,7 +31,7 @@ logger = logging.getLogger(__name__)
 
 # Files whose code decides the prompts (and so the cached answers); the grader is not one of them:
 # re-grading cached answers with a fixed grader is the point of the cache.
-PROMPT_CODE = ("tasks.py", "../prompts.py")
+PROMPT_CODE = ("tasks.py", "../prompts.py", "../benchdata/rows.py", "../benchdata/problems.py")  # what builds a prompt
 
 
 def model_identity(model: str) -> dict:

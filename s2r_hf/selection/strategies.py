@@ -13,11 +13,10 @@ from fractions import Fraction
 
 import numpy as np
 
-from s2r_hf.configs import DEFAULT_WEIGHT
+from s2r_hf.configs import DEFAULT_WEIGHT, STRATEGIES
 from s2r_hf.errors import S2RError
 from s2r_hf.rank import joint_rank, order_by, ordinal_rank
 
-STRATEGIES = ("s2r", "difficulty", "length", "random", "stratified", "full")
 NEEDS_DIFFICULTY = frozenset({"s2r", "difficulty"})
 
 
