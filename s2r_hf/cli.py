@@ -37,6 +37,7 @@ commands:
   eval     evaluate a model on AIME/AMC/MATH-500/... with lighteval
   grade    grade answers generated elsewhere against the benchmark files (the eval's grader, no model)
   card     put evaluation results into a model card (model-index, .eval_results/, comparison table)
+  compare  compare selections side by side: id overlap, difficulty/length/problem_type/source, token totals
 
 `s2r <command> --help` lists every option of a command."""
 
@@ -75,6 +76,10 @@ def dispatch(command: str, rest: list[str]) -> None:
         from s2r_hf.eval.card import main as card_main
 
         card_main(rest)
+    elif command == "compare":
+        from s2r_hf.compare.main import cli as compare_cli
+
+        compare_cli(rest)
     else:
         raise S2RError(f"unknown command {command!r}; run `s2r --help` for the commands")
 

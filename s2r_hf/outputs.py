@@ -118,6 +118,15 @@ TRAIN = Owner(
 )
 
 
+COMPARE = Owner(
+    command="s2r compare",
+    option="--output-dir",
+    patterns=("compare.json", "compare.md", "compare.png", ".tmp-*"),
+    finished="compare.json",
+    legacy=(),
+)
+
+
 def _match(rel: str, pattern: str) -> bool:
     """``fnmatch`` part by part, so ``*`` never crosses a ``/``; ``dir/**`` matches everything under ``dir``."""
     parts, pats = rel.split("/"), pattern.split("/")

@@ -1,0 +1,205 @@
+"""A selection to compare, from a local `s2r select` folder or a Hub dataset repo it pushed, read as Arrow.
+
+Only the measure columns are read (never the problem/response text): on a 220k-row pool the tables stay a few MB.
+The selected rows' measures come from ``scores.parquet`` (every scored pool row) filtered by the manifest's ids;
+a selection without it (or whose ids it lacks) is read from its subset shards ``data/*.parquet`` instead.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from s2r_hf.errors import S2RError
+from s2r_hf.manifest import Manifest
+
+logger = logging.getLogger(__name__)
+
+MEASURES = ("id", "difficulty", "length", "train_tokens", "rethink_count", "problem_type", "source")
+HOW_TO = "give a folder `s2r select` wrote, or a Hub dataset repo it pushed (owner/name[:CONFIG])"
+
+
+@dataclass
+class Layout:
+    """Where a selection's files lie under ``root``: a local output folder, or a pushed repo's (config) files."""
+
+    root: Path
+    manifest: str = "manifest.json"
+    scores: str = "scores.parquet"
+    data: str = "data/*.parquet"
+
+
+@dataclass
+class Selection:
+    """One selection: its record, its selected ids, the measures of its selected rows and (when written) of
+    every scored pool row. Tables hold only :data:`MEASURES` columns."""
+
+    label: str
+    source: str
+    manifest: Manifest
+    ids: Any  # pyarrow string Array: the selected ids, unique
+    chosen: Any  # pyarrow Table: measures of the selected rows
+    pool: Any | None = None  # pyarrow Table: measures of every scored pool row (scores.parquet), if present
+    borrowed: dict[str, str] = field(default_factory=dict)  # measure → label of the selection it was looked up in
+
+    @property
+    def length_unit(self) -> str:
+        return self.manifest.scoring.length_unit or "tokens"
+
+
+def hub_layout(spec: str) -> tuple[str, Layout]:
+    """``owner/name[:CONFIG]`` → (repo id, where that config's files lie in the repo; see s2r_hf.hub)."""
+    repo, _, config = spec.partition(":")
+    if not config or config == "default":
+        return repo, Layout(Path(), scores="selection/scores.parquet", data="data/train-*.parquet")
+    return repo, Layout(
+        Path(), f"{config}/manifest.json", f"{config}/selection/scores.parquet", f"{config}/train-*.parquet"
+    )
+
+
+def _download(repo: str, patterns: list[str]) -> Path:
+    """The repo's files matching ``patterns`` (the Hugging Face cache; offline: what is cached there)."""
+    from huggingface_hub import snapshot_download
+
+    from s2r_hf.hub import describe_failure
+    from s2r_hf.preflight import offline
+
+    try:
+        return Path(snapshot_download(repo, repo_type="dataset", allow_patterns=patterns))
+    except Exception as err:
+        hint = " (HF_HUB_OFFLINE is set and it is not in the local cache: unset it)" if offline() else ""
+        raise S2RError(
+            f"could not read dataset repo {repo!r}{hint} ({describe_failure(err)}); check the repo id, HF_TOKEN "
+            f"and the network, or {HOW_TO}"
+        ) from None
+
+
+def locate(spec: str) -> Layout:
+    """A local folder as given, or the downloaded manifest + scores of a Hub repo; refused: neither."""
+    from s2r_hf.preflight import looks_local
+
+    path = Path(spec).expanduser()
+    if path.exists():
+        if not path.is_dir():
+            raise S2RError(f"selection {spec} is a file; {HOW_TO}")
+        if not (path / "manifest.json").is_file():
+            raise S2RError(
+                f"selection {spec} holds no manifest.json, so it is no finished `s2r select` output; {HOW_TO}"
+            )
+        return Layout(path)
+    repo = spec.partition(":")[0]
+    if looks_local(repo) or spec.count(":") > 1:
+        raise S2RError(f"selection {spec}: no such folder, and not a Hub repo id; {HOW_TO}")
+    repo, layout = hub_layout(spec)
+    layout.root = _download(repo, [layout.manifest, layout.scores])
+    if not (layout.root / layout.manifest).is_file():
+        raise S2RError(
+            f"dataset repo {spec!r} holds no {layout.manifest}, so it is no selection pushed by s2r; "
+            f"{HOW_TO} (a named config as owner/name:CONFIG)"
+        )
+    return layout
+
+
+def _read_columns(files: list[Path]):
+    """The :data:`MEASURES` columns of parquet ``files`` (text columns are never read), as one Arrow table."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    tables = []
+    for file in files:
+        names = pq.read_schema(file).names
+        tables.append(pq.read_table(file, columns=[c for c in MEASURES if c in names]))
+    return pa.concat_tables(tables, promote_options="default") if tables else None
+
+
+def _subset(spec: str, layout: Layout):
+    """The selected rows' measures from the subset shards (downloaded first for a Hub repo)."""
+    files = sorted(layout.root.glob(layout.data))
+    if not files and not (Path(spec).expanduser().exists()):
+        repo = spec.partition(":")[0]
+        files = sorted(_download(repo, [layout.data]).glob(layout.data))
+    if not files:
+        return None
+    return _read_columns(files)
+
+
+def load_selection(spec: str, label: str) -> Selection:
+    """Read one selection (see the module docstring)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    layout = locate(spec)
+    try:
+        manifest = Manifest.from_json(layout.root / layout.manifest)
+    except (ValueError, KeyError, TypeError) as err:
+        raise S2RError(f"selection {spec}: {layout.manifest} is unreadable ({err}); run `s2r select` again") from None
+    ids = pc.unique(pa.array(manifest.selected_ids, type=pa.string()))
+    scores = layout.root / layout.scores
+    pool = _read_columns([scores]) if scores.is_file() else None
+    chosen = None
+    if pool is not None and "id" in pool.column_names:
+        chosen = pool.filter(pc.is_in(pool["id"], value_set=ids))
+        if chosen.num_rows != len(ids):
+            logger.warning(
+                "%s: %s holds %d of the %d selected ids; reading the subset",
+                spec,
+                layout.scores,
+                chosen.num_rows,
+                len(ids),
+            )
+            chosen = None
+    if chosen is None:
+        chosen = _subset(spec, layout)
+    if chosen is None or "id" not in chosen.column_names:
+        logger.warning(
+            "%s: neither %s nor the subset shards could be read: only its ids are compared", spec, layout.scores
+        )
+        chosen = pa.table({"id": ids})
+    if len(ids) == 0:
+        ids = pc.unique(chosen["id"]).combine_chunks() if chosen.num_rows else ids
+    return Selection(label=label, source=spec, manifest=manifest, ids=ids, chosen=chosen, pool=pool)
+
+
+def labels_for(specs: list[str]) -> list[str]:
+    """A short, unique label per selection: the path or repo id as given (``#2`` added to a repeat)."""
+    out: list[str] = []
+    for spec in specs:
+        base = spec.rstrip("/") or spec
+        label, n = base, 1
+        while label in out:
+            n += 1
+            label = f"{base}#{n}"
+        out.append(label)
+    return out
+
+
+def borrow_measures(selections: list[Selection]) -> None:
+    """Fill a measure a selection lacks (``random`` has no difficulty) from another selection of the SAME pool
+    (equal ``pool_fingerprint``), looked up by id; recorded in ``borrowed``. Arrow take, no Python rows."""
+    import pyarrow.compute as pc
+
+    for sel in selections:
+        for name in MEASURES[1:]:
+            if name in sel.chosen.column_names:
+                continue
+            donor = next(
+                (
+                    other
+                    for other in selections
+                    if other is not sel
+                    and other.manifest.pool_fingerprint == sel.manifest.pool_fingerprint
+                    and other.pool is not None
+                    and name in other.pool.column_names
+                ),
+                None,
+            )
+            if donor is None or not sel.manifest.pool_fingerprint:
+                continue
+            index = pc.index_in(sel.chosen["id"], value_set=donor.pool["id"])
+            sel.chosen = sel.chosen.append_column(name, pc.take(donor.pool[name], index))
+            if sel.pool is not None and name not in sel.pool.column_names:
+                index = pc.index_in(sel.pool["id"], value_set=donor.pool["id"])
+                sel.pool = sel.pool.append_column(name, pc.take(donor.pool[name], index))
+            sel.borrowed[name] = donor.label

@@ -1,0 +1,178 @@
+"""The numbers of a comparison, from Arrow columns and numpy arrays only (no Python row dicts): pairwise overlap of
+the selected ids, difficulty / length / problem_type / source distributions side by side, token totals.
+
+Every function returns JSON-ready values (lists, floats, ints), so :mod:`.report` writes them unchanged.
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+from typing import Any
+
+import numpy as np
+
+from s2r_hf.compare.read import Selection
+
+POOL = "pool"  # the reference column: every scored row of the (shared) pool
+OTHER, MISSING = "(other)", "(missing)"
+
+
+def overlap(selections: list[Selection]) -> list[dict[str, Any]]:
+    """Every pair: rows of each, ids in both (hash membership in Arrow), Jaccard = shared / union."""
+    import pyarrow.compute as pc
+
+    pairs = []
+    for a, b in combinations(selections, 2):
+        shared = int(pc.sum(pc.is_in(a.ids, value_set=b.ids)).as_py() or 0)
+        union = len(a.ids) + len(b.ids) - shared
+        pairs.append(
+            {
+                "a": a.label,
+                "b": b.label,
+                "a_rows": len(a.ids),
+                "b_rows": len(b.ids),
+                "shared": shared,
+                "only_a": len(a.ids) - shared,
+                "only_b": len(b.ids) - shared,
+                "jaccard": round(shared / union, 6) if union else 1.0,
+            }
+        )
+    return pairs
+
+
+def _values(table, name: str) -> np.ndarray | None:
+    """A numeric column as float64 with nulls/NaN removed; None when the table lacks it."""
+    if table is None or name not in table.column_names:
+        return None
+    values = table[name].to_numpy().astype(np.float64, copy=False)
+    return values[np.isfinite(values)]
+
+
+def summary(values: np.ndarray) -> dict[str, float | int | None]:
+    """n, mean and quantiles of one column."""
+    if values.size == 0:
+        return {"n": 0, "mean": None, "p10": None, "median": None, "p90": None, "min": None, "max": None}
+    p10, median, p90 = np.quantile(values, [0.1, 0.5, 0.9])
+    out = {"mean": values.mean(), "p10": p10, "median": median, "p90": p90, "min": values.min(), "max": values.max()}
+    return {"n": int(values.size), **{k: round(float(v), 6) for k, v in out.items()}}
+
+
+def numeric(columns: dict[str, np.ndarray | None], bins: int, log10: bool = False) -> dict[str, Any] | None:
+    """Summaries and histograms on shared edges (over every column, the pool's included) of one measure."""
+    present = {label: v for label, v in columns.items() if v is not None}
+    if not present or not any(v.size for v in present.values()):
+        return None
+    shown = {label: np.log10(np.maximum(v, 1.0)) if log10 else v for label, v in present.items()}
+    joined = np.concatenate([v for v in shown.values() if v.size])
+    low, high = float(joined.min()), float(joined.max())
+    edges = np.linspace(low, high if high > low else low + 1.0, bins + 1)
+    return {
+        "summary": {label: summary(v) for label, v in present.items()},
+        "histogram": {
+            "scale": "log10" if log10 else "linear",
+            "edges": [round(float(e), 6) for e in edges],
+            "counts": {label: np.histogram(v, bins=edges)[0].tolist() for label, v in shown.items()},
+        },
+        "missing": sorted(label for label, v in columns.items() if v is None),
+    }
+
+
+def categorical(tables: dict[str, Any], name: str, top: int) -> dict[str, Any] | None:
+    """Row counts per value of a text column (``problem_type``, ``source``) for each table: the ``top`` values
+    most frequent over all tables by name, the rest summed as (other), nulls as (missing)."""
+    import pyarrow.compute as pc
+
+    counts: dict[str, dict[str, int]] = {}
+    for label, table in tables.items():
+        if table is None or name not in table.column_names:
+            continue
+        column = pc.fill_null(table[name].cast("string"), MISSING)
+        pairs = pc.value_counts(column)
+        keys = pairs.field("values").to_pylist()  # distinct values only: a handful of names, not rows
+        counts[label] = dict(zip(keys, pairs.field("counts").to_pylist(), strict=True))
+    if not counts:
+        return None
+    total: dict[str, int] = {}
+    for per in counts.values():
+        for key, n in per.items():
+            total[key] = total.get(key, 0) + n
+    ranked = sorted(total, key=lambda k: (-total[k], k))
+    named, rest = ranked[:top], set(ranked[top:])
+    values = named + ([OTHER] if rest else [])
+    table = {}
+    for label, per in counts.items():
+        row = {key: per.get(key, 0) for key in named}
+        if rest:
+            row[OTHER] = sum(n for key, n in per.items() if key in rest)
+        table[label] = row
+    return {"values": values, "counts": table, "missing": sorted(set(tables) - set(counts))}
+
+
+def tokens(sel: Selection) -> dict[str, Any]:
+    """Rows and token totals of the selected rows (``length`` in the selection's unit; ``train_tokens`` when
+    written), with the manifest's own totals for a cross-check."""
+    length, train = _values(sel.chosen, "length"), _values(sel.chosen, "train_tokens")
+    counts = sel.manifest.counts or {}
+    return {
+        "rows": len(sel.ids),
+        "length_unit": sel.length_unit,
+        "length_sum": int(length.sum()) if length is not None and length.size else None,
+        "length_mean": round(float(length.mean()), 3) if length is not None and length.size else None,
+        "train_tokens_sum": int(train.sum()) if train is not None and train.size else None,
+        "manifest_selected_length_sum": counts.get("selected_length_sum"),
+        "manifest_selected_train_tokens": counts.get("selected_train_tokens"),
+    }
+
+
+def reference_pool(selections: list[Selection]):
+    """The shared pool's scored rows (the one with the most measures), or None when the pools differ."""
+    fingerprints = {s.manifest.pool_fingerprint for s in selections}
+    pools = [s.pool for s in selections if s.pool is not None]
+    if len(fingerprints) != 1 or None in fingerprints or not pools:
+        return None
+    return max(pools, key=lambda t: len(t.column_names))
+
+
+def describe(sel: Selection) -> dict[str, Any]:
+    """What a reader needs to tell the selections apart (from the manifest, read through its option views)."""
+    options = sel.manifest.selection
+    budget = sel.manifest.budget
+    return {
+        "label": sel.label,
+        "source": sel.source,
+        "strategy": options.strategy,
+        "weight": options.weight,
+        "budget": f"{budget[0]}={budget[1]}" if budget else None,
+        "pool": sel.manifest.pool.pool,
+        "pool_fingerprint": sel.manifest.pool_fingerprint,
+        "rows": len(sel.ids),
+        "scored": (sel.manifest.counts or {}).get("scored"),
+        "has_scores_file": sel.pool is not None,
+        "borrowed": dict(sel.borrowed),
+    }
+
+
+def compare(selections: list[Selection], *, bins: int, top: int) -> dict[str, Any]:
+    """The whole comparison as one JSON-ready dict."""
+    pool = reference_pool(selections)
+    tables = {s.label: s.chosen for s in selections} | ({POOL: pool} if pool is not None else {})
+    warnings = []
+    if len({s.manifest.pool_fingerprint for s in selections}) > 1:
+        warnings.append(
+            "the selections come from different pools (pool_fingerprint differs): ids are compared as they are, "
+            "and no pool column is shown"
+        )
+    for s in selections:
+        for name, donor in s.borrowed.items():
+            warnings.append(f"{s.label} has no {name} of its own: its rows' {name} is looked up in {donor}")
+    return {
+        "selections": [describe(s) for s in selections],
+        "same_pool": pool is not None,
+        "warnings": warnings,
+        "overlap": overlap(selections),
+        "tokens": {s.label: tokens(s) for s in selections},
+        "difficulty": numeric({k: _values(t, "difficulty") for k, t in tables.items()}, bins),
+        "length": numeric({k: _values(t, "length") for k, t in tables.items()}, bins, log10=True),
+        "problem_type": categorical(tables, "problem_type", top),
+        "source": categorical(tables, "source", top),
+    }
