@@ -69,10 +69,10 @@ def _download(repo: str, patterns: list[str]) -> Path:
     try:
         return Path(snapshot_download(repo, repo_type="dataset", allow_patterns=patterns))
     except Exception as err:
-        hint = " (HF_HUB_OFFLINE is set and it is not in the local cache: unset it)" if offline() else ""
+        why = "HF_HUB_OFFLINE is set and it is not in the local cache" if offline() else describe_failure(err)
         raise S2RError(
-            f"could not read dataset repo {repo!r}{hint} ({describe_failure(err)}); check the repo id, HF_TOKEN "
-            f"and the network, or {HOW_TO}"
+            f"could not read dataset repo {repo!r} ({why}); check the repo id, HF_TOKEN, the network and "
+            f"HF_HUB_OFFLINE, or {HOW_TO}"
         ) from None
 
 
