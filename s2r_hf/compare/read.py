@@ -26,6 +26,7 @@ class Layout:
     """Where a selection's files lie under ``root``: a local output folder, or a pushed repo's (config) files."""
 
     root: Path
+    repo: str | None = None  # the Hub repo the files came from; None for a local folder
     manifest: str = "manifest.json"
     scores: str = "scores.parquet"
     data: str = "data/*.parquet"
@@ -53,9 +54,9 @@ def hub_layout(spec: str) -> tuple[str, Layout]:
     """``owner/name[:CONFIG]`` → (repo id, where that config's files lie in the repo; see s2r_hf.hub)."""
     repo, _, config = spec.partition(":")
     if not config or config == "default":
-        return repo, Layout(Path(), scores="selection/scores.parquet", data="data/train-*.parquet")
+        return repo, Layout(Path(), repo, scores="selection/scores.parquet", data="data/train-*.parquet")
     return repo, Layout(
-        Path(), f"{config}/manifest.json", f"{config}/selection/scores.parquet", f"{config}/train-*.parquet"
+        Path(), repo, f"{config}/manifest.json", f"{config}/selection/scores.parquet", f"{config}/train-*.parquet"
     )
 
 
@@ -114,15 +115,12 @@ def _read_columns(files: list[Path]):
     return pa.concat_tables(tables, promote_options="default") if tables else None
 
 
-def _subset(spec: str, layout: Layout):
+def _subset(layout: Layout):
     """The selected rows' measures from the subset shards (downloaded first for a Hub repo)."""
     files = sorted(layout.root.glob(layout.data))
-    if not files and not (Path(spec).expanduser().exists()):
-        repo = spec.partition(":")[0]
-        files = sorted(_download(repo, [layout.data]).glob(layout.data))
-    if not files:
-        return None
-    return _read_columns(files)
+    if not files and layout.repo is not None:
+        files = sorted(_download(layout.repo, [layout.data]).glob(layout.data))
+    return _read_columns(files) if files else None
 
 
 def load_selection(spec: str, label: str) -> Selection:
@@ -151,14 +149,12 @@ def load_selection(spec: str, label: str) -> Selection:
             )
             chosen = None
     if chosen is None:
-        chosen = _subset(spec, layout)
+        chosen = _subset(layout)
     if chosen is None or "id" not in chosen.column_names:
         logger.warning(
             "%s: neither %s nor the subset shards could be read: only its ids are compared", spec, layout.scores
         )
         chosen = pa.table({"id": ids})
-    if len(ids) == 0:
-        ids = pc.unique(chosen["id"]).combine_chunks() if chosen.num_rows else ids
     return Selection(label=label, source=spec, manifest=manifest, ids=ids, chosen=chosen, pool=pool)
 
 

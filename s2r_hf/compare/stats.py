@@ -152,19 +152,42 @@ def describe(sel: Selection) -> dict[str, Any]:
     }
 
 
-def compare(selections: list[Selection], *, bins: int, top: int) -> dict[str, Any]:
-    """The whole comparison as one JSON-ready dict."""
-    pool = reference_pool(selections)
-    tables = {s.label: s.chosen for s in selections} | ({POOL: pool} if pool is not None else {})
+SCORER_KEYS = ("scorer", "judge", "weights", "prompt")  # what puts two difficulty columns on one scale
+
+
+def consistency_warnings(selections: list[Selection]) -> list[str]:
+    """What makes the side-by-side numbers not comparable: other pools, other length units, other judges."""
     warnings = []
     if len({s.manifest.pool_fingerprint for s in selections}) > 1:
         warnings.append(
             "the selections come from different pools (pool_fingerprint differs): ids are compared as they are, "
             "and no pool column is shown"
         )
+    units = {s.label: s.length_unit for s in selections}
+    if len(set(units.values())) > 1:
+        warnings.append("length is counted in different units: " + ", ".join(f"{k}: {v}" for k, v in units.items()))
+    judged = {
+        s.label: tuple((s.manifest.scorer or {}).get(k) for k in SCORER_KEYS)
+        for s in selections
+        if s.manifest.scorer and "difficulty" in s.chosen.column_names and "difficulty" not in s.borrowed
+    }
+    if len(set(judged.values())) > 1:
+        warnings.append(
+            "difficulty comes from different scorers (judge, weights or prompt differ) in "
+            + ", ".join(judged)
+            + ": its scales need not agree"
+        )
     for s in selections:
         for name, donor in s.borrowed.items():
             warnings.append(f"{s.label} has no {name} of its own: its rows' {name} is looked up in {donor}")
+    return warnings
+
+
+def compare(selections: list[Selection], *, bins: int, top: int) -> dict[str, Any]:
+    """The whole comparison as one JSON-ready dict."""
+    pool = reference_pool(selections)
+    tables = {s.label: s.chosen for s in selections} | ({POOL: pool} if pool is not None else {})
+    warnings = consistency_warnings(selections)
     return {
         "selections": [describe(s) for s in selections],
         "same_pool": pool is not None,

@@ -48,6 +48,8 @@ def write_selection(
     strategy: str = "s2r",
     fingerprint: str = "fp-pool-a",
     scores_file: bool = True,
+    scorer: dict | None = None,
+    unit: str = "tokens",
 ) -> Path:
     """A finished selection folder: ``picked`` = row positions in selection order."""
     selected = np.zeros(table.num_rows, dtype=bool)
@@ -63,7 +65,7 @@ def write_selection(
     manifest = Manifest(
         options={
             "PoolArguments": {"pool": "open-r1/OpenR1-Math-220k"},
-            "ScoringArguments": {"length_unit": "tokens"},
+            "ScoringArguments": {"length_unit": unit},
             "SelectionArguments": {
                 "strategy": strategy,
                 "weight": 0.25 if strategy == "s2r" else None,
@@ -71,6 +73,7 @@ def write_selection(
             },
         },
         pool_fingerprint=fingerprint,
+        scorer=scorer,
         counts={"scored": table.num_rows, "selected": len(picked)},
         selected_ids=[table["id"][int(i)].as_py() for i in picked],
     )
@@ -146,6 +149,19 @@ def test_different_pools_warn_and_still_compare_ids(tmp_path, caplog):
     assert "different pools" in caplog.text
     assert "pool" not in result["difficulty"]["summary"] and result["difficulty"]["missing"] == [str(tmp_path / "y")]
     assert result["selections"][1]["borrowed"] == {}  # never looked up in another pool
+
+
+def test_other_judges_and_length_units_are_named(tmp_path):
+    table = pool_table(50)
+    judge = {"scorer": "judge", "judge": "Qwen/Qwen2.5-1.5B-Instruct", "weights": "abc", "prompt": "p1"}
+    write_selection(tmp_path / "x", table, np.arange(10), scorer=judge)
+    write_selection(tmp_path / "y", table, np.arange(10), scorer={**judge, "weights": "def"}, unit="chars")
+    result = main(
+        CompareArguments(output_dir=str(tmp_path / "cmp"), selections=[str(tmp_path / "x"), str(tmp_path / "y")])
+    )
+    warnings = " ".join(result["warnings"])
+    assert "different scorers" in warnings and f"{tmp_path / 'y'}: chars" in warnings
+    assert result["overlap"][0]["jaccard"] == 1.0
 
 
 def test_subset_shards_are_read_without_scores_file(tmp_path):
