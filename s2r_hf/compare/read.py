@@ -110,9 +110,20 @@ def _read_columns(files: list[Path]):
 
     tables = []
     for file in files:
-        names = pq.read_schema(file).names
-        tables.append(pq.read_table(file, columns=[c for c in MEASURES if c in names]))
-    return pa.concat_tables(tables, promote_options="default") if tables else None
+        try:
+            names = pq.read_schema(file).names
+            tables.append(pq.read_table(file, columns=[c for c in MEASURES if c in names]))
+        except (pa.ArrowException, OSError) as err:
+            first = str(err).splitlines()[0] if str(err) else type(err).__name__
+            raise S2RError(
+                f"{file} is no readable parquet file ({first}); run `s2r select` (or the push) again"
+            ) from None
+    try:
+        return pa.concat_tables(tables, promote_options="default") if tables else None
+    except pa.ArrowException as err:
+        raise S2RError(
+            f"the subset shards {files[0].parent} disagree on their columns ({err}); run `s2r select` again"
+        ) from None
 
 
 def _subset(layout: Layout):
@@ -131,7 +142,7 @@ def load_selection(spec: str, label: str) -> Selection:
     layout = locate(spec)
     try:
         manifest = Manifest.from_json(layout.root / layout.manifest)
-    except (ValueError, KeyError, TypeError) as err:
+    except (ValueError, KeyError, TypeError, OSError) as err:
         raise S2RError(f"selection {spec}: {layout.manifest} is unreadable ({err}); run `s2r select` again") from None
     ids = pc.unique(pa.array(manifest.selected_ids, type=pa.string()))
     scores = layout.root / layout.scores

@@ -80,13 +80,17 @@ def numeric(columns: dict[str, np.ndarray | None], bins: int, log10: bool = Fals
 def categorical(tables: dict[str, Any], name: str, top: int) -> dict[str, Any] | None:
     """Row counts per value of a text column (``problem_type``, ``source``) for each table: the ``top`` values
     most frequent over all tables by name, the rest summed as (other), nulls as (missing)."""
+    import pyarrow as pa
     import pyarrow.compute as pc
 
     counts: dict[str, dict[str, int]] = {}
     for label, table in tables.items():
         if table is None or name not in table.column_names:
             continue
-        column = pc.fill_null(table[name].cast("string"), MISSING)
+        try:
+            column = pc.fill_null(table[name].cast("string"), MISSING)
+        except pa.ArrowException:  # a list or struct column: no categories to count
+            continue
         pairs = pc.value_counts(column)
         keys = pairs.field("values").to_pylist()  # distinct values only: a handful of names, not rows
         counts[label] = dict(zip(keys, pairs.field("counts").to_pylist(), strict=True))

@@ -218,6 +218,32 @@ def test_bad_selections_fail_in_one_line(tmp_path, capsys, make, needle):
     assert "Traceback" not in "\n".join(err)
 
 
+def test_odd_columns_and_broken_files(tmp_path):
+    """Nulls in measures and categories, a list-typed source column; then a scores file that is no parquet."""
+    table = pool_table(40)
+    table = table.set_column(
+        table.column_names.index("difficulty"), "difficulty", pa.array([None, *np.linspace(0, 1, 39)])
+    )
+    table = table.set_column(
+        table.column_names.index("problem_type"), "problem_type", pa.array([None] * 5 + ["Å∑"] * 35)
+    )
+    write_selection(tmp_path / "x", table, np.arange(0, 20))
+    write_selection(
+        tmp_path / "y",
+        table.set_column(table.column_names.index("source"), "source", pa.array([["a"]] * 40)),
+        np.arange(10, 30),
+    )
+    result = main(
+        CompareArguments(output_dir=str(tmp_path / "cmp"), selections=[str(tmp_path / "x"), str(tmp_path / "y")])
+    )
+    assert result["difficulty"]["summary"][str(tmp_path / "x")]["n"] == 19  # the null row is left out
+    assert result["problem_type"]["counts"][str(tmp_path / "x")] == {"Å∑": 15, "(missing)": 5}
+    assert result["source"]["missing"] == [str(tmp_path / "y")]
+    (tmp_path / "y" / "scores.parquet").write_text("not parquet")
+    with pytest.raises(S2RError, match=r"scores\.parquet is no readable parquet file"):
+        main(CompareArguments(output_dir=str(tmp_path / "cmp2"), selections=[str(tmp_path / "x"), str(tmp_path / "y")]))
+
+
 def test_output_folder_is_guarded(three, tmp_path):
     _, _, specs = three
     out = tmp_path / "cmp"
