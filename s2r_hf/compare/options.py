@@ -59,6 +59,7 @@ def make_parser():
         "paths",
         nargs="*",
         metavar="SELECTION",
+        default=[],
         help="A selection folder or Hub dataset repo (owner/name[:CONFIG]); two or more, with --selections.",
     )
     return parser
