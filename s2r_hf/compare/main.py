@@ -20,6 +20,7 @@ def main(args: CompareArguments) -> dict:
     """Compare ``args.selections`` and write the three files; returns the JSON object written."""
     from s2r_hf.compare import read, report, stats
     from s2r_hf.io import atomic_write_json, atomic_write_text
+    from s2r_hf.manifest import public_path
     from s2r_hf.outputs import COMPARE, options_fingerprint, prepare
 
     local = [s for s in args.selections if Path(s).expanduser().exists()]
@@ -28,9 +29,10 @@ def main(args: CompareArguments) -> dict:
     out = prepare(
         args.output_dir, COMPARE, overwrite=args.overwrite, fingerprint=fingerprint, inputs={"selections": local}
     )
+    shown = [public_path(s) if s in local else s for s in args.selections]  # written files name no absolute path
     selections = [
-        read.load_selection(spec, label)
-        for spec, label in zip(args.selections, read.labels_for(args.selections), strict=True)
+        read.load_selection(spec, label, source)
+        for spec, label, source in zip(args.selections, read.labels_for(shown), shown, strict=True)
     ]
     read.borrow_measures(selections)
     result = stats.compare(selections, bins=args.bins, top=args.top_categories)

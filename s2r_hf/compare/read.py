@@ -134,8 +134,8 @@ def _subset(layout: Layout):
     return _read_columns(files) if files else None
 
 
-def load_selection(spec: str, label: str) -> Selection:
-    """Read one selection (see the module docstring)."""
+def load_selection(spec: str, label: str, source: str | None = None) -> Selection:
+    """Read one selection (see the module docstring); ``source``: how written files name it (default ``spec``)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -166,7 +166,7 @@ def load_selection(spec: str, label: str) -> Selection:
             "%s: neither %s nor the subset shards could be read: only its ids are compared", spec, layout.scores
         )
         chosen = pa.table({"id": ids})
-    return Selection(label=label, source=spec, manifest=manifest, ids=ids, chosen=chosen, pool=pool)
+    return Selection(label=label, source=source or spec, manifest=manifest, ids=ids, chosen=chosen, pool=pool)
 
 
 def labels_for(specs: list[str]) -> list[str]:

@@ -21,6 +21,13 @@ def run(args: list[str], env: dict | None = None) -> subprocess.CompletedProcess
     return subprocess.run([*S2R, *args], cwd=ROOT, capture_output=True, text=True, timeout=300, env=env)
 
 
+def label(folder: Path) -> str:
+    """How the report names a local selection: relative to the CLI's working folder, else ``local:<name>``."""
+    from s2r_hf.manifest import public_path
+
+    return public_path(str(folder), ROOT)
+
+
 def ids(folder: Path) -> set[str]:
     return set(json.loads((folder / "manifest.json").read_text())["selected_ids"])
 
@@ -46,18 +53,18 @@ def test_compare_two_selections_through_the_cli(two, tmp_path):
     (pair,) = result["overlap"]
     assert (pair["a_rows"], pair["b_rows"], pair["shared"]) == (30, 30, shared)
     assert pair["jaccard"] == pytest.approx(shared / len(ids(s2r) | ids(rand)), abs=1e-6)
-    assert f"∩ {rand}: {shared} shared ids" in proc.stderr
+    assert f"∩ {label(rand)}: {shared} shared ids" in proc.stderr
     manifest = json.loads((s2r / "manifest.json").read_text())
-    assert result["tokens"][str(s2r)]["length_sum"] == manifest["counts"]["selected_length_sum"]
+    assert result["tokens"][label(s2r)]["length_sum"] == manifest["counts"]["selected_length_sum"]
     assert result["selections"][1]["strategy"] == "random" and result["same_pool"]
-    assert result["selections"][1]["borrowed"] == {"difficulty": str(s2r)}  # random has no judge scores
+    assert result["selections"][1]["borrowed"] == {"difficulty": label(s2r)}  # random has no judge scores
     assert result["difficulty"]["summary"]["pool"]["n"] == manifest["counts"]["scored"]
     assert (out / "compare.png").read_bytes()[:8] == PNG_MAGIC
     from PIL import Image
 
     with Image.open(out / "compare.png") as image:
         image.verify()
-    assert f"| {s2r} | {rand} | 30 | 30 | {shared} |" in (out / "compare.md").read_text()
+    assert f"| {label(s2r)} | {label(rand)} | 30 | 30 | {shared} |" in (out / "compare.md").read_text()
 
 
 def test_compare_local_folders_with_a_pushed_repo(two, hub_server, tmp_path):
@@ -75,12 +82,12 @@ def test_compare_local_folders_with_a_pushed_repo(two, hub_server, tmp_path):
     result = json.loads((out / "compare.json").read_text())
     pairs = {(p["a"], p["b"]): p for p in result["overlap"]}
     shared = len(ids(s2r) & ids(rand))
-    assert pairs[(str(rand), "ns/cmp-s2r")]["shared"] == shared
-    assert pairs[(str(rand), "ns/cmp-s2r:pct10")]["shared"] == shared
+    assert pairs[(label(rand), "ns/cmp-s2r")]["shared"] == shared
+    assert pairs[(label(rand), "ns/cmp-s2r:pct10")]["shared"] == shared
     assert pairs[("ns/cmp-s2r", "ns/cmp-s2r:pct10")]["jaccard"] == 1.0
-    assert pairs[("ns/cmp-s2r", str(s2r))]["jaccard"] == 1.0
+    assert pairs[("ns/cmp-s2r", label(s2r))]["jaccard"] == 1.0
     repo = result["tokens"]["ns/cmp-s2r"]
-    assert repo == result["tokens"]["ns/cmp-s2r:pct10"] == result["tokens"][str(s2r)]
+    assert repo == result["tokens"]["ns/cmp-s2r:pct10"] == result["tokens"][label(s2r)]
     assert result["selections"][1]["has_scores_file"]  # selection/scores.parquet came down from the repo
     assert not hub_server.unhandled, hub_server.unhandled
 

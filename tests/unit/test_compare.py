@@ -81,6 +81,12 @@ def write_selection(
     return folder
 
 
+@pytest.fixture(autouse=True)
+def _in_tmp(tmp_path, monkeypatch):
+    """Run in ``tmp_path``: selections are named by relative paths, as written files name them."""
+    monkeypatch.chdir(tmp_path)
+
+
 @pytest.fixture
 def three(tmp_path: Path) -> tuple[pa.Table, dict[str, np.ndarray], list[str]]:
     """Three selections of one 200-row pool: a = rows 0-59, b = rows 40-99 (random: no difficulty of its own),
@@ -91,7 +97,7 @@ def three(tmp_path: Path) -> tuple[pa.Table, dict[str, np.ndarray], list[str]]:
     for name, picked in picks.items():
         src = table if name != "b" else table.drop_columns(["difficulty"])
         write_selection(tmp_path / name, src, picked, strategy="random" if name == "b" else "s2r")
-        specs.append(str(tmp_path / name))
+        specs.append(name)
     return table, picks, specs
 
 
@@ -131,7 +137,10 @@ def test_overlap_tokens_and_distributions_match_independent_counts(three, tmp_pa
 
 def test_other_categories_are_summed(three, tmp_path):
     _, _, specs = three
-    result = main(CompareArguments(output_dir=str(tmp_path / "cmp"), selections=specs[:2], top_categories=2))
+    absolute = [str(tmp_path / spec) for spec in specs[:2]]
+    result = main(CompareArguments(output_dir=str(tmp_path / "cmp"), selections=absolute, top_categories=2))
+    assert [s["source"] for s in result["selections"]] == ["a", "b"]  # named relative to the working folder
+    assert not any(str(tmp_path) in (tmp_path / "cmp" / f).read_text() for f in ("compare.json", "compare.md"))
     part = result["problem_type"]
     assert part["values"][-1] == "(other)" and len(part["values"]) == 3
     assert all(sum(row.values()) == 60 for label, row in part["counts"].items() if label != "pool")
@@ -142,12 +151,10 @@ def test_different_pools_warn_and_still_compare_ids(tmp_path, caplog):
     write_selection(tmp_path / "x", one, np.arange(0, 30), fingerprint="fp-one")
     write_selection(tmp_path / "y", two.drop_columns(["difficulty"]), np.arange(20, 50), fingerprint="fp-two")
     with caplog.at_level(logging.WARNING):
-        result = main(
-            CompareArguments(output_dir=str(tmp_path / "cmp"), selections=[str(tmp_path / "x"), str(tmp_path / "y")])
-        )
+        result = main(CompareArguments(output_dir=str(tmp_path / "cmp"), selections=["x", "y"]))
     assert result["overlap"][0]["shared"] == 10 and not result["same_pool"]
     assert "different pools" in caplog.text
-    assert "pool" not in result["difficulty"]["summary"] and result["difficulty"]["missing"] == [str(tmp_path / "y")]
+    assert "pool" not in result["difficulty"]["summary"] and result["difficulty"]["missing"] == ["y"]
     assert result["selections"][1]["borrowed"] == {}  # never looked up in another pool
 
 
@@ -156,11 +163,9 @@ def test_other_judges_and_length_units_are_named(tmp_path):
     judge = {"scorer": "judge", "judge": "Qwen/Qwen2.5-1.5B-Instruct", "weights": "abc", "prompt": "p1"}
     write_selection(tmp_path / "x", table, np.arange(10), scorer=judge)
     write_selection(tmp_path / "y", table, np.arange(10), scorer={**judge, "weights": "def"}, unit="chars")
-    result = main(
-        CompareArguments(output_dir=str(tmp_path / "cmp"), selections=[str(tmp_path / "x"), str(tmp_path / "y")])
-    )
+    result = main(CompareArguments(output_dir=str(tmp_path / "cmp"), selections=["x", "y"]))
     warnings = " ".join(result["warnings"])
-    assert "different scorers" in warnings and f"{tmp_path / 'y'}: chars" in warnings
+    assert "different scorers" in warnings and "y: chars" in warnings
     assert result["overlap"][0]["jaccard"] == 1.0
 
 
@@ -168,10 +173,8 @@ def test_subset_shards_are_read_without_scores_file(tmp_path):
     table = pool_table(80)
     write_selection(tmp_path / "x", table, np.arange(0, 40))
     write_selection(tmp_path / "y", table, np.arange(30, 50), scores_file=False, strategy="random")
-    result = main(
-        CompareArguments(output_dir=str(tmp_path / "cmp"), selections=[str(tmp_path / "x"), str(tmp_path / "y")])
-    )
-    assert result["tokens"][str(tmp_path / "y")]["length_sum"] == int(table["length"].to_numpy()[30:50].sum())
+    result = main(CompareArguments(output_dir=str(tmp_path / "cmp"), selections=["x", "y"]))
+    assert result["tokens"]["y"]["length_sum"] == int(table["length"].to_numpy()[30:50].sum())
     assert result["selections"][1]["has_scores_file"] is False and result["overlap"][0]["shared"] == 10
 
 
@@ -233,15 +236,13 @@ def test_odd_columns_and_broken_files(tmp_path):
         table.set_column(table.column_names.index("source"), "source", pa.array([["a"]] * 40)),
         np.arange(10, 30),
     )
-    result = main(
-        CompareArguments(output_dir=str(tmp_path / "cmp"), selections=[str(tmp_path / "x"), str(tmp_path / "y")])
-    )
-    assert result["difficulty"]["summary"][str(tmp_path / "x")]["n"] == 19  # the null row is left out
-    assert result["problem_type"]["counts"][str(tmp_path / "x")] == {"Å∑": 15, "(missing)": 5}
-    assert result["source"]["missing"] == [str(tmp_path / "y")]
+    result = main(CompareArguments(output_dir=str(tmp_path / "cmp"), selections=["x", "y"]))
+    assert result["difficulty"]["summary"]["x"]["n"] == 19  # the null row is left out
+    assert result["problem_type"]["counts"]["x"] == {"Å∑": 15, "(missing)": 5}
+    assert result["source"]["missing"] == ["y"]
     (tmp_path / "y" / "scores.parquet").write_text("not parquet")
     with pytest.raises(S2RError, match=r"scores\.parquet is no readable parquet file"):
-        main(CompareArguments(output_dir=str(tmp_path / "cmp2"), selections=[str(tmp_path / "x"), str(tmp_path / "y")]))
+        main(CompareArguments(output_dir=str(tmp_path / "cmp2"), selections=["x", "y"]))
 
 
 def test_output_folder_is_guarded(three, tmp_path):
@@ -266,9 +267,7 @@ def test_220k_row_pool(tmp_path, caplog):
     write_selection(tmp_path / "s2r", table, np.arange(0, 22_000))
     write_selection(tmp_path / "rand", table.drop_columns(["difficulty"]), np.arange(11_000, 33_000), strategy="random")
     start = time.perf_counter()
-    result = main(
-        CompareArguments(output_dir=str(tmp_path / "cmp"), selections=[str(tmp_path / "s2r"), str(tmp_path / "rand")])
-    )
+    result = main(CompareArguments(output_dir=str(tmp_path / "cmp"), selections=["s2r", "rand"]))
     seconds = time.perf_counter() - start
     logging.getLogger(__name__).warning("s2r compare, 2 × 220k-row scores tables: %.2f s", seconds)
     assert result["overlap"][0]["shared"] == 11_000 and result["difficulty"]["summary"]["pool"]["n"] == n
