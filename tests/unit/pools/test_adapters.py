@@ -6,9 +6,7 @@ from __future__ import annotations
 
 from s2r_hf.configs import POOL_FORMATS
 from s2r_hf.pools import ADAPTERS
-from s2r_hf.pools.adapters import (
-    SIGNATURES,
-)
+from s2r_hf.pools.adapters import SIGNATURES
 from s2r_hf.synthetic import OPENR1_COLUMNS, openr1_features
 from tests.unit.pools.rows import (
     CHINESE_COLUMNS,

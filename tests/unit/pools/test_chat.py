@@ -8,11 +8,8 @@ import pytest
 
 from s2r_hf.configs import PoolArguments
 from s2r_hf.pools import load_pool, normalise
-from s2r_hf.pools.adapters import (
-    conversations,
-    messages,
-    problem_id,
-)
+from s2r_hf.pools.canonical import problem_id
+from s2r_hf.pools.chat import conversations, messages
 from tests.unit.pools.rows import (
     REAL_POOLS,
     STRATOS_PROBLEM,
@@ -170,7 +167,7 @@ def test_conversations_bad_fields(row, detail):
     ],
 )
 def test_prompt_completion_adapter(row, problem, response, detail):
-    from s2r_hf.pools.adapters import prompt_completion
+    from s2r_hf.pools.chat import prompt_completion
 
     out = prompt_completion(row)
     assert (out["problem"], out["response"]) == (problem, response) and detail in out["_detail"]

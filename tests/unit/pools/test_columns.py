@@ -8,13 +8,8 @@ import datasets
 import pytest
 
 from s2r_hf.pools import detect_format, normalise
-from s2r_hf.pools.adapters import (
-    alpaca,
-    chinese_r1,
-    problem_id,
-    problem_solution,
-    s1k,
-)
+from s2r_hf.pools.canonical import problem_id
+from s2r_hf.pools.columns import alpaca, chinese_r1, problem_solution, s1k
 from tests.unit.pools.rows import (
     chinese_row,
     deepmath_row,
@@ -202,7 +197,7 @@ def test_s1k_string_trajectory_accepted():
 )
 def test_reasoning_solution_adapter(row, response, detail):
     """OpenThoughts-114k `metadata` config (card-built rows): reasoning + solution → an R1-style trace."""
-    from s2r_hf.pools.adapters import reasoning_solution
+    from s2r_hf.pools.columns import reasoning_solution
 
     out = reasoning_solution(row)
     assert out["response"] == response and detail in out["_detail"] and bool(out["_drop"]) is bool(detail)

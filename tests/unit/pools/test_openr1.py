@@ -11,10 +11,8 @@ import pytest
 from s2r_hf.configs import PoolArguments
 from s2r_hf.errors import S2RError
 from s2r_hf.pools import load_pool, normalise
-from s2r_hf.pools.adapters import (
-    openr1,
-    problem_id,
-)
+from s2r_hf.pools.canonical import problem_id
+from s2r_hf.pools.openr1 import openr1
 from s2r_hf.synthetic import openr1_features
 from tests.unit.pools.rows import (
     REAL_POOLS,
