@@ -174,8 +174,6 @@ TESTED_ELSEWHERE: dict[str, str] = {
     "s2r_hf/outputs.py": "tests/unit/test_output_safety.py",
     # every pre-flight check, as the table of bad inputs run through the real CLI
     "s2r_hf/preflight.py": "tests/e2e/test_bad_inputs.py",
-    # the trace length and rethinking markers: `s2r select` measures every trace; no unit test of its own
-    "s2r_hf/scoring/length.py": "tests/e2e/test_cli.py",
     # the subset, scores, side tables and manifest `s2r select` writes
     "s2r_hf/selection/write.py": "tests/unit/test_outputs.py",
     # the training subset (loading, chat formatting, the token cutoff) and the train options
