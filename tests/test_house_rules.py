@@ -174,8 +174,8 @@ TESTED_ELSEWHERE: dict[str, str] = {
     "s2r_hf/outputs.py": "tests/unit/test_output_safety.py",
     # every pre-flight check, as the table of bad inputs run through the real CLI
     "s2r_hf/preflight.py": "tests/e2e/test_bad_inputs.py",
-    # the subset, scores, side tables and manifest `s2r select` writes
-    "s2r_hf/selection/write.py": "tests/unit/test_outputs.py",
+    # the subset, side tables and manifest, only as `s2r select` writes them end to end
+    "s2r_hf/selection/write.py": "tests/e2e/test_cli.py",
     # the training subset (loading, chat formatting, the token cutoff) and the train options
     "s2r_hf/sft_data.py": "tests/unit/test_train.py",
     "s2r_hf/train_options.py": "tests/unit/test_train.py",
