@@ -1,5 +1,6 @@
 """House rules of issue 16, checked on the source: no function over 80 lines, no module over 400 lines and no
-copy-pasted block of six or more lines in s2r_hf/.
+copy-pasted block of six or more lines in s2r_hf/; and tests/unit mirrors the package: every module with logic has a
+test file named for it (see TESTED_ELSEWHERE for the listed exceptions).
 
 Why: a long function or module is where a new maintainer gets lost, and size creeps back one small change at a
 time; a test names every offender the moment it appears. The check reads the source with ``ast`` (nothing is
@@ -14,6 +15,7 @@ six consecutive code lines (stripped; blank lines and comments skipped) found in
 from __future__ import annotations
 
 import ast
+import functools
 from collections import defaultdict
 from pathlib import Path
 
@@ -139,3 +141,140 @@ def test_the_counter_sees_a_long_method(length: int, flagged: bool) -> None:
     lengths = {name: n for name, _, n in functions(tree)}
     assert lengths["A.outer.inner"] == length
     assert (lengths["A.outer.inner"] > MAX_FUNCTION_LINES) is flagged
+
+
+# ------------------------------------------------------------------------------ tests/unit mirrors the package
+# Every module with logic (over MIN_TESTED_LINES lines) has a test file named for it, or for its package, that
+# imports it (directly, or through a package ``__init__`` that re-exports it); a module of a subpackage may instead
+# have its test file in the mirrored folder (s2r_hf/pools/chat.py: tests/unit/pools/test_chat.py). An end-to-end
+# test named for the module itself (tests/e2e/test_cli.py for s2r_hf/cli.py) runs it through the CLI and counts too.
+# Why: a maintainer looks for a module's tests by its name; a module without such a file is where an untested
+# change slips in. The import is required because a name alone misleads (tests/unit/test_outputs.py checks the
+# files `s2r select` writes; s2r_hf/outputs.py is tested by tests/unit/test_output_safety.py).
+
+MIN_TESTED_LINES = 40
+TEST_FOLDERS = ("unit", "e2e")
+
+# Modules tested where their name does not say so: module -> the test file that exercises it. Each file must
+# exist; an entry whose module gets a test file of its own, shrinks to MIN_TESTED_LINES lines or goes away fails
+# test_tested_elsewhere_has_no_stale_entry, so the list only shrinks.
+TESTED_ELSEWHERE: dict[str, str] = {
+    # the row readers of every benchmark, on the public rows of tests/data/real_benchmarks (and test_benchdata.py)
+    "s2r_hf/benchdata/rows.py": "tests/unit/test_real_benchmarks.py",
+    # the dataset card and its plots, built from what `s2r select` writes (the card also in test_manifest.py)
+    "s2r_hf/cards/dataset.py": "tests/unit/test_outputs.py",
+    "s2r_hf/cards/plots.py": "tests/unit/test_outputs.py",
+    # --export-lighteval (imported through s2r_hf.eval.run); the eval e2e tests run it too
+    "s2r_hf/eval/export.py": "tests/unit/test_eval_protocol.py",
+    # --config YAML + flags + unknown keys named, through every command's parser
+    "s2r_hf/config_files.py": "tests/unit/test_command_options.py",
+    # the atomic writers and the column reader, on select's output files
+    "s2r_hf/io.py": "tests/unit/test_outputs.py",
+    # "s2r deletes only what it wrote": unit and end to end (tests/e2e/test_output_safety.py)
+    "s2r_hf/outputs.py": "tests/unit/test_output_safety.py",
+    # every pre-flight check, as the table of bad inputs run through the real CLI
+    "s2r_hf/preflight.py": "tests/e2e/test_bad_inputs.py",
+    # the subset, side tables and manifest, only as `s2r select` writes them end to end
+    "s2r_hf/selection/write.py": "tests/e2e/test_cli.py",
+    # the training subset (loading, chat formatting, the token cutoff) and the train options
+    "s2r_hf/sft_data.py": "tests/unit/test_train.py",
+    "s2r_hf/train_options.py": "tests/unit/test_train.py",
+    # the synthetic pool's parts, through s2r_hf.synthetic.openr1_rows (and a byte digest in test_synthetic_regression)
+    "s2r_hf/synthetic/problem.py": "tests/unit/test_synthetic.py",
+    "s2r_hf/synthetic/problems.py": "tests/unit/test_synthetic.py",
+    "s2r_hf/synthetic/schema.py": "tests/unit/test_synthetic.py",
+    "s2r_hf/synthetic/templates_arithmetic.py": "tests/unit/test_synthetic.py",
+    "s2r_hf/synthetic/templates_contest.py": "tests/unit/test_synthetic.py",
+    "s2r_hf/synthetic/traces.py": "tests/unit/test_synthetic.py",
+}
+
+
+def dotted(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imported_modules(source: str) -> set[str]:
+    """Every absolute module a source imports, anywhere in it; ``from a import b`` gives both ``a`` and ``a.b``."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found.add(node.module)
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return found
+
+
+def modules_with_logic() -> list[Path]:
+    return [p for p in package_files() if len(p.read_text(encoding="utf-8").splitlines()) > MIN_TESTED_LINES]
+
+
+@functools.cache
+def package_imports() -> dict[str, set[str]]:
+    """What each package ``__init__`` imports: a test importing the package reaches the modules it re-exports."""
+    inits = [p for p in package_files() if p.name == "__init__.py"]
+    return {dotted(p): imported_modules(p.read_text(encoding="utf-8")) for p in inits}
+
+
+def unit_and_e2e_tests() -> dict[Path, set[str]]:
+    """Each test file under tests/unit and tests/e2e, with the modules it imports."""
+    files = [p for folder in TEST_FOLDERS for p in sorted((ROOT / "tests" / folder).rglob("test_*.py"))]
+    assert len(files) >= 30, files  # a moved test tree fails here, not as a vacuous pass
+    return {p: imported_modules(p.read_text(encoding="utf-8")) for p in files}
+
+
+def names(path: Path, words: str) -> bool:
+    """Does the test file's name hold ``words`` whole ("test_scoring_models" holds "models", not "model")?"""
+    have, want = path.stem.removeprefix("test_").split("_"), words.split("_")
+    return any(have[i : i + len(want)] == want for i in range(len(have) - len(want) + 1))
+
+
+def own_test_files(module: Path, tests: dict[Path, set[str]]) -> list[Path]:
+    """The test files named for (or mirroring) ``module`` that exercise it, by the rule above."""
+    name = module.parent.name if module.name == "__init__.py" else module.stem
+    package = module.parent.name if module.parent != PACKAGE else ""
+    reexported_by = {init for init, imports in package_imports().items() if dotted(module) in imports}
+    mirror = ROOT / "tests" / "unit" / module.parent.relative_to(PACKAGE) / f"test_{module.stem}.py"
+    found = []
+    for path, imports in tests.items():
+        mirrored = bool(package) and path == mirror
+        end_to_end = path.parent.name == "e2e" and names(path, name)
+        named = names(path, name) or (bool(package) and names(path, package))
+        imports_it = dotted(module) in imports or bool(reexported_by & imports)
+        if mirrored or end_to_end or (named and imports_it):
+            found.append(path)
+    return found
+
+
+def test_every_module_has_a_test_file() -> None:
+    tests = unit_and_e2e_tests()
+    missing = [rel(m) for m in modules_with_logic() if rel(m) not in TESTED_ELSEWHERE and not own_test_files(m, tests)]
+    assert not missing, (
+        f"modules over {MIN_TESTED_LINES} lines without a test file named for them that imports them (add "
+        f"tests/unit/test_<name>.py, or tests/unit/<package>/test_<name>.py beside its siblings): {missing}"
+    )
+
+
+def test_tested_elsewhere_has_no_stale_entry() -> None:
+    tests = unit_and_e2e_tests()
+    modules = {rel(m): m for m in modules_with_logic()}
+    stale = [m for m in TESTED_ELSEWHERE if m not in modules or own_test_files(modules[m], tests)]
+    assert not stale, f"now tested by a file of their own (or gone, or small); remove from TESTED_ELSEWHERE: {stale}"
+    absent = {m: f for m, f in TESTED_ELSEWHERE.items() if not (ROOT / f).is_file()}
+    assert not absent, f"TESTED_ELSEWHERE names test files that do not exist: {absent}"
+
+
+def test_the_test_file_finder_needs_the_name_and_the_import() -> None:
+    """Not vacuous: a file named for a module that never imports it does not count; a mirrored one does."""
+    tests = unit_and_e2e_tests()
+    unit = ROOT / "tests" / "unit"
+    assert "s2r_hf.outputs" not in tests[unit / "test_outputs.py"]  # named for s2r_hf/outputs.py, never imports it
+    assert unit / "test_outputs.py" not in own_test_files(PACKAGE / "outputs.py", tests)
+    assert own_test_files(PACKAGE / "pools" / "chat.py", tests) == [unit / "pools" / "test_chat.py"]
+    length = PACKAGE / "scoring" / "length.py"
+    assert own_test_files(length, {unit / "test_scoring_length.py": {"s2r_hf.scoring.length"}}) == [
+        unit / "test_scoring_length.py"
+    ]
+    assert own_test_files(length, {unit / "test_lengthy.py": {"s2r_hf.scoring.length"}}) == []
+    assert own_test_files(length, {unit / "test_length.py": {"s2r_hf.scoring.models"}}) == []

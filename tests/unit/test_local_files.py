@@ -11,7 +11,7 @@ import datasets
 import pytest
 
 from s2r_hf.errors import S2RError
-from s2r_hf.local_files import load_local, pick_split, read_json_rows, read_rows, split_files
+from s2r_hf.local_files import file_builder, load_local, pick_split, read_json_rows, read_rows, split_files
 
 
 def _jsonl(path: Path, rows: list[dict]) -> Path:
@@ -75,6 +75,25 @@ def test_pool_and_subset_read_the_same_file_the_same_way(tmp_path):
         load_pool(PoolArguments(pool=str(empty)), tmp_path / "cache")
     with pytest.raises(S2RError, match=r"^subset file .*empty.jsonl is empty$"):
         load_subset(SubsetArguments(dataset_name=str(empty)))
+
+
+@pytest.mark.parametrize(
+    ("name", "builder"),
+    [
+        ("a.jsonl", "json"),
+        ("a.JSONL", "json"),
+        ("a.jsonl.gz", "json"),
+        ("a.json.zst", "json"),
+        ("a.csv.bz2", "csv"),
+        ("a.parquet", "parquet"),
+        ("a.parquet.gz", None),
+        ("a.txt", None),
+        ("a.gz", None),
+        ("noext", None),
+    ],
+)
+def test_file_builder(name, builder):
+    assert file_builder(Path(name)) == builder
 
 
 # ----------------------------------------------------------------------------------- verbatim rows (benchmarks)
