@@ -159,6 +159,10 @@ TEST_FOLDERS = ("unit", "e2e")
 # exist; an entry whose module gets a test file of its own, shrinks to MIN_TESTED_LINES lines or goes away fails
 # test_tested_elsewhere_has_no_stale_entry, so the list only shrinks.
 TESTED_ELSEWHERE: dict[str, str] = {
+    # `s2r compare`'s reader, statistics and report, through the package on built selections (and e2e/test_compare.py)
+    "s2r_hf/compare/read.py": "tests/unit/test_compare.py",
+    "s2r_hf/compare/report.py": "tests/unit/test_compare.py",
+    "s2r_hf/compare/stats.py": "tests/unit/test_compare.py",
     # the row readers of every benchmark, on the public rows of tests/data/real_benchmarks (and test_benchdata.py)
     "s2r_hf/benchdata/rows.py": "tests/unit/test_real_benchmarks.py",
     # the dataset card and its plots, built from what `s2r select` writes (the card also in test_manifest.py)

@@ -19,6 +19,7 @@ def _parsers() -> dict:
 
     from s2r_hf import push, train
     from s2r_hf.cli import SELECT_CONFIGS, make_select_parser
+    from s2r_hf.compare import options as compare_options
     from s2r_hf.configs import SubsetArguments
     from s2r_hf.eval import card, grade, options
 
@@ -29,6 +30,7 @@ def _parsers() -> dict:
         "grade": (grade.make_parser(), (grade.GradeArguments,)),
         "card": (card.make_parser(), (card.CardArguments,)),
         "push": (push.make_parser(), (push.PushArguments,)),
+        "compare": (compare_options.make_parser(), (compare_options.CompareArguments,)),
     }
 
 
@@ -37,7 +39,7 @@ def parsers() -> dict:
     return _parsers()
 
 
-@pytest.mark.parametrize("command", ["select", "train", "eval", "grade", "card", "push"])
+@pytest.mark.parametrize("command", ["select", "train", "eval", "grade", "card", "push", "compare"])
 def test_help_names_every_option_and_config(parsers, command):
     parser, classes = parsers[command]
     text = parser.format_help()
