@@ -37,6 +37,7 @@ commands:
   eval     evaluate a model on AIME/AMC/MATH-500/... with lighteval
   grade    grade answers generated elsewhere against the benchmark files (the eval's grader, no model)
   card     put evaluation results into a model card (model-index, .eval_results/, comparison table)
+  ablate   perturb a selection's reasoning traces (shuffle/delete steps, wrong answers, ...) for Sky-T1 ablations
 
 `s2r <command> --help` lists every option of a command."""
 
@@ -75,6 +76,10 @@ def dispatch(command: str, rest: list[str]) -> None:
         from s2r_hf.eval.card import main as card_main
 
         card_main(rest)
+    elif command == "ablate":
+        from s2r_hf.ablate.main import cli as ablate_cli
+
+        ablate_cli(rest)
     else:
         raise S2RError(f"unknown command {command!r}; run `s2r --help` for the commands")
 
