@@ -13,8 +13,8 @@ Definitions (the card and README say the same):
 - ``shuffle_steps``: ``fraction`` (default 1) of the steps, the first one included, are chosen at random and
   permuted among their own positions (never the identity); the separators stay in place, so the multiset of
   paragraphs is preserved exactly.
-- ``delete_steps``: ``round(fraction · n)`` steps (at least one) are deleted at random, with their separator.
-- ``truncate``: the last ``round(fraction · n)`` steps (at least one, at most n − 1) are cut; the think block is
+- ``delete_steps``: ``⌊fraction · n⌉`` steps (at least one) are deleted at random, with their separator.
+- ``truncate``: the last ``⌊fraction · n⌉`` steps (at least one, at most n − 1) are cut; the think block is
   closed and the final solution kept, as a model stopped early by a budget would be made to answer.
 - ``wrong_answers``: the last ``\\boxed{…}`` of the trace gets another row's different final answer.
 - ``remove_keywords``: rethinking markers removed case-insensitively at word boundaries, in the whole trace.
@@ -22,6 +22,7 @@ Definitions (the card and README say the same):
 
 from __future__ import annotations
 
+import math
 import random
 import re
 from collections.abc import Callable, Sequence
@@ -82,7 +83,8 @@ def _steps_of(text: str, minimum: int) -> tuple[tuple[str, str, str], list[str],
 
 
 def _count(fraction: float, n: int, low: int, high: int) -> int:
-    return max(low, min(high, round(fraction * n)))
+    """``fraction · n`` rounded half up (not Python's half-to-even), clipped to [low, high]."""
+    return max(low, min(high, math.floor(fraction * n + 0.5)))
 
 
 def shuffle_steps(text: str, rng: random.Random, fraction: float = 1.0) -> Result:
@@ -108,7 +110,7 @@ def shuffle_steps(text: str, rng: random.Random, fraction: float = 1.0) -> Resul
 
 
 def delete_steps(text: str, rng: random.Random, fraction: float = 0.5) -> Result:
-    """Delete ``round(fraction · n)`` random steps (at least one), each with the separator before it."""
+    """Delete ``⌊fraction · n⌉`` random steps (at least one), each with the separator before it."""
     found = _steps_of(text, 1)
     if isinstance(found, str):
         return text, found
@@ -122,7 +124,7 @@ def delete_steps(text: str, rng: random.Random, fraction: float = 0.5) -> Result
 
 
 def truncate(text: str, rng: random.Random, fraction: float = 0.5) -> Result:
-    """Cut the last ``round(fraction · n)`` steps (1 … n − 1) of the think block; close it and keep the solution.
+    """Cut the last ``⌊fraction · n⌉`` steps (1 … n − 1) of the think block; close it and keep the solution.
     ``rng`` is unused: the cut is deterministic."""
     del rng
     found = _steps_of(text, 2)
