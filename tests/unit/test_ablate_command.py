@@ -197,7 +197,7 @@ def test_output_guard(source, tmp_path):
         ablate(source, source / "inside", "--transform", "truncate")
     (tmp_path / "mine").mkdir()
     (tmp_path / "mine" / "notes.txt").write_text("keep")
-    with pytest.raises(S2RError, match="notes.txt"):
+    with pytest.raises(S2RError, match=r"notes\.txt"):
         ablate(source, tmp_path / "mine", "--transform", "truncate")
     with pytest.raises(S2RError, match="is already an ablation"):
         ablate(out, tmp_path / "twice", "--transform", "truncate")

@@ -67,7 +67,10 @@ def test_shuffle_is_seeded():
 
 
 def test_shuffle_fraction_moves_only_some_steps():
-    moved = [sum(a != b for a, b in zip(steps_of(shuffle_steps(TRACE, rng(s), 0.34)[0]), STEPS)) for s in range(20)]
+    moved = [
+        sum(a != b for a, b in zip(steps_of(shuffle_steps(TRACE, rng(s), 0.34)[0]), STEPS, strict=True))
+        for s in range(20)
+    ]
     assert all(m == 2 for m in moved)  # round(0.34 · 6) = 2 positions chosen, swapped (never the identity)
 
 
