@@ -101,12 +101,13 @@ def _ablate_batch(batch: dict[str, list], indices: list[int], *, transform: str,
         value = row_seed(seed, str(row_id))
         status = None
         if "messages" in batch:
-            turns = []
-            for m in batch["messages"][i] or []:
-                if isinstance(m, dict) and m.get("role") == "assistant":
-                    content, status = apply(m.get("content"), value)
-                    m = {**m, "content": content}
-                turns.append(m)
+            turns = batch["messages"][i]
+            if isinstance(turns, list):  # anything else (None) is written back as it was
+                turns = list(turns)
+                for t, m in enumerate(turns):
+                    if isinstance(m, dict) and m.get("role") == "assistant":
+                        content, status = apply(m.get("content"), value)
+                        turns[t] = {**m, "content": content}
             out["messages"].append(turns)
         if "response" in batch:  # the reason of the response wins: it is the trace the card counts
             new, status = apply(batch["response"][i], value)
