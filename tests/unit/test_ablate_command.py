@@ -212,3 +212,21 @@ def test_manifest_without_ablation_round_trips_and_with_it_loads(tmp_path):
     manifest.ablation = {"transform": "truncate", "seed": 0}
     again = Manifest.from_json(manifest.to_json())
     assert again.ablation == {"transform": "truncate", "seed": 0} and again.extra == {}
+
+
+def test_odd_rows_are_kept_and_counted():
+    from datasets import Dataset
+
+    good = rows(2)[0]
+    odd = [
+        good,
+        {**good, "id": "none", "response": None, "messages": None},
+        {**good, "id": "sys", "messages": [{"role": "system", "content": "Wait."}, *good["messages"]]},
+    ]
+    ds = Dataset.from_list(odd)
+    args = parse_ablate(["s", "--transform", "remove_keywords", "--output-dir", "o"])
+    out, counts = ablate_rows(ds, args, transform_kwargs(args, ds))
+    assert counts == {"rows": 3, "changed": 2, "unchanged": 1, "unchanged_reasons": {"no_text": 1}}
+    assert out[1]["response"] is None and out[1]["messages"] is None
+    assert out[2]["messages"][0]["content"] == "Wait."  # only assistant turns are traces
+    assert "wait" not in out[2]["messages"][2]["content"].lower() and out[2]["messages"][1] == good["messages"][0]
