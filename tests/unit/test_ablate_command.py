@@ -230,3 +230,11 @@ def test_odd_rows_are_kept_and_counted():
     assert out[1]["response"] is None and out[1]["messages"] is None
     assert out[2]["messages"][0]["content"] == "Wait."  # only assistant turns are traces
     assert "wait" not in out[2]["messages"][2]["content"].lower() and out[2]["messages"][1] == good["messages"][0]
+
+
+def test_a_source_without_card_gets_a_fresh_one(source, tmp_path):
+    (source / "README.md").unlink()
+    ablate(source, tmp_path / "out", "--transform", "delete_steps", "--fraction", "0.4")
+    card = (tmp_path / "out" / "README.md").read_text(encoding="utf-8")
+    assert "· ablation delete_steps" in card and "fraction 0.4" in card and "Select2Reason" in card
+    assert "s2r ablate local:sel --transform delete_steps --seed 0 --fraction 0.4 --output-dir local:out" in card
