@@ -222,29 +222,47 @@ def marker_pattern(markers: Sequence[str]) -> re.Pattern:
 
 def remove_keywords(text: str, rng: random.Random, fraction: float = 1.0, *, pattern: re.Pattern) -> Result:
     """Remove the markers ``pattern`` matches; a removed sentence opener capitalises what follows, and a marker
-    inside a sentence leaves its sentence-closing punctuation (``so, wait.`` → ``so.``)."""
+    inside a sentence leaves its sentence-closing punctuation (``so, wait.`` → ``so.``). Linear in the text."""
     del rng, fraction
-    out, at, upper_next = [], 0, False
+    out: list[str] = []
+    at, upper_next, found = 0, False, False
     for m in pattern.finditer(text):
+        found = True
         before = text[at : m.start()]
         out.append(_capitalise(before) if upper_next else before)
-        done = "".join(out)
-        opener = not done.rstrip(" \t") or done.rstrip(" \t")[-1] in _SENTENCE_END
+        last = _last_char(out)
         matched = m.group(0).rstrip()
-        if opener:
-            upper_next = matched[:1].isupper() or not done.strip()
-            out = [done]
+        if not last or last in _SENTENCE_END:  # the marker opened a sentence: drop it with its punctuation
+            upper_next = matched[:1].isupper()
         else:
             upper_next = False
             closing = matched[-1] if matched[-1] in ".!?…" and not matched.endswith("...") else ""
             if closing or m.end() == len(text) or text[m.end()] == "\n":
-                done = done.rstrip(" \t,;")  # "so, wait." → "so." (no dangling comma)
-            out = [done + closing + (" " if closing and m.group(0) != m.group(0).rstrip() else "")]
+                _strip_end(out, " \t,;")  # "so, wait." → "so." (no dangling comma)
+            out.append(closing + (" " if closing and m.group(0) != matched else ""))
         at = m.end()
-    if not out:
+    if not found:
         return text, "no_marker"
     rest = text[at:]
     return "".join(out) + (_capitalise(rest) if upper_next else rest), None
+
+
+def _last_char(pieces: list[str]) -> str:
+    """The last character of ``"".join(pieces)`` that is not a space or tab ("" when none), without joining."""
+    for piece in reversed(pieces):
+        piece = piece.rstrip(" \t")
+        if piece:
+            return piece[-1]
+    return ""
+
+
+def _strip_end(pieces: list[str], chars: str) -> None:
+    """``"".join(pieces).rstrip(chars)``, in place, touching only the last pieces."""
+    while pieces:
+        pieces[-1] = pieces[-1].rstrip(chars)
+        if pieces[-1]:
+            return
+        pieces.pop()
 
 
 def _capitalise(text: str) -> str:
