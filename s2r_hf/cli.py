@@ -38,6 +38,7 @@ commands:
   grade    grade answers generated elsewhere against the benchmark files (the eval's grader, no model)
   card     put evaluation results into a model card (model-index, .eval_results/, comparison table)
   compare  compare selections side by side: id overlap, difficulty/length/problem_type/source, token totals
+  ablate   perturb a selection's reasoning traces (shuffle/delete steps, wrong answers, ...) for Sky-T1 ablations
 
 `s2r <command> --help` lists every option of a command."""
 
@@ -80,6 +81,10 @@ def dispatch(command: str, rest: list[str]) -> None:
         from s2r_hf.compare.main import cli as compare_cli
 
         compare_cli(rest)
+    elif command == "ablate":
+        from s2r_hf.ablate.main import cli as ablate_cli
+
+        ablate_cli(rest)
     else:
         raise S2RError(f"unknown command {command!r}; run `s2r --help` for the commands")
 

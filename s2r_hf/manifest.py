@@ -94,6 +94,7 @@ class Manifest:
     timings_s: dict[str, float] = field(default_factory=dict)
     method: str = METHOD
     version: int = MANIFEST_VERSION
+    ablation: dict[str, Any] | None = None  # `s2r ablate`: how the traces were perturbed (absent from a selection)
     extra: dict[str, Any] = field(default_factory=dict)  # top-level keys this version does not know, kept as read
 
     @classmethod
@@ -130,6 +131,7 @@ class Manifest:
             "versions": self.versions,
             "timings_s": self.timings_s,
             "selected_ids": self.selected_ids,
+            **({"ablation": self.ablation} if self.ablation is not None else {}),
             **self.extra,
         }
 

@@ -75,6 +75,14 @@ SELECT = Owner(
     legacy=("manifest.json",),
 )
 
+ABLATE = Owner(  # `s2r ablate`: a selection folder (perturbed subset, the source's side files, card, manifest)
+    command="s2r ablate",
+    option="--output-dir",
+    patterns=SELECT.patterns,
+    finished="manifest.json",
+    legacy=(),
+)
+
 TRAIN = Owner(
     command="s2r train",
     option="--output_dir",

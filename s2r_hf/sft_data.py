@@ -47,6 +47,8 @@ class SubsetSource:
                 selected=self.manifest.counts.get("selected"),
                 pool_fingerprint=self.manifest.pool_fingerprint,
             )
+            if getattr(self.manifest, "ablation", None):  # an `s2r ablate` folder: the card says what was perturbed
+                out["ablation"] = self.manifest.ablation
         return out
 
 

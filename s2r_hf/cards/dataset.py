@@ -146,3 +146,40 @@ def build_dataset_card(
         command=command,
         versions=manifest.versions,
     )
+
+
+def ablation_card(source_card: str | None, manifest: Manifest, *, description: str, command: str, dataset_info=None):
+    """The card of an `s2r ablate` folder: the source selection's card (or a fresh one) marked as an ablation.
+
+    The metadata gets the ``ablation`` tag, a pretty name saying which perturbation, and ``dataset_info`` of the
+    new shard; an "Ablation" block under the title says what was changed, how many rows, and the command.
+    """
+    from huggingface_hub import DatasetCard
+
+    record = manifest.ablation or {}
+    counts = record.get("counts", {})
+    if source_card:
+        card = DatasetCard(source_card)
+    else:
+        card = build_dataset_card(manifest, command="", columns={}, selected=np.ones(0, dtype=bool))
+    base = card.data.get("pretty_name") or Path(str(record.get("source", ""))).name
+    card.data.pretty_name = f"{base} · ablation {record.get('transform')}"
+    card.data.tags = [*(card.data.tags or []), *[t for t in ("ablation", "sky-t1") if t not in (card.data.tags or [])]]
+    if dataset_info:
+        card.data.dataset_info = dataset_info
+    unchanged = ", ".join(f"{k}: {v}" for k, v in counts.get("unchanged_reasons", {}).items()) or "none"
+    fraction = f", fraction {record['fraction']}" if record.get("fraction") is not None else ""
+    block = (
+        f"> [!IMPORTANT]\n> **Ablation.** This is the selection `{record.get('source')}` with its reasoning traces "
+        f"perturbed by `{record.get('transform')}` (seed {record.get('seed')}{fraction}): {description} "
+        f"{counts.get('changed')} of {counts.get('rows')} rows were changed; {counts.get('unchanged')} left as they "
+        f"were ({unchanged}). The score columns describe the original traces. Made for a structure-vs-content study "
+        "as in Sky-T1 (*LLMs can easily learn to reason from demonstrations*), not as a training set of its own.\n"
+        f">\n> ```bash\n> {command}\n> ```\n"
+    )
+    lines = card.text.split("\n")
+    at = next((i + 1 for i, line in enumerate(lines) if line.startswith("# ")), 0)
+    if at:
+        lines[at - 1] += f" · ablation {record.get('transform')}"
+    card.text = "\n".join([*lines[:at], "", *block.rstrip("\n").split("\n"), *lines[at:]])
+    return card

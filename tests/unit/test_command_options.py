@@ -18,6 +18,7 @@ def _parsers() -> dict:
     from trl import ModelConfig, SFTConfig
 
     from s2r_hf import push, train
+    from s2r_hf.ablate import options as ablate_options
     from s2r_hf.cli import SELECT_CONFIGS, make_select_parser
     from s2r_hf.compare import options as compare_options
     from s2r_hf.configs import SubsetArguments
@@ -31,6 +32,7 @@ def _parsers() -> dict:
         "card": (card.make_parser(), (card.CardArguments,)),
         "push": (push.make_parser(), (push.PushArguments,)),
         "compare": (compare_options.make_parser(), (compare_options.CompareArguments,)),
+        "ablate": (ablate_options.make_parser(), (ablate_options.AblateArguments,)),
     }
 
 
@@ -39,7 +41,7 @@ def parsers() -> dict:
     return _parsers()
 
 
-@pytest.mark.parametrize("command", ["select", "train", "eval", "grade", "card", "push", "compare"])
+@pytest.mark.parametrize("command", ["select", "train", "eval", "grade", "card", "push", "compare", "ablate"])
 def test_help_names_every_option_and_config(parsers, command):
     parser, classes = parsers[command]
     text = parser.format_help()

@@ -126,3 +126,24 @@ def test_selection_recipe_is_found_by_output_dir():
     assert find_selection_recipe("data/openr1-s2r-10pct", ROOT) == "recipes/selection/openr1/config_s2r_10pct.yaml"
     assert find_selection_recipe("data/openr1-s2r-10pct/", ROOT) == "recipes/selection/openr1/config_s2r_10pct.yaml"
     assert find_selection_recipe("somewhere/else", ROOT) is None
+
+
+def test_a_model_trained_on_an_ablation_says_what_was_perturbed(tmp_path):
+    from huggingface_hub import ModelCard
+
+    from s2r_hf.manifest import Manifest
+    from s2r_hf.sft_data import SubsetSource
+
+    manifest = Manifest.from_json(ROOT / "tests" / "data" / "manifests" / "select_synthetic_s2r_10pct_v1.json")
+    assert "ablation" not in SubsetSource("sel", "selection", manifest).as_dict()
+    build_model_card(RECORD).save(tmp_path / "plain.md")
+    assert "Ablation" not in ModelCard.load(tmp_path / "plain.md").text
+
+    manifest.ablation = {"transform": "shuffle_steps", "seed": 3, "fraction": 1.0, "changed": 10}
+    source = SubsetSource("sel", "selection", manifest).as_dict()
+    assert source["ablation"]["transform"] == "shuffle_steps"
+    record = copy.deepcopy(RECORD)
+    record["dataset"]["ablation"] = source["ablation"]
+    build_model_card(record).save(tmp_path / "README.md")
+    text = " ".join(ModelCard.load(tmp_path / "README.md").text.split())
+    assert "**Ablation** (`s2r ablate`): the traces were perturbed with `shuffle_steps` (seed 3, fraction 1.0)" in text
