@@ -111,19 +111,25 @@ def benchmark_figure(path: str | Path, ours: dict[str, tuple], baselines: dict[s
 
 
 def budget_figure(path: str | Path, rows: list[dict], *, title: str) -> Path:
-    """Accuracy (%) against the answer budget (log2 axis), one line per benchmark, the 95 % interval shaded."""
+    """Accuracy (%, the 95 % interval shaded) and mean tokens per answer against the answer budget (log2 axis), one
+    line per benchmark."""
     plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(5.6, 4.2))
+    fig, (acc, tokens) = plt.subplots(1, 2, figsize=(10.4, 4.2))
+    budgets = sorted({r["budget"] for r in rows})
     for task in dict.fromkeys(r["task"] for r in rows):
         mine = sorted((r for r in rows if r["task"] == task and r["accuracy"] is not None), key=lambda r: r["budget"])
         x = [r["budget"] for r in mine]
-        ax.plot(x, [100 * r["accuracy"] for r in mine], marker="o", label=task)
-        if all(r.get("ci95") for r in mine):
-            ax.fill_between(x, [100 * r["ci95"][0] for r in mine], [100 * r["ci95"][1] for r in mine], alpha=0.15)
-    ax.set_xscale("log", base=2)
-    ax.set_xlabel("answer budget (tokens)")
-    ax.set_ylabel("accuracy (%, budget forcing)")
-    ax.set_ylim(0, 100)
-    ax.legend(fontsize=8)
-    ax.set_title(title)
+        acc.plot(x, [100 * r["accuracy"] for r in mine], marker="o", label=task)
+        if mine and all(r.get("ci95") for r in mine):
+            acc.fill_between(x, [100 * r["ci95"][0] for r in mine], [100 * r["ci95"][1] for r in mine], alpha=0.15)
+        tokens.plot(x, [r["mean_tokens"] for r in mine], marker="o", label=task)
+    for ax, label in ((acc, "accuracy (%, budget forcing)"), (tokens, "mean tokens per answer")):
+        ax.set_xscale("log", base=2)
+        ax.set_xticks(budgets, [f"{b:,}" for b in budgets])
+        ax.minorticks_off()
+        ax.set_xlabel("answer budget (tokens)")
+        ax.set_ylabel(label)
+        ax.legend(fontsize=8)
+    acc.set_ylim(0, 100)
+    fig.suptitle(title)
     return _save(fig, path)
