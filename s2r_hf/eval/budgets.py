@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from dataclasses import replace
 from pathlib import Path
 
@@ -58,8 +59,12 @@ def run_budgets(args) -> list[Path]:
     }
     written: list[Path] = []
     for budget, sub in runs.items():
+        if not args.resume:  # --no-resume: forced answers are generated again too
+            _cache_path(Path(sub.output_dir)).unlink(missing_ok=True)
         logger.info("budget %d: %s", budget, sub.output_dir)
         written += main(sub)
+    if int(os.environ.get("RANK", "0")) != 0:  # several processes (accelerate): the main one forces and summarises
+        return written
     rows = force_all(runs, args, backend)
     summary = write_summary(args, rows)
     logger.info("budget curve: %s", summary.parent / CURVE)
@@ -90,14 +95,15 @@ def force_all(runs: dict, args, backend: str) -> list[dict]:
     caches = {b: _read_cache(budget_dir(args.output_dir, b)) for b in runs}
     pending: list[tuple[int, dict]] = []
     todo: list[tuple[int, str, str]] = []  # (budget, cache key, text to continue)
+    queued: set[str] = set()
     for budget, sub in runs.items():
         for row, text in _cut_answers(sub, backend, args, problems, prompts):
             pending.append((budget, row))
-            if text is not None and row["forced_key"] not in caches[budget]:
+            if text is not None and row["forced_key"] not in caches[budget] and row["forced_key"] not in queued:
+                queued.add(row["forced_key"])  # identical answers (greedy samples) are forced once
                 todo.append((budget, row["forced_key"], text))
-    logger.info(
-        "%d answers cut inside the thinking still to force (%d cached)", len(todo), sum(map(len, caches.values()))
-    )
+    cut = sum(1 for _, row in pending if "forced_key" in row)
+    logger.info("%d of %d answers cut inside the thinking; %d to force, the rest cached", cut, len(pending), len(todo))
     if todo:
         _generate_forced(todo, caches, args, backend)
     rows = []
@@ -218,7 +224,7 @@ def _generate_forced(todo: list[tuple[int, str, str]], caches: dict, args, backe
     answers to the cache file of the budget each belongs to, and to ``caches``: a kill loses one chunk at most."""
     from s2r_hf.eval.continuation import continuer
 
-    generate = continuer(args, backend, max(caches) + args.forced_answer_tokens)
+    generate = continuer(args, backend, max(caches) + args.forced_answer_tokens + len(CUE))
     todo = sorted(todo, key=lambda item: len(item[2]))
     size = args.chunk_size or len(todo)
     for start in range(0, len(todo), size):

@@ -39,7 +39,7 @@ def test_budgets_force_answers_resume_and_reach_the_card(tmp_path, tiny_judge):
 
     partial = run([*common, "--budgets", "8"])  # a run that stopped after the first budget
     assert partial.returncode == 0, partial.stderr[-4000:]
-    assert "3 answers cut inside the thinking still to force (0 cached)" in partial.stderr
+    assert "3 of 3 answers cut inside the thinking; 3 to force" in partial.stderr
     cache_8 = (out / "budgets" / "8" / "forced_cache.jsonl").read_bytes()
     assert len(cache_8.splitlines()) == 3
 
@@ -48,7 +48,7 @@ def test_budgets_force_answers_resume_and_reach_the_card(tmp_path, tiny_judge):
     # budget 8: every answer and every forced answer from the cache; only budget 16 generates
     assert proc.stderr.count("Cache: 3/3 samples are cached") == 1
     assert proc.stderr.count("Cache: Starting to process 3/3 samples") == 1
-    assert "3 answers cut inside the thinking still to force (3 cached)" in proc.stderr
+    assert "6 of 6 answers cut inside the thinking; 3 to force" in proc.stderr  # budget 16's only
     assert (out / "budgets" / "8" / "forced_cache.jsonl").read_bytes() == cache_8
 
     summary = json.loads((out / "budgets" / "budgets.json").read_text())
