@@ -53,10 +53,7 @@ def run_budgets(args) -> list[Path]:
     from s2r_hf.eval.run import main
 
     backend = pick_backend(args.backend)
-    runs = {
-        b: replace(args, budgets=None, max_new_tokens=b, output_dir=str(budget_dir(args.output_dir, b)))
-        for b in args.budget_list()
-    }
+    runs = budget_runs(args)
     written: list[Path] = []
     for budget, sub in runs.items():
         if not args.resume:  # --no-resume: forced answers are generated again too
@@ -69,6 +66,14 @@ def run_budgets(args) -> list[Path]:
     summary = write_summary(args, rows)
     logger.info("budget curve: %s", summary.parent / CURVE)
     return written
+
+
+def budget_runs(args) -> dict:
+    """budget → the options of its ordinary run: ``--max-new-tokens <budget>`` into ``OUTPUT/budgets/<budget>/``."""
+    return {
+        b: replace(args, budgets=None, max_new_tokens=b, output_dir=str(budget_dir(args.output_dir, b)))
+        for b in args.budget_list()
+    }
 
 
 def _closed_box(continuation: str) -> str:

@@ -218,3 +218,62 @@ def test_bar_chart_error_bars_only_where_an_interval_is_known(tmp_path):
     ours = {"aime24": (40.0, (25.0, 56.0)), "gpqa_diamond": (30.0, None)}
     path = benchmark_figure(tmp_path / "bars.png", ours, {"A": {"aime24": 36.7}}, title="t")
     assert path.read_bytes().startswith(PNG) and not list(tmp_path.glob(".tmp-*"))
+
+
+def test_forcing_killed_mid_way_resumes_with_only_the_missing_answers(tmp_path, tiny_judge, monkeypatch):
+    """The forcing pass caches each chunk: after a crash in the second chunk, the re-run continues only the texts
+    not cached; answers that closed their thinking are never continued."""
+    from s2r_hf.eval import continuation
+    from tests.eval_data import write_rows
+
+    problems = [{"problem": f"Compute ${i} + {i}$.", "answer": str(2 * i)} for i in range(3)]
+    write_rows(tmp_path / "data", "math_500", "test.jsonl", problems)
+    args = EvalArguments(
+        model=str(tiny_judge),
+        output_dir=str(tmp_path / "out"),
+        tasks="math_500",
+        data_dir=str(tmp_path / "data"),
+        greedy=True,
+        budgets="8",
+        chunk_size=1,
+    )
+    runs = budgets.budget_runs(args)
+    details = budgets.budget_dir(args.output_dir, 8) / "details" / "math_500.jsonl"
+    details.parent.mkdir(parents=True)
+    responses = ["<think>\nso far", "<think>\nhmm", "<think>done</think> \\boxed{4}"]
+    lines = [
+        {"task": "math_500", "index": i, "sample": 0, "response": r, "correct": i == 2} for i, r in enumerate(responses)
+    ]
+    details.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    continued: list[str] = []
+
+    def fake_continuer(args, backend, context):
+        def generate(texts, tokens):
+            assert tokens == args.forced_answer_tokens and context > 8
+            if crash and continued:
+                raise RuntimeError("killed")
+            continued.extend(texts)
+            return ["0} the end" if "0 + 0" in t else "3}" for t in texts]
+
+        return generate
+
+    monkeypatch.setattr(continuation, "continuer", fake_continuer)
+    crash = True
+    with pytest.raises(RuntimeError, match="killed"):
+        budgets.force_all(runs, args, "transformers")
+    assert len(continued) == 1
+    first = continued[0]
+    assert first.endswith(budgets.CUE) and "<|im_start|>system" in first  # lighteval's chat prompt + answer + cue
+
+    crash = False
+    rows = budgets.force_all(runs, args, "transformers")
+    assert len(continued) == 2 and continued[1] != first  # only the missing one
+    assert [(r["index"], r["forced"], r["extracted"], r["correct"]) for r in rows] == [
+        (0, True, "0", True),
+        (1, True, "3", False),
+        (2, False, "4", True),
+    ]
+    written = [json.loads(x) for x in (details.parent.parent / "forced" / "math_500.jsonl").open()]
+    assert [r["forced_text"] for r in written] == [budgets.CUE + "0}", budgets.CUE + "3}", None]
+    rows_again = budgets.force_all(runs, args, "transformers")  # everything cached now: nothing continued
+    assert len(continued) == 2 and rows_again == rows
