@@ -8,8 +8,8 @@ budget and chunk). Every budget is GENERATED at its own limit, never derived by 
 answers (that equals a real run only under greedy decoding with identical batching); the run record says so
 (``produced``).
 
-Budget forcing (s1, Muennighoff et al. 2025, arXiv 2501.19393, §3.1: when the budget is spent, "append the
-end-of-thinking token delimiter and optionally 'Final Answer:'" so the model answers from what it has): an answer
+Budget forcing (s1, Muennighoff et al. 2025, arXiv 2501.19393, §3.1: past the thinking limit the end-of-thinking
+delimiter is appended, optionally with "Final Answer:", so the model answers from what it has thought): an answer
 whose text has no ``</think>`` was cut inside its thinking. Its prompt + answer + :data:`CUE` (closing the thinking
 and opening a box) is continued greedily for ``--forced-answer-tokens`` with the same weights and graded as the
 whole answer; the forced continuations are cached per budget (:func:`s2r_hf.eval.resume.forced_key`). The forced
