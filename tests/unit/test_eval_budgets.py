@@ -43,6 +43,8 @@ def test_budgets_parse_sorted_and_from_a_yaml_list(tmp_path):
     assert _args(tmp_path).budget_list() == []
     with pytest.raises(S2RError, match="--forced-answer-tokens must be >= 1"):
         _args(tmp_path, budgets="8", forced_answer_tokens=0)
+    with pytest.raises(S2RError, match="--budgets and --export-lighteval do not combine"):
+        _args(tmp_path, budgets="8", export_lighteval=str(tmp_path / "x"))
 
 
 @pytest.mark.parametrize(
