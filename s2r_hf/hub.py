@@ -294,8 +294,8 @@ def push_model(
 
 
 def push_card(model_dir: str | Path, repo_id: str, *, retry: str, token: str | None = None) -> str:
-    """Push a model card, its ``.eval_results/*.yaml`` and the per-sample ``eval_details/*.jsonl`` the card links
-    to, to an EXISTING model repo in one commit.
+    """Push a model card, its ``.eval_results/*.yaml``, the per-sample ``eval_details/*.jsonl`` and the pictures
+    (``s2r_*.png``) the card links to, to an EXISTING model repo in one commit.
 
     Unchanged files are skipped by huggingface_hub, so re-pushing the same results makes no commit.
     """
@@ -303,6 +303,9 @@ def push_card(model_dir: str | Path, repo_id: str, *, retry: str, token: str | N
     files = {"README.md": str(folder / "README.md")}
     files |= {f".eval_results/{p.name}": str(p) for p in sorted((folder / ".eval_results").glob("*.yaml"))}
     files |= {f"eval_details/{p.name}": str(p) for p in sorted((folder / "eval_details").glob("*.jsonl"))}
+    files |= {
+        p.name: str(p) for p in sorted(folder.glob("s2r_*.png"))
+    }  # the card's pictures (s2r_hf.eval.card_figures)
     return _commit(
         repo_id,
         "model",

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from s2r_hf.errors import S2RError
+from s2r_hf.eval.card_figures import card_extras
 from s2r_hf.eval.results import ResultRow, collect, markdown_table
 
 logger = logging.getLogger(__name__)
@@ -111,10 +112,11 @@ def merge_eval_results(old: list | None, new: list) -> list:
     return [e for e in old or [] if key(e) not in replaced] + list(new)
 
 
-def results_section(rows: list[ResultRow]) -> str:
-    """Markdown between the markers: our numbers, then the published baselines on the same benchmarks."""
+def results_section(rows: list[ResultRow], extras: list[str] = ()) -> str:
+    """Markdown between the markers: our numbers, the published baselines on the same benchmarks, ``extras``
+    (the bar chart, the budget table: :mod:`s2r_hf.eval.card_figures`)."""
     ours = {r.benchmark: card_value(r) for r in rows if r.metric == "pass@1"}
-    lines = [START, "## Evaluation (s2r eval, lighteval)", "", markdown_table(rows), ""]
+    lines = [START, "## Evaluation (s2r eval, lighteval)", "", *([markdown_table(rows), ""] if rows else [])]
     off = sorted({r.benchmark for r in rows if r.deviation})
     if off:
         lines += [
@@ -131,6 +133,7 @@ def results_section(rows: list[ResultRow]) -> str:
             lines.append(f"| {name} | " + " | ".join(f"{scores[b]:.1f}" for b in shared) + " |")
         lines.append("")
     lines += [
+        *extras,
         "System prompt = the training one; answer = last `\\boxed{}`, graded with math-verify; pass@1 = mean "
         "over samples, with its 95 % Wilson score interval over problems (n × problems: samples per problem × "
         "problems; spread: pass@1 of each of the n sampling runs, min–max and sd). The paper's settings: AIME/AMC "
@@ -206,7 +209,7 @@ def update_card(model_dir: str | Path, results_dir: str | Path) -> Path:
     model_dir = Path(model_dir)
     if not model_dir.is_dir():
         raise S2RError(f"--model {model_dir} is not a folder; pass the model folder the card belongs to")
-    rows = collect(results_dir)
+    rows = results_rows(results_dir)
     for bench in dict.fromkeys(r.benchmark for r in rows):
         row = next(r for r in rows if r.benchmark == bench)
         note = f"; NOT the paper's setting: {row.deviation}" if row.deviation else ""
@@ -215,7 +218,7 @@ def update_card(model_dir: str | Path, results_dir: str | Path) -> Path:
     card, old = _base_card(model_dir, rows)
     card.data.model_name = card.data.model_name or model_dir.name
     card.data.eval_results = merge_eval_results(old, eval_results(rows))
-    section = results_section(rows)
+    section = results_section(rows, card_extras(model_dir, rows, results_dir))
     body = card.text
     body = _BLOCK.sub(lambda _: section, body) if START in body else body.rstrip() + "\n\n" + section + "\n"
     card = ModelCard(f"---\n{card.data.to_yaml()}\n---\n{body}")
@@ -237,6 +240,18 @@ def update_card(model_dir: str | Path, results_dir: str | Path) -> Path:
     copy_details(rows, model_dir / DETAILS)
     logger.info("card %s: %d results (%d benchmarks)", readme, len(rows), len({r.benchmark for r in rows}))
     return readme
+
+
+def results_rows(results_dir: str | Path) -> list[ResultRow]:
+    """:func:`~s2r_hf.eval.results.collect`; none (not an error) when the folder holds only a ``--budgets`` run."""
+    from s2r_hf.eval.budgets import read_summary
+
+    try:
+        return collect(results_dir)
+    except S2RError:
+        if read_summary(results_dir):
+            return []
+        raise
 
 
 def entry_notes(row: ResultRow) -> str:
@@ -344,7 +359,7 @@ def card_folder(args: CardArguments) -> tuple[Path, str | None]:
     if REPO_ID.fullmatch(args.model):
         hub_id = args.model
         model_dir = Path(args.card_dir or Path(args.results) / "card" / hub_id.replace("/", "__"))
-        collect(args.results)  # no results: fail before any download
+        results_rows(args.results)  # no results: fail before any download
         problem = writable_problem("--card-dir", model_dir)
         if problem:
             raise S2RError(problem)

@@ -133,6 +133,19 @@ class EvalArguments:
             "0 = each sampling group in one call (no resume within it)."
         },
     )
+    budgets: str | None = field(
+        default=None,
+        metadata={
+            "help": "Comma-separated answer budgets (tokens), e.g. 1024,2048,4096,8192,16384: the same model at each "
+            "budget (inference scaling, as T1), each an ordinary run into OUTPUT_DIR/budgets/<budget>/ (replacing "
+            "--max-new-tokens). An answer cut inside <think> gets its thinking closed and a short final answer "
+            "forced (budget forcing, as s1). Writes OUTPUT_DIR/budgets/budgets.json (accuracy and mean tokens per "
+            "budget) and the curve s2r_budgets.png; `s2r card` shows them. Resumable like the plain run."
+        },
+    )
+    forced_answer_tokens: int = field(
+        default=64, metadata={"help": "--budgets: tokens generated for a forced final answer (greedy)."}
+    )
     export_lighteval: str | None = field(
         default=None,
         metadata={
@@ -172,9 +185,40 @@ class EvalArguments:
             problems.append(f"--data-dir {self.data_dir} is not a folder")
         else:  # benchmarks without a Hub copy need local files: fail now, not after hours of other tasks
             problems += missing_data([k for k in keys if k in BENCHMARKS], self.data_dir)
+        if isinstance(self.budgets, (list, tuple)):  # a YAML recipe's `budgets: [1024, 4096]`
+            self.budgets = ",".join(map(str, self.budgets))
+        elif isinstance(self.budgets, int):
+            self.budgets = str(self.budgets)
+        problems += self.budget_problems()
         if problems:
             raise S2RError("; ".join(problems))
         self.resolve_protocol()
+
+    def budget_list(self) -> list[int]:
+        """``--budgets`` as ascending ints ([] without it); :meth:`budget_problems` has checked them."""
+        return sorted(int(b) for b in (self.budgets or "").split(",") if b.strip())
+
+    def budget_problems(self) -> list[str]:
+        """What is wrong with ``--budgets`` (non-integers, values < 1, repeats) and ``--forced-answer-tokens``."""
+        if self.budgets is None:
+            return []
+        parts = [b.strip() for b in str(self.budgets).split(",")]
+        fix = "give comma-separated whole numbers of tokens >= 1, e.g. --budgets 1024,4096,16384"
+        bad = [b for b in parts if not b.lstrip("-").isdigit()]
+        if bad:
+            return [f"--budgets: {', '.join(repr(b) for b in bad)} is not a whole number; {fix}"]
+        values = [int(b) for b in parts]
+        if any(v < 1 for v in values):
+            return [f"--budgets: {', '.join(str(v) for v in values if v < 1)} < 1; {fix}"]
+        if len(set(values)) != len(values):
+            repeated = sorted({v for v in values if values.count(v) > 1})
+            return [f"--budgets: {', '.join(map(str, repeated))} given twice; {fix}"]
+        problems = []
+        if self.forced_answer_tokens < 1:
+            problems.append(f"--forced-answer-tokens must be >= 1, got {self.forced_answer_tokens}")
+        if self.export_lighteval:
+            problems.append("--budgets and --export-lighteval do not combine: export one --max-new-tokens at a time")
+        return problems
 
     def resolve_protocol(self):
         """Fill repetition_penalty / seed / answer_from from ``--protocol`` (conflicts named); the resolved

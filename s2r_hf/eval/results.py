@@ -48,8 +48,11 @@ class ResultRow:
 
 
 def find_results(folder: str | Path) -> list[Path]:
-    """Every lighteval results file under ``folder``, oldest first (the timestamp is in the name)."""
-    return sorted(Path(folder).rglob("results_*.json"), key=lambda p: p.name)
+    """Every lighteval results file under ``folder``, oldest first (the timestamp is in the name); not those of the
+    ``--budgets`` runs under ``folder/budgets/`` (their table is their own: :mod:`s2r_hf.eval.budgets`)."""
+    folder = Path(folder)
+    found = [p for p in folder.rglob("results_*.json") if p.relative_to(folder).parts[0] != "budgets"]
+    return sorted(found, key=lambda p: p.name)
 
 
 def run_settings(data: dict, task: str, record: dict | None) -> dict:

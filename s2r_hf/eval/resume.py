@@ -142,3 +142,11 @@ def group_cache(args, backend: str, keys: list[str], sampling: dict) -> Path:
         shutil.rmtree(folder, ignore_errors=True)
     logger.info("answers of %s cached in %s (re-run the same command to resume)", ",".join(keys), folder)
     return folder
+
+
+def forced_key(group_key: str, settings: dict, text: str) -> str:
+    """The cache key of one forced final answer (``--budgets``): the budget run's group key (weights, data, prompt
+    code, sampling, budget), the forcing settings (cue, tokens, penalty) and the exact text continued — a
+    regenerated response never reuses the forced answer of an older one."""
+    blob = json.dumps({"group": group_key, "forcing": settings, "text": text}, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:24]

@@ -51,6 +51,10 @@ def main(args: EvalArguments) -> list[Path]:
     if args.export_lighteval:
         export_lighteval(args, backend)
         return []
+    if args.budgets:  # one ordinary run per budget, then budget forcing (:mod:`s2r_hf.eval.budgets`)
+        from s2r_hf.eval.budgets import run_budgets
+
+        return run_budgets(args)
     compat.apply()
     out = Path(args.output_dir)
     out.mkdir(parents=True, exist_ok=True)

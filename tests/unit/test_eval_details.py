@@ -242,8 +242,14 @@ def test_push_card_uploads_the_details_in_the_same_commit(evaluated, tmp_path, m
 
     monkeypatch.setattr(hub, "_commit", fake_commit)
     hub.push_card(model, "me/m", retry="s2r card")
-    assert commits == [
-        [".eval_results/aime24.yaml", "README.md", "eval_details/aime24.jsonl", "eval_details/gaokao2023en.jsonl"]
+    assert commits == [  # the card's bar chart (s2r_eval.png) travels in the same commit
+        [
+            ".eval_results/aime24.yaml",
+            "README.md",
+            "eval_details/aime24.jsonl",
+            "eval_details/gaokao2023en.jsonl",
+            "s2r_eval.png",
+        ]
     ]
 
 
