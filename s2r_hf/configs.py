@@ -280,6 +280,14 @@ class SelectionArguments:
             "keys without a folder come from the Hub."
         },
     )
+    scores_from: str | None = field(
+        default=None,
+        metadata={
+            "help": "Re-select from published per-row scores instead of scoring: an `s2r select` output folder, or a "
+            "Hub dataset repo pushed by s2r (its `scores` config). No model loads; the pool is re-read from the "
+            "scores' manifest (or --pool). Options that change scores (--judge, --length-unit, ...) are refused."
+        },
+    )
 
     def __post_init__(self) -> None:
         problems: list[str] = []

@@ -59,14 +59,16 @@ def check_choice(problems: list[str], option: str, value: str, choices: tuple[st
 
 
 OVERLONG_POLICIES = ("drop", "truncate")
-RESERVED_CONFIG_NAMES = {"data", "selection"}  # folders of a pushed subset's default config
+RESERVED_CONFIG_NAMES = {"data", "selection", "scores"}  # folders of a pushed subset's default config; its scores
+SCORES_SUFFIX = "-scores"  # config X's per-row scores are the config X-scores (default's: scores)
 
 
 def config_name_problem(name: str) -> str | None:
     """Why ``name`` cannot be a dataset config of ours (it names the config's folder in the repo), or None."""
-    if re.fullmatch(r"[A-Za-z0-9][\w.-]*", name) and name not in RESERVED_CONFIG_NAMES:
+    ok = re.fullmatch(r"[A-Za-z0-9][\w.-]*", name) and name not in RESERVED_CONFIG_NAMES
+    if ok and not name.endswith(SCORES_SUFFIX):
         return None
     return (
         f"config name {name!r} cannot name a folder of the repo: use letters, digits, '_', '.', '-' "
-        f"(not {', '.join(sorted(RESERVED_CONFIG_NAMES))})"
+        f"(not {', '.join(sorted(RESERVED_CONFIG_NAMES))}, nor ending in {SCORES_SUFFIX!r}: the scores configs)"
     )
