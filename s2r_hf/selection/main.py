@@ -40,7 +40,7 @@ def main(pool: PoolArguments, scoring: ScoringArguments, sel: SelectionArguments
         from s2r_hf.selection.published import fetch, resolve_options
 
         published = fetch(sel.scores_from)
-        pool, scoring = resolve_options(published, pool, scoring, sel, out)
+        pool, scoring, sel = resolve_options(published, pool, scoring, sel, out)
         collect([p for p in [push_problem("--push-to-hub", out.push_to_hub)] if p])
     else:
         collect(select_problems(pool, scoring, sel, out))  # a missing judge, a push that cannot be: before any work

@@ -134,9 +134,10 @@ def _clashes(given, recorded, names, source: str) -> list[str]:
 
 def resolve_options(
     published: Published, pool: PoolArguments, scoring: ScoringArguments, sel: SelectionArguments, out: OutputArguments
-) -> tuple[PoolArguments, ScoringArguments]:
-    """The pool options (the scores' run's, overridden by any set here) and the scoring options that made the
-    scores (recorded as such); refuses options that would change the scores or the rows scored."""
+) -> tuple[PoolArguments, ScoringArguments, SelectionArguments]:
+    """The pool options (the scores' run's, overridden by any set here), the scoring options that made the
+    scores and the selection options with the scores' run's row filters (all recorded as such); refuses options
+    that would change the scores or the rows scored."""
     recorded = published.manifest
     scoring_names = [f.name for f in dataclasses.fields(scoring) if f.name not in SPEED_OPTIONS]
     problems = _clashes(scoring, recorded.scoring, scoring_names, sel.scores_from)
@@ -157,7 +158,12 @@ def resolve_options(
         )
     kept = {f.name: getattr(scoring, f.name) for f in dataclasses.fields(scoring) if f.name in SPEED_OPTIONS}
     scores_scoring = {f.name: getattr(recorded.scoring, f.name) for f in dataclasses.fields(scoring)}
-    return PoolArguments(**merged), ScoringArguments(**{**scores_scoring, **kept})
+    rows_scored = {name: getattr(recorded.selection, name) for name in ROW_OPTIONS}
+    return (
+        PoolArguments(**merged),
+        ScoringArguments(**{**scores_scoring, **kept}),
+        dataclasses.replace(sel, **rows_scored),
+    )
 
 
 def _ids(values) -> np.ndarray:

@@ -281,7 +281,9 @@ def test_configs_pushed_to_one_repo_live_side_by_side(hub_server, finished_outpu
     names = ["default", "pct05", "pct05-scores", "pct10", "pct10-scores", "scores"]
     assert [c["config_name"] for c in loaded["configs"]] == names
     assert [e["config_name"] for e in loaded["dataset_info"]] == names
-    assert all(e["splits"][0]["num_examples"] == len(ids) for e in loaded["dataset_info"] if "scores" not in e["config_name"])
+    assert all(
+        e["splits"][0]["num_examples"] == len(ids) for e in loaded["dataset_info"] if "scores" not in e["config_name"]
+    )
     card = (stored / "README.md").read_text()
     assert "](pct05/scores.png)" in card  # the last push's plot, in its folder
     assert card.count("## Configs in this repository") == 1 and "describes `pct05`, the config pushed last" in card

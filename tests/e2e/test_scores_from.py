@@ -70,7 +70,16 @@ def test_pushed_selection_serves_its_scores_config(published):
     assert proc.returncode == 0, proc.stderr[-3000:]
     loaded = json.loads(proc.stdout.strip().splitlines()[-1])
     local = pq.read_table(out / "scores.parquet")
-    wanted = {"id", "difficulty", "length", "rank_difficulty", "rank_length", "joint_rank", "selected", "selection_rank"}
+    wanted = {
+        "id",
+        "difficulty",
+        "length",
+        "rank_difficulty",
+        "rank_length",
+        "joint_rank",
+        "selected",
+        "selection_rank",
+    }
     assert wanted <= set(loaded["columns"]) and loaded["columns"] == local.column_names
     rows, m = loaded["rows"], manifest(out)
     assert len(rows) == m["counts"]["scored"] == local.num_rows
@@ -110,7 +119,9 @@ def test_scores_from_the_folder_with_other_options_matches_a_full_run(published)
     home, out, env = published
     other = ["--weight", "0.5", "--ratio", "0.05"]
     fast, full = home / "w05-scores", home / "w05-full"
-    proc = select_no_model(["--config", str(DEMO), *ROWS, *other, "--scores-from", str(out), "--output-dir", str(fast)], env)
+    proc = select_no_model(
+        ["--config", str(DEMO), *ROWS, *other, "--scores-from", str(out), "--output-dir", str(fast)], env
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     proc = run([*S2R, "select", "--config", str(DEMO), *ROWS, *other, "--output-dir", str(full)], env)
     assert proc.returncode == 0, proc.stderr[-3000:]
