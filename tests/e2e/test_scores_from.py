@@ -65,7 +65,7 @@ def published(hub_server, tmp_path_factory):
 
 
 def test_pushed_selection_serves_its_scores_config(published):
-    home, out, env = published
+    _, out, env = published
     proc = run([sys.executable, "-c", LOAD_SCORES, REPO], env)
     assert proc.returncode == 0, proc.stderr[-3000:]
     loaded = json.loads(proc.stdout.strip().splitlines()[-1])
