@@ -23,7 +23,7 @@ from typing import Any
 
 from s2r_hf.configs import config_name_problem  # the check lives with the options; re-exported for cli
 from s2r_hf.errors import S2RError
-from s2r_hf.option_defaults import SCORES_SUFFIX
+from s2r_hf.option_defaults import is_scores_config, scores_config_name
 
 logger = logging.getLogger(__name__)
 
@@ -91,18 +91,6 @@ def _info_list(info) -> list[dict]:
     return [dict(entry) for entry in info or [] if isinstance(entry, dict)]
 
 
-SCORES_CONFIG = "scores"  # the per-row scores of config default; config X's are X-scores
-
-
-def scores_config_name(config_name: str) -> str:
-    """The config serving the per-row scores (``scores.parquet``) of pushed config ``config_name``."""
-    return SCORES_CONFIG if config_name == "default" else f"{config_name}{SCORES_SUFFIX}"
-
-
-def is_scores_config(name: str) -> bool:
-    return name == SCORES_CONFIG or name.endswith(SCORES_SUFFIX)
-
-
 def _scores_config(out: Path, config_name: str, side: dict[str, str]) -> tuple[list[dict], list[dict]]:
     """The scores config (every scored pool row: scores, ranks, ``selected``) and its ``dataset_info``, so
     ``load_dataset(repo, "scores")`` serves them; nothing when the folder has no scores.parquet."""
@@ -147,7 +135,7 @@ def _repo_card(api, out: Path, repo_id: str, config_name: str, side: dict[str, s
         return str(card)  # the local card's text as written (a single default config and its scores)
     if config_name != "default":  # the plot of this config lives in its folder; so do its scores
         card.text = card.text.replace("](scores.png)", f"]({data_dir}/scores.png)")
-        card.text = card.text.replace(f'"{SCORES_CONFIG}", split=', f'"{scores_config_name(config_name)}", split=')
+        card.text = card.text.replace('"scores", split=', f'"{scores_config_name(config_name)}", split=')
     card.text = _with_configs_table(card.text, configs, card.data.dataset_info, config_name)
     return str(card)
 
@@ -167,7 +155,7 @@ def _with_configs_table(text: str, configs: list[dict], infos: list[dict], descr
         f"The text above describes `{described}`, the config pushed last; every config's recipe (options, scorer, "
         "selected ids in order) is in its `manifest.json`. Load one with "
         '`load_dataset(repo, "<config>", split="train")`; its per-row scores (every scored pool row: scores, ranks, '
-        f"`selected`) are config `<config>{SCORES_SUFFIX}` (`{SCORES_CONFIG}` for `default`).",
+        "`selected`) are config `<config>-scores` (`scores` for `default`).",
         "",
         "| config | rows | recipe | plot |",
         "|---|---:|---|---|",

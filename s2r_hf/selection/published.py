@@ -20,9 +20,9 @@ import numpy as np
 from s2r_hf.configs import OutputArguments, PoolArguments, ScoringArguments, SelectionArguments
 from s2r_hf.drops import DECONTAMINATE, MAX_TRAIN_TOKENS, NORMALISE, DropLog, DropReport
 from s2r_hf.errors import S2RError, collect
-from s2r_hf.hub import SCORES_CONFIG
 from s2r_hf.io import column
 from s2r_hf.manifest import Manifest, public_path
+from s2r_hf.option_defaults import scores_config_name
 from s2r_hf.selection.prepare import Prepared, Stopwatch
 from s2r_hf.selection.score import Ranked, rank_measured
 from s2r_hf.selection.strategies import NEEDS_DIFFICULTY
@@ -85,7 +85,7 @@ def _read_hub(repo: str) -> Published:
 
     try:
         sha = HfApi().dataset_info(repo).sha
-        table = load_dataset(repo, SCORES_CONFIG, split="train", revision=sha).with_format("arrow")[:]
+        table = load_dataset(repo, scores_config_name("default"), split="train", revision=sha).with_format("arrow")[:]
         manifest = Manifest.from_json(Path(hf_hub_download(repo, "manifest.json", repo_type="dataset", revision=sha)))
         files = HfApi().list_repo_files(repo, repo_type="dataset", revision=sha)
         dropped_file = "selection/dropped.parquet"
@@ -96,11 +96,11 @@ def _read_hub(repo: str) -> Published:
         raise
     except Exception as err:
         raise S2RError(
-            f"--scores-from {repo}: could not read its {SCORES_CONFIG!r} config and manifest.json "
+            f"--scores-from {repo}: could not read its {scores_config_name('default')!r} config and manifest.json "
             f"({describe_failure(err)}); give a dataset repo pushed by `s2r select --push-to-hub` (config default), "
             "or a local selection folder"
         ) from None
-    origin = {"source": repo, "kind": "hub dataset", "config": SCORES_CONFIG, "revision": sha}
+    origin = {"source": repo, "kind": "hub dataset", "config": scores_config_name("default"), "revision": sha}
     return Published(table, manifest, dropped, origin)
 
 
