@@ -36,12 +36,9 @@ def main(pool: PoolArguments, scoring: ScoringArguments, sel: SelectionArguments
     check_compatible(pool, scoring, sel)
     published = None
     if sel.scores_from:  # re-select from published scores: the options that made them, and no model
-        from s2r_hf.preflight import push_problem
-        from s2r_hf.selection.published import fetch, resolve_options
+        from s2r_hf.selection.published import published_options
 
-        published = fetch(sel.scores_from)
-        pool, scoring, sel = resolve_options(published, pool, scoring, sel, out)
-        collect([p for p in [push_problem("--push-to-hub", out.push_to_hub)] if p])
+        published, pool, scoring, sel = published_options(pool, scoring, sel, out)
     else:
         collect(select_problems(pool, scoring, sel, out))  # a missing judge, a push that cannot be: before any work
     state = PartialState(cpu=not torch.cuda.is_available())
@@ -56,10 +53,7 @@ def main(pool: PoolArguments, scoring: ScoringArguments, sel: SelectionArguments
     if published is not None:
         if not state.is_main_process:
             return None
-        from s2r_hf.selection.published import rank_published
-
-        prepared, ranked = rank_published(published, pool, sel, out.cache_dir, clock)
-        scorer_key = published.manifest.scorer if ranked.scores is not None else None
+        prepared, ranked, scorer_key = published.rank(pool, sel, out.cache_dir, clock)
     else:
         prepared = prepare(pool, scoring, sel, out, state, clock)
         scores, scorer_key = difficulty(prepared.rows, scoring, sel, out.cache_dir, state, clock)

@@ -21,7 +21,7 @@ from s2r_hf.configs import OutputArguments, PoolArguments, ScoringArguments, Sel
 from s2r_hf.drops import DECONTAMINATE, MAX_TRAIN_TOKENS, NORMALISE, DropLog, DropReport
 from s2r_hf.errors import S2RError, collect
 from s2r_hf.io import column
-from s2r_hf.manifest import Manifest, public_path
+from s2r_hf.manifest import PATH_OPTIONS, Manifest, public_path
 from s2r_hf.option_defaults import scores_config_name
 from s2r_hf.selection.prepare import Prepared, Stopwatch
 from s2r_hf.selection.score import Ranked, rank_measured
@@ -56,6 +56,13 @@ class Published:
     manifest: Manifest
     dropped: Any  # pyarrow.Table of dropped.parquet (or None: not published)
     origin: dict[str, Any]
+
+    def rank(
+        self, pool: PoolArguments, sel: SelectionArguments, cache_dir: str, clock: Stopwatch
+    ) -> tuple[Prepared, Ranked, dict | None]:
+        """The rows, their ranking, and the scorer key of the scores (None when no difficulty is used)."""
+        prepared, ranked = rank_published(self, pool, sel, cache_dir, clock)
+        return prepared, ranked, self.manifest.scorer if ranked.scores is not None else None
 
 
 def _read_local(folder: Path) -> Published:
@@ -114,6 +121,18 @@ def fetch(source: str) -> Published:
     return published
 
 
+def published_options(
+    pool: PoolArguments, scoring: ScoringArguments, sel: SelectionArguments, out: OutputArguments
+) -> tuple[Published, PoolArguments, ScoringArguments, SelectionArguments]:
+    """`s2r select --scores-from`'s first step: the scores, and the options they fix (:func:`resolve_options`);
+    a push that cannot happen is refused now, as `s2r select` does (no model checks: none will load)."""
+    from s2r_hf.preflight import push_problem
+
+    collect([p for p in [push_problem("--push-to-hub", out.push_to_hub)] if p])
+    published = fetch(sel.scores_from)
+    return (published, *resolve_options(published, pool, scoring, sel, out))
+
+
 def _default(cls, name: str) -> Any:
     f = next(f for f in dataclasses.fields(cls) if f.name == name)
     return f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default
@@ -123,11 +142,12 @@ def _clashes(given, recorded, names, source: str) -> list[str]:
     """Options set (not default) to another value than the run that made the scores used."""
     problems = []
     for name in names:
-        value = getattr(given, name)
-        if value != _default(type(given), name) and public_path(value) != getattr(recorded, name):
+        value, was = getattr(given, name), getattr(recorded, name)
+        shown = public_path(value) if name in PATH_OPTIONS else value  # paths are recorded in their public form
+        if value != _default(type(given), name) and value != was and shown != was:
             problems.append(
                 f"--{name.replace('_', '-')} {value!r} changes the scores or the rows scored, but --scores-from "
-                f"{source} was made with {getattr(recorded, name)!r}; drop it, or run a full `s2r select`"
+                f"{source} was made with {was!r}; drop it, or run a full `s2r select`"
             )
     return problems
 
@@ -142,8 +162,11 @@ def resolve_options(
     scoring_names = [f.name for f in dataclasses.fields(scoring) if f.name not in SPEED_OPTIONS]
     problems = _clashes(scoring, recorded.scoring, scoring_names, sel.scores_from)
     problems += _clashes(sel, recorded.selection, ROW_OPTIONS, sel.scores_from)
-    if Path(out.output_dir).resolve() == Path(sel.scores_from).expanduser().resolve():
-        problems.append(f"--output-dir {out.output_dir} is the --scores-from folder; write the new selection elsewhere")
+    here, there = Path(out.output_dir).resolve(), Path(sel.scores_from).expanduser().resolve()
+    if there.is_dir() and (here == there or there in here.parents or here in there.parents):
+        problems.append(
+            f"--output-dir {out.output_dir} is, lies inside or contains the --scores-from folder; write elsewhere"
+        )
     collect(problems)
     merged = {
         f.name: getattr(pool, f.name)

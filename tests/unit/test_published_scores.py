@@ -132,7 +132,8 @@ def test_options_that_change_the_scores_or_rows_are_refused(source, tmp_path, ca
     assert "--judge 'Qwen/Qwen2.5-7B-Instruct' changes the scores" in line and "'s2r:tiny-judge'" in line
     line = fails(capsys, source, tmp_path / "o", "--max-train-tokens", "4096")
     assert "--max-train-tokens 4096 changes" in line
-    assert "is the --scores-from folder" in fails(capsys, source, source)
+    assert "lies inside or contains the --scores-from folder" in fails(capsys, source, source)
+    assert "lies inside or contains the --scores-from folder" in fails(capsys, source, source / "sub")
     assert "training tokens, which the scores" in fails(capsys, source, tmp_path / "o", "--token-budget", "9000")
 
 
