@@ -267,6 +267,14 @@ def rank_published(
         rows = drops.record(
             NORMALISE, normalise(raw, pool.pool_format, pool.on_bad_row, openr1_trace=pool.openr1_trace)
         )
+    recorded = published.manifest.pool_fingerprint
+    if recorded and recorded != raw._fingerprint:  # same ids may still carry other text: say so, do not refuse
+        logger.warning(
+            "the pool's fingerprint %s differs from the one the scores were made on (%s): if its rows changed, "
+            "the published lengths and difficulties may not describe them",
+            raw._fingerprint,
+            recorded,
+        )
     pool_ids = column(rows, "id").astype(str)
     scored_ids = _ids(published.table.column("id"))
     dropped_ids = set() if published.dropped is None else set(_ids(published.dropped.column("id")).tolist())
