@@ -23,6 +23,7 @@ from s2r_hf.option_defaults import (  # re-exported: `from s2r_hf.configs import
     SYNTHETIC_POOL,
     TINY_JUDGE,
     WEIGHTED_STRATEGIES,
+    ScoresFromOption,
     config_name_problem,
     default_cache_dir,
 )
@@ -206,7 +207,7 @@ class ScoringArguments:
 
 
 @dataclass
-class SelectionArguments:
+class SelectionArguments(ScoresFromOption):
     """How rows are ranked and how many are kept; decontamination runs before ranking."""
 
     strategy: str = field(
@@ -336,8 +337,7 @@ class OutputArguments:
     def __post_init__(self) -> None:
         if not self.output_dir:
             raise S2RError("--output-dir is required: the folder where the subset, manifest and card are written")
-        problem = config_name_problem(self.hub_config_name)
-        if problem:
+        if problem := config_name_problem(self.hub_config_name):
             raise S2RError(f"--hub-config-name: {problem}")
 
 

@@ -23,6 +23,7 @@ from typing import Any
 
 from s2r_hf.configs import config_name_problem  # the check lives with the options; re-exported for cli
 from s2r_hf.errors import S2RError
+from s2r_hf.option_defaults import is_scores_config, scores_config_name
 
 logger = logging.getLogger(__name__)
 
@@ -90,29 +91,51 @@ def _info_list(info) -> list[dict]:
     return [dict(entry) for entry in info or [] if isinstance(entry, dict)]
 
 
-def _repo_card(api, out: Path, repo_id: str, config_name: str, data_dir: str, repo_files: list[str]) -> str:
-    """The local card, as config ``config_name`` of the repo: the configs (and their ``dataset_info``) that
-    other pushes put there are kept, so one repo can hold the paper's grid (10 %, 5 %, 2 %, baselines)."""
+def _scores_config(out: Path, config_name: str, side: dict[str, str]) -> tuple[list[dict], list[dict]]:
+    """The scores config (every scored pool row: scores, ranks, ``selected``) and its ``dataset_info``, so
+    ``load_dataset(repo, "scores")`` serves them; nothing when the folder has no scores.parquet."""
+    import pyarrow.parquet as pq
+    from datasets import Features
+
+    from s2r_hf.cards.dataset import split_info
+
+    local = out / "scores.parquet"
+    if not local.exists():
+        return [], []
+    name = scores_config_name(config_name)
+    config = {"config_name": name, "data_files": [{"split": "train", "path": side["scores.parquet"]}]}
+    info = {"config_name": name, **split_info(local, Features.from_arrow_schema(pq.read_schema(local)))}
+    return [config], [info]
+
+
+def _repo_card(api, out: Path, repo_id: str, config_name: str, side: dict[str, str], repo_files: list[str]) -> str:
+    """The local card, as config ``config_name`` of the repo, with its scores config: the configs (and their
+    ``dataset_info``) that other pushes put there are kept, so one repo can hold the paper's grid (10 %, 5 %, 2 %,
+    baselines)."""
     from huggingface_hub import DatasetCard
 
+    data_dir = "data" if config_name == "default" else config_name
     card = DatasetCard((out / "README.md").read_text(encoding="utf-8"))
     ours = {"config_name": config_name, "data_files": [{"split": "train", "path": f"{data_dir}/train-*"}]}
-    info = _info_list(card.data.get("dataset_info"))
+    scores, scores_info = _scores_config(out, config_name, side)
+    info = [*({**e, "config_name": config_name} for e in _info_list(card.data.get("dataset_info"))), *scores_info]
+    mine = {config_name, scores_config_name(config_name)}
     others, other_info = [], []
     if "README.md" in repo_files:
         remote = DatasetCard.load(repo_id, repo_type="dataset", token=api.token)
         listed = [c for c in remote.data.get("configs") or [] if isinstance(c, dict) and c.get("config_name")]
-        others = [c for c in listed if c["config_name"] != config_name]
+        others = [c for c in listed if c["config_name"] not in mine]
         names = {c.get("config_name") for c in others}
         other_info = [e for e in _info_list(remote.data.get("dataset_info")) if e.get("config_name") in names]
-    if config_name == "default" and not others:
-        return str(card)  # the local card as written (a single default config)
-    configs = sorted([*others, ours], key=lambda c: (c.get("config_name") != "default", c.get("config_name")))
+    configs = sorted([*others, ours, *scores], key=lambda c: (c.get("config_name") != "default", c.get("config_name")))
     card.data.configs = configs
-    infos = [*other_info, *({**e, "config_name": config_name} for e in info)]
+    infos = [*other_info, *info]
     card.data.dataset_info = sorted(infos, key=lambda e: [c["config_name"] for c in configs].index(e["config_name"]))
-    if config_name != "default":  # the plot of this config lives in its folder
+    if config_name == "default" and not others:
+        return str(card)  # the local card's text as written (a single default config and its scores)
+    if config_name != "default":  # the plot of this config lives in its folder; so do its scores
         card.text = card.text.replace("](scores.png)", f"]({data_dir}/scores.png)")
+        card.text = card.text.replace('"scores", split=', f'"{scores_config_name(config_name)}", split=')
     card.text = _with_configs_table(card.text, configs, card.data.dataset_info, config_name)
     return str(card)
 
@@ -131,12 +154,13 @@ def _with_configs_table(text: str, configs: list[dict], infos: list[dict], descr
         "",
         f"The text above describes `{described}`, the config pushed last; every config's recipe (options, scorer, "
         "selected ids in order) is in its `manifest.json`. Load one with "
-        '`load_dataset(repo, "<config>", split="train")`.',
+        '`load_dataset(repo, "<config>", split="train")`; its per-row scores (every scored pool row: scores, ranks, '
+        "`selected`) are config `<config>-scores` (`scores` for `default`).",
         "",
         "| config | rows | recipe | plot |",
         "|---|---:|---|---|",
     ]
-    for c in configs:
+    for c in [c for c in configs if not is_scores_config(c["config_name"])]:
         name = c["config_name"]
         folder = "" if name == "default" else f"{name}/"
         count = rows.get(name)
@@ -164,7 +188,7 @@ def _operations(api, out: Path, repo_id: str, config_name: str) -> list:
     if not shards:
         raise S2RError(f"{out / 'data'} holds no parquet shard; run `s2r select` again")
     repo_files = api.list_repo_files(repo_id, repo_type="dataset")
-    card_text = _repo_card(api, out, repo_id, config_name, data_dir, repo_files)
+    card_text = _repo_card(api, out, repo_id, config_name, side, repo_files)
     adds = {"README.md": card_text.encode("utf-8")}
     adds |= {f"{data_dir}/{shard.name}": str(shard) for shard in shards}
     adds |= {dest: str(out / src) for src, dest in side.items() if (out / src).exists()}

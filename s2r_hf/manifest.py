@@ -96,6 +96,7 @@ class Manifest:
     version: int = MANIFEST_VERSION
     ablation: dict[str, Any] | None = None  # `s2r ablate`: how the traces were perturbed (absent from a selection)
     extra: dict[str, Any] = field(default_factory=dict)  # top-level keys this version does not know, kept as read
+    scores_from: dict[str, Any] | None = None  # where re-used scores came from (`s2r select --scores-from`)
 
     @classmethod
     def build(
@@ -107,9 +108,11 @@ class Manifest:
         counts: dict[str, Any],
         selected_ids: list[str],
         timings: dict[str, float],
+        scores_from: dict[str, Any] | None = None,
     ) -> Manifest:
         """A new manifest of this run, with the installed package versions."""
         return cls(
+            scores_from=scores_from,
             options=options,
             pool_fingerprint=pool_fingerprint,
             scorer=scorer_key,
@@ -127,6 +130,7 @@ class Manifest:
             "options": self.options,
             "pool_fingerprint": self.pool_fingerprint,
             "scorer": self.scorer,
+            **({"scores_from": self.scores_from} if self.scores_from else {}),  # absent unless scores were re-used
             "counts": self.counts,
             "versions": self.versions,
             "timings_s": self.timings_s,
@@ -220,6 +224,7 @@ PATH_OPTIONS = {
     "judge": "ScoringArguments",
     "length_tokenizer": "ScoringArguments",
     "decontam_benchmarks": "SelectionArguments",
+    "scores_from": "SelectionArguments",
     "output_dir": "OutputArguments",
     "cache_dir": "OutputArguments",
 }

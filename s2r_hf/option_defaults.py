@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 POOL_FORMATS = (
@@ -62,11 +63,36 @@ OVERLONG_POLICIES = ("drop", "truncate")
 RESERVED_CONFIG_NAMES = {"data", "selection"}  # folders of a pushed subset's default config
 
 
+def scores_config_name(config_name: str) -> str:
+    """The config serving pushed config ``config_name``'s per-row scores (scores.parquet): ``scores`` for default."""
+    return "scores" if config_name == "default" else f"{config_name}-scores"
+
+
+def is_scores_config(name: str) -> bool:
+    return name == "scores" or name.endswith("-scores")
+
+
 def config_name_problem(name: str) -> str | None:
-    """Why ``name`` cannot be a dataset config of ours (it names the config's folder in the repo), or None."""
-    if re.fullmatch(r"[A-Za-z0-9][\w.-]*", name) and name not in RESERVED_CONFIG_NAMES:
+    """Why ``name`` cannot be a dataset config of ours (it names the config's folder in the repo, or a scores
+    config), or None."""
+    if re.fullmatch(r"[A-Za-z0-9][\w.-]*", name) and name not in RESERVED_CONFIG_NAMES and not is_scores_config(name):
         return None
     return (
         f"config name {name!r} cannot name a folder of the repo: use letters, digits, '_', '.', '-' "
-        f"(not {', '.join(sorted(RESERVED_CONFIG_NAMES))})"
+        f"(not {', '.join(sorted(RESERVED_CONFIG_NAMES))}, nor scores or *-scores: the per-row scores configs)"
+    )
+
+
+@dataclass
+class ScoresFromOption:
+    """`s2r select --scores-from`: a base of ``SelectionArguments`` (kept here, so configs.py stays within its size)."""
+
+    scores_from: str | None = field(
+        default=None,
+        metadata={
+            "help": "Re-select from published per-row scores instead of scoring: an `s2r select` output folder, or a "
+            "Hub dataset repo pushed by s2r (its `scores` config). No model loads; the pool is re-read from the "
+            "scores' manifest (or --pool). Options that change the scores or the rows scored (--judge, "
+            "--length-unit, --decontam-*, ...) are refused."
+        },
     )

@@ -127,7 +127,7 @@ def build_dataset_card(
         )
         if columns.get(key) is not None
     ]
-    return DatasetCard.from_template(
+    card = DatasetCard.from_template(
         data,
         template_path=template_path("dataset_card.md"),
         pretty_name=name,
@@ -146,6 +146,8 @@ def build_dataset_card(
         command=command,
         versions=manifest.versions,
     )
+    card.text = card.text.replace("\n## Reproduce", f"\n{scores_note(manifest.scores_from)}\n## Reproduce", 1)
+    return card
 
 
 def ablation_card(source_card: str | None, manifest: Manifest, *, description: str, command: str, dataset_info=None):
@@ -183,3 +185,20 @@ def ablation_card(source_card: str | None, manifest: Manifest, *, description: s
         lines[at - 1] += f" · ablation {record.get('transform')}"
     card.text = "\n".join([*lines[:at], "", *block.rstrip("\n").split("\n"), *lines[at:]])
     return card
+
+
+def scores_note(scores_from: dict[str, Any] | None) -> str:
+    """The card's per-row-scores section: where they are published, and where re-used ones came from."""
+    text = (
+        "## Per-row scores\n\n"
+        "Every scored pool row's scores, ranks and `selected` flag are in `scores.parquet` (in the Hub repo: "
+        '`load_dataset(repo, "scores", split="train")`). `s2r select --scores-from <repo or folder>` re-selects '
+        "from them with another strategy, weight or budget, without loading a model.\n"
+    )
+    if scores_from:
+        revision = f" at revision `{scores_from['revision']}`" if scores_from.get("revision") else ""
+        text += (
+            f"\nThis selection's scores were not computed here: they were read from the {scores_from.get('kind')} "
+            f"`{scores_from.get('source')}`{revision} (`s2r select --scores-from`); no model was loaded.\n"
+        )
+    return text

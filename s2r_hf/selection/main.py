@@ -34,7 +34,13 @@ def main(pool: PoolArguments, scoring: ScoringArguments, sel: SelectionArguments
     from s2r_hf.selection.write import log_outcome, write_selection
 
     check_compatible(pool, scoring, sel)
-    collect(select_problems(pool, scoring, sel, out))  # a missing judge, a push that cannot be: before any work
+    published = None
+    if sel.scores_from:  # re-select from published scores: the options that made them, and no model
+        from s2r_hf.selection.published import published_options
+
+        published, pool, scoring, sel = published_options(pool, scoring, sel, out)
+    else:
+        collect(select_problems(pool, scoring, sel, out))  # a missing judge, a push that cannot be: before any work
     state = PartialState(cpu=not torch.cuda.is_available())
     out_dir = prepare_selection(pool, scoring, sel, out, state)  # own files only; before any model loads
     public = public_configs(pool, scoring, sel, out)  # what written files name: no absolute local paths
@@ -44,13 +50,26 @@ def main(pool: PoolArguments, scoring: ScoringArguments, sel: SelectionArguments
         logger.info("s2r select on %d process(es); resolved options:\n%s", state.num_processes, resolved)
     clock = Stopwatch()
 
-    prepared = prepare(pool, scoring, sel, out, state, clock)
-    scores, scorer_key = difficulty(prepared.rows, scoring, sel, out.cache_dir, state, clock)
-    if not state.is_main_process:
-        return None
-    ranked = rank(prepared, scores, scoring, sel, out.cache_dir, clock)
+    if published is not None:
+        if not state.is_main_process:
+            return None
+        prepared, ranked, scorer_key = published.rank(pool, sel, out.cache_dir, clock)
+    else:
+        prepared = prepare(pool, scoring, sel, out, state, clock)
+        scores, scorer_key = difficulty(prepared.rows, scoring, sel, out.cache_dir, state, clock)
+        if not state.is_main_process:
+            return None
+        ranked = rank(prepared, scores, scoring, sel, out.cache_dir, clock)
+    origin = published.origin if published is not None else None
     manifest = write_selection(
-        out_dir, prepared, ranked, options=options, public=public, scorer_key=scorer_key, clock=clock
+        out_dir,
+        prepared,
+        ranked,
+        options=options,
+        public=public,
+        scorer_key=scorer_key,
+        clock=clock,
+        scores_from=origin,
     )
     log_outcome(manifest, out_dir, scoring.length_unit, sel.strategy)
 

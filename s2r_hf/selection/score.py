@@ -156,8 +156,21 @@ def rank(
             tokenizer=tokenizer,
             num_proc=scoring.num_proc,
         )
-    ids = column(canon, "id").astype(str)
     length = column(measured, "length").astype(np.int64)
+    rethink = column(measured, "rethink_count").astype(np.int32)
+    return rank_measured(prepared, scores, sel, length, rethink)
+
+
+def rank_measured(
+    prepared: Prepared,
+    scores: dict[str, np.ndarray] | None,
+    sel: SelectionArguments,
+    length: np.ndarray,
+    rethink: np.ndarray,
+) -> Ranked:
+    """Rank rows whose measures are known (just measured, or published: ``--scores-from``) and cut to the budget."""
+    canon = prepared.rows
+    ids = column(canon, "id").astype(str)
     result = select(
         sel.strategy,
         ids,
@@ -171,5 +184,4 @@ def rank(
         seed=sel.seed,
         cost=prepared.train_tokens,
     )
-    rethink = column(measured, "rethink_count").astype(np.int32)
     return Ranked(ids, length, rethink, prepared.train_tokens, scores, result)

@@ -70,6 +70,7 @@ def write_selection(
     public: tuple,
     scorer_key: dict | None,
     clock: Stopwatch,
+    scores_from: dict[str, Any] | None = None,
 ) -> Manifest:
     """Every output file of a selection; returns the manifest written. ``public``: the option dataclasses with
     local paths made public (what written files name)."""
@@ -94,6 +95,7 @@ def write_selection(
         counts=selection_counts(prepared, ranked, sel),
         selected_ids=ranked.ids[ranked.result.order].tolist(),
         timings=clock.total(),
+        scores_from=scores_from,
     )
     _plot(out_dir, ranked, scoring, sel, pool_name=public[0].pool)
     columns = {

@@ -84,11 +84,16 @@ def assert_round_trip(hub, repo: str, out: Path, env: dict[str, str]) -> None:
     manifest = json.loads((out / "manifest.json").read_text())
     assert loaded["ids"] == manifest["selected_ids"]  # same rows, same order
     assert loaded["rows"] == local_rows(out)  # every column of every row
-    assert loaded["configs"] == [{"config_name": "default", "data_files": [{"split": "train", "path": "data/train-*"}]}]
+    assert loaded["configs"] == [
+        {"config_name": "default", "data_files": [{"split": "train", "path": "data/train-*"}]},
+        {"config_name": "scores", "data_files": [{"split": "train", "path": "selection/scores.parquet"}]},
+    ]
     assert "Joint rank" in loaded["text"] and loaded["text"] == DatasetCard.load(out / "README.md").text
     stored = hub.files(repo)
-    assert loaded["dataset_info"]["download_size"] == (stored / SHARD).stat().st_size  # exact, not doubled
-    assert loaded["dataset_info"]["splits"][0]["num_examples"] == len(manifest["selected_ids"])
+    info = {e["config_name"]: e for e in loaded["dataset_info"]}
+    assert info["default"]["download_size"] == (stored / SHARD).stat().st_size  # exact, not doubled
+    assert info["default"]["splits"][0]["num_examples"] == len(manifest["selected_ids"])
+    assert info["scores"]["splits"][0]["num_examples"] == manifest["counts"]["scored"]
     for name in ("README.md", SHARD, "manifest.json", "scores.png", "config.yaml", "selection/scores.parquet"):
         assert name in loaded["files"], name
     assert (stored / "manifest.json").read_bytes() == (out / "manifest.json").read_bytes()
@@ -248,8 +253,12 @@ def test_config_name_points_the_card_at_its_own_folder(hub_server, finished_outp
     assert proc.returncode == 0, proc.stderr[-3000:]
     loaded = load_from_hub(repo, env, config="pct10")
     assert loaded["ids"] == json.loads((out / "manifest.json").read_text())["selected_ids"]
-    assert loaded["configs"] == [{"config_name": "pct10", "data_files": [{"split": "train", "path": "pct10/train-*"}]}]
-    assert [e["config_name"] for e in loaded["dataset_info"]] == ["pct10"]
+    assert loaded["configs"] == [
+        {"config_name": "pct10", "data_files": [{"split": "train", "path": "pct10/train-*"}]},
+        {"config_name": "pct10-scores", "data_files": [{"split": "train", "path": "pct10/selection/scores.parquet"}]},
+    ]
+    assert [e["config_name"] for e in loaded["dataset_info"]] == ["pct10", "pct10-scores"]
+    assert 'load_dataset(repo, "pct10-scores", split="train")' in loaded["text"]
     assert "pct10/train-00000-of-00001.parquet" in loaded["files"] and SHARD not in loaded["files"]
     assert "pct10/manifest.json" in loaded["files"] and "manifest.json" not in loaded["files"]
 
@@ -269,9 +278,12 @@ def test_configs_pushed_to_one_repo_live_side_by_side(hub_server, finished_outpu
         assert (stored / config / "selection" / "scores.parquet").is_file()
     loaded = load_from_hub(repo, env, config="default")
     assert loaded["ids"] == ids and (stored / "manifest.json").is_file()
-    assert [c["config_name"] for c in loaded["configs"]] == ["default", "pct05", "pct10"]
-    assert [e["config_name"] for e in loaded["dataset_info"]] == ["default", "pct05", "pct10"]
-    assert all(e["splits"][0]["num_examples"] == len(ids) for e in loaded["dataset_info"])
+    names = ["default", "pct05", "pct05-scores", "pct10", "pct10-scores", "scores"]
+    assert [c["config_name"] for c in loaded["configs"]] == names
+    assert [e["config_name"] for e in loaded["dataset_info"]] == names
+    assert all(
+        e["splits"][0]["num_examples"] == len(ids) for e in loaded["dataset_info"] if "scores" not in e["config_name"]
+    )
     card = (stored / "README.md").read_text()
     assert "](pct05/scores.png)" in card  # the last push's plot, in its folder
     assert card.count("## Configs in this repository") == 1 and "describes `pct05`, the config pushed last" in card
