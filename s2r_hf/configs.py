@@ -102,7 +102,16 @@ class ScoringArguments:
         metadata={
             "help": "'judge': p('1')/(p('1')+p('0')) of an instruct LLM asked if the question is difficult "
             "(one prefill pass per row). 'passrate': 1 - pass rate of --passrate-samples sampled solutions "
-            "graded with math-verify (slow: generates)."
+            "graded with math-verify (slow: generates). 'model': a fitted difficulty model (--difficulty-model, from "
+            "`s2r fit-difficulty`): its regression head's output, one prefill pass per row like the judge."
+        },
+    )
+    difficulty_model: str | None = field(
+        default=None,
+        metadata={
+            "help": "--difficulty-scorer model: the fitted model's folder or Hub id "
+            "(AutoModelForSequenceClassification, num_labels=1, with s2r_difficulty.json). Runs with "
+            "--judge-dtype, --judge-batch-tokens, --judge-max-batch-rows."
         },
     )
     judge: str = field(
@@ -202,6 +211,15 @@ class ScoringArguments:
             problems.append(f"--num-threads must be >= 1, got {self.num_threads}")
         if not self.judge_system_prompt.strip():
             problems.append("--judge-system-prompt is empty; leave it out to use the paper's prompt")
+        if self.difficulty_scorer == "model" and not self.difficulty_model:
+            problems.append(
+                "--difficulty-scorer model needs --difficulty-model PATH_OR_HUB_ID (from s2r fit-difficulty)"
+            )
+        if self.difficulty_model and self.difficulty_scorer != "model":
+            problems.append(
+                f"--difficulty-model is read by --difficulty-scorer model only, not {self.difficulty_scorer!r}; add "
+                "--difficulty-scorer model or leave --difficulty-model out"
+            )
         collect(problems)
 
 
