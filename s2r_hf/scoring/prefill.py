@@ -105,6 +105,8 @@ class PrefillScorer:
         ids: list[str] | None = None,
     ) -> dict[str, list]:
         """Scores for ``problems`` (``answers`` and ``ids`` do not change a prefill score; they unify scorers)."""
+        if not problems:
+            return {name: [] for name in (*self.score_columns, "prompt_tokens", self.cut_column)}
         ids, cuts = self.encode_with_cuts(problems)
         if any(cuts):
             self.warn_cuts(sum(c > 0 for c in cuts), len(cuts))
