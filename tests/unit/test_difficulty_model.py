@@ -170,3 +170,19 @@ def test_the_options_require_and_refuse_difficulty_model():
     with pytest.raises(S2RError, match=r"--difficulty-model is read by --difficulty-scorer model only, not 'judge'"):
         ScoringArguments(difficulty_model="models/d")
     assert ScoringArguments(difficulty_scorer="model", difficulty_model="models/d").difficulty_model == "models/d"
+
+
+def test_an_encoder_classifier_is_refused_when_loaded(difficulty_model, cache_dir, tmp_path):
+    """A BERT-style classifier pools its first token through a pooler, not the last token: refused in one line."""
+    from transformers import AutoTokenizer, BertConfig, BertForSequenceClassification
+
+    folder = tmp_path / "bert"
+    tokenizer = AutoTokenizer.from_pretrained(difficulty_model)
+    tokenizer.save_pretrained(folder)
+    config = BertConfig(vocab_size=len(tokenizer), hidden_size=32, num_hidden_layers=1, num_attention_heads=2)
+    config.intermediate_size, config.num_labels = 64, 1
+    BertForSequenceClassification(config).save_pretrained(folder)
+    shutil.copy(difficulty_model / DIFFICULTY_CONFIG_FILE, folder / DIFFICULTY_CONFIG_FILE)
+    scorer = make_scorer(folder, cache_dir)
+    with pytest.raises(S2RError, match=r"\(BertForSequenceClassification\) has no 1-output linear head `score`"):
+        scorer.score(PROBLEMS[:2])
