@@ -65,12 +65,15 @@ class ModelScorer(PrefillScorer):
         }
 
     def encode_with_cuts(self, problems: list[str]) -> tuple[list[list[int]], list[int]]:
-        """:func:`difficulty_text` token ids, cut to ``max_length`` on the tokenizer's truncation side."""
+        """:func:`difficulty_text` token ids, truncated to ``max_length`` by the tokenizer exactly as at fit time."""
         texts = [difficulty_text(p, self.tokenizer) for p in problems]
-        full = self.tokenizer(texts, add_special_tokens=False)["input_ids"]
-        left = getattr(self.tokenizer, "truncation_side", "right") == "left"
-        ids = [(row[-self.max_length :] if left else row[: self.max_length]) or [self.pad_id] for row in full]
-        return ids, [max(0, len(row) - self.max_length) for row in full]
+        special = not getattr(self.tokenizer, "chat_template", None)  # a chat template already holds its BOS
+        full = self.tokenizer(texts, add_special_tokens=special)["input_ids"]
+        cuts = [max(0, len(row) - self.max_length) for row in full]
+        if any(cuts):
+            full = self.tokenizer(texts, add_special_tokens=special, truncation=True, max_length=self.max_length)
+            full = full["input_ids"]
+        return [row or [self.pad_id] for row in full], cuts
 
     def prepare(self, model) -> None:
         """An fp32 copy of the 1-row head: the logit is not rounded to the model's dtype."""
