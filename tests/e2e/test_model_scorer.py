@@ -65,6 +65,8 @@ def test_select_with_a_difficulty_model_end_to_end(model_folder, tiny_judge, tmp
     got = dict(zip(ids.tolist(), difficulty.tolist(), strict=True))
     np.testing.assert_allclose([got[i] for i in subset["id"][:8]], want, rtol=0, atol=1e-5)
     np.testing.assert_array_equal(scores["rank_difficulty"], ordinal_rank(difficulty, ids))
+    rank_d, rank_l = np.array(scores["rank_difficulty"]), np.array(scores["rank_length"])
+    np.testing.assert_allclose(scores["joint_rank"], 0.25 * rank_d + 0.75 * rank_l)  # the paper's weight, as for p("1")
 
 
 BAD = {
