@@ -17,7 +17,7 @@ from s2r_hf.option_defaults import (  # re-exported: `from s2r_hf.configs import
     DIFFICULTY_SCORERS,
     JUDGE_DTYPES,
     OPENR1_TRACES,
-    OVERLONG_POLICIES,
+    OVERLONG_POLICIES,  # noqa: F401 - re-exported (used by s2r_hf.subset_options)
     POOL_FORMATS,
     STRATEGIES,
     SYNTHETIC_POOL,
@@ -31,6 +31,7 @@ from s2r_hf.option_defaults import RESERVED_CONFIG_NAMES as RESERVED_CONFIG_NAME
 from s2r_hf.option_defaults import SYNTHETIC_BENCHMARK as SYNTHETIC_BENCHMARK
 from s2r_hf.option_defaults import check_choice as _choice
 from s2r_hf.prompts import JUDGE_SYSTEM_PROMPT
+from s2r_hf.subset_options import SubsetArguments as SubsetArguments  # `s2r train`'s, kept apart by job
 
 
 @dataclass
@@ -103,7 +104,16 @@ class ScoringArguments:
         metadata={
             "help": "'judge': p('1')/(p('1')+p('0')) of an instruct LLM asked if the question is difficult "
             "(one prefill pass per row). 'passrate': 1 - pass rate of --passrate-samples sampled solutions "
-            "graded with math-verify (slow: generates)."
+            "graded with math-verify (slow: generates). 'model': a fitted difficulty model (--difficulty-model, from "
+            "`s2r fit-difficulty`): its regression head's output, one prefill pass per row like the judge."
+        },
+    )
+    difficulty_model: str | None = field(
+        default=None,
+        metadata={
+            "help": "--difficulty-scorer model: the fitted model's folder or Hub id "
+            "(AutoModelForSequenceClassification, num_labels=1, with s2r_difficulty.json). Runs with "
+            "--judge-dtype, --judge-batch-tokens, --judge-max-batch-rows."
         },
     )
     judge: str = field(
@@ -203,6 +213,15 @@ class ScoringArguments:
             problems.append(f"--num-threads must be >= 1, got {self.num_threads}")
         if not self.judge_system_prompt.strip():
             problems.append("--judge-system-prompt is empty; leave it out to use the paper's prompt")
+        if self.difficulty_scorer == "model" and not self.difficulty_model:
+            problems.append(
+                "--difficulty-scorer model needs --difficulty-model PATH_OR_HUB_ID (from s2r fit-difficulty)"
+            )
+        if self.difficulty_model and self.difficulty_scorer != "model":
+            problems.append(
+                f"--difficulty-model is read by --difficulty-scorer model only, not {self.difficulty_scorer!r}; add "
+                "--difficulty-scorer model or leave --difficulty-model out"
+            )
         collect(problems)
 
 
@@ -354,47 +373,3 @@ def check_compatible(pool: PoolArguments, scoring: ScoringArguments, sel: Select
             "drop --weight or use --strategy s2r"
         )
     collect(problems)
-
-
-@dataclass
-class SubsetArguments:
-    """What `s2r train` trains on: a selected subset, and what to do with rows longer than ``max_length``.
-
-    The other training options are TRL's ``SFTConfig`` and ``ModelConfig``; all three are parsed together
-    (``s2r train --config recipe.yaml --learning_rate 1e-5``).
-    """
-
-    dataset_name: str | None = field(
-        default=None,
-        metadata={
-            "help": "The subset: an `s2r select` output folder, parquet/jsonl file(s) or a folder of them, a "
-            "save_to_disk folder, or a Hub dataset id. Rows need a `messages` column [user, assistant]."
-        },
-    )
-    dataset_config: str | None = field(default=None, metadata={"help": "Hub config name of the subset."})
-    dataset_split: str = field(default="train", metadata={"help": "Split to train on."})
-    dataset_revision: str | None = field(default=None, metadata={"help": "Hub revision of the subset."})
-    overlong: str = field(
-        default="drop",
-        metadata={
-            "help": "Rows longer than max_length (counted and reported before training either way): 'drop' them, "
-            "or 'truncate' them to max_length, which cuts off the end of the trace and its final answer."
-        },
-    )
-    overwrite: bool = field(
-        default=False,
-        metadata={
-            "help": "Delete s2r train's earlier outputs in output_dir (checkpoints, weights, card; never other "
-            "files) and train from step 0. Without it a run resumes from the last complete checkpoint there."
-        },
-    )
-
-    def __post_init__(self) -> None:
-        problems: list[str] = []
-        if not self.dataset_name:
-            problems.append(
-                "--dataset_name is required: the subset written by `s2r select` (e.g. data/openr1-s2r-10pct) "
-                "or its Hub id"
-            )
-        _choice(problems, "overlong", self.overlong, OVERLONG_POLICIES)
-        collect(problems)

@@ -222,6 +222,7 @@ def options_dict(*configs) -> dict[str, Any]:
 PATH_OPTIONS = {
     "pool": "PoolArguments",
     "judge": "ScoringArguments",
+    "difficulty_model": "ScoringArguments",
     "length_tokenizer": "ScoringArguments",
     "decontam_benchmarks": "SelectionArguments",
     "scores_from": "SelectionArguments",

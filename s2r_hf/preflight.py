@@ -220,14 +220,29 @@ def select_problems(pool, scoring, sel, out) -> list[str]:
     problems = [push_problem("--push-to-hub", out.push_to_hub)]
     if not pool.pool.strip():
         problems.append("--pool is empty; give a Hub dataset id, a local file or folder, or s2r:synthetic-openr1")
+    by_model = scoring.difficulty_scorer == "model"  # the judge then only counts lengths: a tokenizer
     if sel.strategy in NEEDS_DIFFICULTY:
-        problems.append(model_problem("--judge", scoring.judge, revision=scoring.judge_revision))
+        name, option = (scoring.difficulty_model, "--difficulty-model") if by_model else (scoring.judge, "--judge")
+        problems.append(model_problem(option, name, revision=None if by_model else scoring.judge_revision))
+        if by_model and not problems[-1] and Path(name).is_dir():
+            problems.append(difficulty_config_problem(name))
     if scoring.length_unit == "tokens":
         if scoring.length_tokenizer:
             problems.append(model_problem("--length-tokenizer", scoring.length_tokenizer, tokenizer=True))
-        elif sel.strategy not in NEEDS_DIFFICULTY:
+        elif sel.strategy not in NEEDS_DIFFICULTY or by_model:
             problems.append(model_problem("--judge", scoring.judge, revision=scoring.judge_revision, tokenizer=True))
     return [p for p in problems if p]
+
+
+def difficulty_config_problem(folder: str) -> str | None:
+    """Why a local ``--difficulty-model`` folder's ``s2r_difficulty.json`` is missing or wrong (found early)."""
+    from s2r_hf.scoring.difficulty_model import read_difficulty_config
+
+    try:
+        read_difficulty_config(folder)
+    except S2RError as err:
+        return str(err)
+    return None
 
 
 def eval_problems(args) -> list[str]:

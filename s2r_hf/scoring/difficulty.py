@@ -4,12 +4,10 @@
 looked up by token id. Equal to ``sigmoid(z1 − z0)`` of the logits, computed that way for stability; the
 mass ``p("1") + p("0")`` is kept as ``judge_mass`` to show how much the judge obeys the prompt.
 
-Speed, by design (see benchmarks/bench_select.py for the numbers):
-- rows sorted by prompt length and packed into right-padded batches under a token budget (padding < 1 %);
-  right padding with no attention mask is exact for every real token (causal attention never looks right);
-- the LM head runs only on each row's last real position, gathered into a 2-D ``[B, hidden]`` tensor
-  (never the full ``[B, T, vocab]`` logits, and not the 3-D slow path torch 2.13 has in bf16);
-- dtype 'auto': bf16 where the hardware has it, fp32 elsewhere.
+Speed comes from the shared prefill engine (:mod:`s2r_hf.scoring.prefill`: length-sorted right-padded batches
+under a token budget, the LM head on each row's last real position only; numbers in benchmarks/bench_select.py);
+dtype 'auto': bf16 where the hardware has it, fp32 elsewhere. This module is the judge's part: the prompt and
+the p("1") readout.
 
 Exactness where it is cheap: the LM head always runs in fp32 (the hidden state and a copy of the head
 weight made once, upcast), because only B rows go through it. A bf16 head rounds the logits to 8 bits of
@@ -23,12 +21,13 @@ the number of question tokens cut is returned per row (``judge_cut_tokens``) and
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
-
-import numpy as np
+from collections.abc import Callable
 
 from s2r_hf.errors import S2RError
 from s2r_hf.prompts import judge_messages, prompt_hash
+from s2r_hf.scoring.prefill import PrefillScorer, plan_batches, score_in_chunks
+
+__all__ = ["CUT_MARKER", "JudgeScorer", "build_judge", "judge_context", "plan_batches", "score_in_chunks"]
 
 logger = logging.getLogger(__name__)
 
@@ -60,29 +59,17 @@ def single_token_id(tokenizer, text: str, judge: str) -> int:
     return ids[0]
 
 
-def plan_batches(lengths: np.ndarray, token_budget: int, max_rows: int) -> list[np.ndarray]:
-    """Indices grouped into batches, longest first, each ``rows × longest ≤ token_budget``.
-
-    A row longer than the budget is a batch of its own. Ties in length keep index order (deterministic).
-    """
-    order = np.argsort(-np.asarray(lengths), kind="stable")
-    batches, start = [], 0
-    while start < len(order):
-        longest = int(lengths[order[start]])
-        rows = max(1, min(max_rows, token_budget // max(1, longest)))
-        batches.append(order[start : start + rows])
-        start += rows
-    return batches
-
-
-class JudgeScorer:
-    """Prompted difficulty judge. ``score(problems)`` → {"difficulty", "judge_mass", "prompt_tokens"}.
+class JudgeScorer(PrefillScorer):
+    """Prompted difficulty judge on the prefill engine. ``score(problems)`` → {"difficulty", "judge_mass",
+    "prompt_tokens", "judge_cut_tokens"}.
 
     The model is loaded by ``load_model`` on first use, so a run whose scores are all cached (a new weight
     or budget) never loads it.
     """
 
     name = "judge"
+    score_columns = ("difficulty", "judge_mass")
+    cut_column = "judge_cut_tokens"
 
     def __init__(
         self,
@@ -98,30 +85,22 @@ class JudgeScorer:
         max_tokens: int | None = None,
         max_tokens_in_key: bool = False,
     ):
-        self.tokenizer, self._load_model, self._model = tokenizer, load_model, None
+        super().__init__(tokenizer, load_model, dtype=dtype, batch_tokens=batch_tokens, max_batch_rows=max_batch_rows)
         self.max_tokens, self.max_tokens_in_key = max_tokens, max_tokens_in_key
-        self.judge, self.identity, self.dtype, self.system_prompt = judge, identity, dtype, system_prompt
-        self.batch_tokens, self.max_batch_rows = batch_tokens, max_batch_rows
+        self.judge, self.identity, self.system_prompt = judge, identity, system_prompt
         if getattr(tokenizer, "chat_template", None) is None:
             raise S2RError(f"judge {judge!r} has no chat template; the judge must be an instruct/chat model")
         self.one_id = single_token_id(tokenizer, "1", judge)
         self.zero_id = single_token_id(tokenizer, "0", judge)
-        self.pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else (tokenizer.eos_token_id or 0)
 
-    @property
-    def model(self):
-        if self._model is None:
-            self._model = self._load_model()
-            config = self._model.config
-            self.base, head = self._model.base_model, self._model.get_output_embeddings()
-            # fp32 copy made once (no copy when the model already is fp32): B rows per batch go through it
-            self.head_weight = head.weight.detach().float()
-            bias = getattr(head, "bias", None)
-            self.head_bias = bias.detach().float() if bias is not None else None
-            self.softcap = getattr(config, "final_logit_softcapping", None)
-            self.logit_scale = getattr(config, "logit_scale", None)
-            self.device = next(self._model.parameters()).device
-        return self._model
+    def prepare(self, model) -> None:
+        """An fp32 copy of the LM head, made once (none when the model already is fp32): B rows per batch use it."""
+        head = model.get_output_embeddings()
+        self.head_weight = head.weight.detach().float()
+        bias = getattr(head, "bias", None)
+        self.head_bias = bias.detach().float() if bias is not None else None
+        self.softcap = getattr(model.config, "final_logit_softcapping", None)
+        self.logit_scale = getattr(model.config, "logit_scale", None)
 
     def key(self) -> dict:
         """What the scores depend on: the score cache's key."""
@@ -155,10 +134,6 @@ class JudgeScorer:
             for p in problems
         ]
         return self.tokenizer(texts, add_special_tokens=False)["input_ids"]
-
-    def encode(self, problems: list[str]) -> list[list[int]]:
-        """Chat-template token ids (system + user, generation prompt appended) per problem, within the context."""
-        return self.encode_with_cuts(problems)[0]
 
     def encode_with_cuts(self, problems: list[str]) -> tuple[list[list[int]], list[int]]:
         """Token ids per problem and the question tokens cut from each (0 when it fits ``max_tokens``)."""
@@ -195,60 +170,27 @@ class JudgeScorer:
             "shorten --judge-system-prompt"
         )
 
-    def forward(self, batch: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
-        """One padded batch → (difficulty, p1 + p0) per row."""
+    def readout(self, last) -> dict[str, object]:
+        """p1/(p1+p0) = sigmoid(log p1 − log p0) of the full-vocabulary softmax, and the mass p1 + p0."""
         import torch
 
-        self.model  # noqa: B018 - loads on first use
-        lengths = torch.tensor([len(x) for x in batch])
-        ids = torch.full((len(batch), int(lengths.max())), self.pad_id, dtype=torch.long)
-        for i, row in enumerate(batch):
-            ids[i, : len(row)] = torch.tensor(row, dtype=torch.long)
-        with torch.inference_mode():
-            hidden = self.base(input_ids=ids.to(self.device), use_cache=False).last_hidden_state
-            last = hidden[torch.arange(len(batch), device=self.device), (lengths - 1).to(self.device)]  # [B, H]
-            logits = torch.nn.functional.linear(last.float(), self.head_weight, self.head_bias)  # 2-D, fp32
-            if self.logit_scale:
-                logits = logits * self.logit_scale
-            if self.softcap:
-                logits = torch.tanh(logits / self.softcap) * self.softcap
-            logp = torch.log_softmax(logits, dim=-1)
-            l1, l0 = logp[:, self.one_id], logp[:, self.zero_id]
-            difficulty = torch.sigmoid(l1 - l0)
-            mass = l1.exp() + l0.exp()
-        return difficulty.cpu().double().numpy(), mass.cpu().double().numpy()
+        logits = torch.nn.functional.linear(last.float(), self.head_weight, self.head_bias)  # 2-D, fp32
+        if self.logit_scale:
+            logits = logits * self.logit_scale
+        if self.softcap:
+            logits = torch.tanh(logits / self.softcap) * self.softcap
+        logp = torch.log_softmax(logits, dim=-1)
+        l1, l0 = logp[:, self.one_id], logp[:, self.zero_id]
+        return {"difficulty": torch.sigmoid(l1 - l0), "judge_mass": l1.exp() + l0.exp()}
 
-    def score(
-        self,
-        problems: list[str],
-        answers: list[str] | None = None,
-        progress: Callable[[int], None] | None = None,
-        ids: list[str] | None = None,
-    ) -> dict[str, list]:
-        """Scores for ``problems`` (``answers`` and ``ids`` do not change a judge score; they unify scorers)."""
-        ids, cuts = self.encode_with_cuts(problems)
-        if any(cuts):
-            logger.warning(
-                "judge: %d of %d prompts exceed the judge's context of %d tokens; their question's middle was cut "
-                "(head and tail kept), counted as judge_cut_tokens",
-                sum(c > 0 for c in cuts),
-                len(cuts),
-                self.max_tokens,
-            )
-        lengths = np.array([len(x) for x in ids])
-        difficulty = np.empty(len(ids))
-        mass = np.empty(len(ids))
-        for idx in plan_batches(lengths, self.batch_tokens, self.max_batch_rows):
-            d, m = self.forward([ids[i] for i in idx])
-            difficulty[idx], mass[idx] = d, m
-            if progress is not None:
-                progress(len(idx))
-        return {
-            "difficulty": difficulty.tolist(),
-            "judge_mass": mass.tolist(),
-            "prompt_tokens": lengths.tolist(),
-            "judge_cut_tokens": cuts,
-        }
+    def warn_cuts(self, cut: int, rows: int) -> None:
+        logger.warning(
+            "judge: %d of %d prompts exceed the judge's context of %d tokens; their question's middle was cut "
+            "(head and tail kept), counted as judge_cut_tokens",
+            cut,
+            rows,
+            self.max_tokens,
+        )
 
 
 def build_judge(args, cache_dir: str, device) -> JudgeScorer:
@@ -294,23 +236,3 @@ def judge_context(path: str, args) -> int | None:
         return None
     limit = getattr(config, "max_position_embeddings", None)
     return int(limit) if limit else None
-
-
-def score_in_chunks(
-    scorer, rows: Iterable[dict], store, *, total: int, chunk: int, rank: int = 0, show_progress: bool = True
-) -> int:
-    """Score row batches (``id``, ``problem``, ``problem_hash``, ``answer``) and append each to ``store``.
-
-    Each chunk is written before the next starts, so a killed run loses at most one chunk of work.
-    """
-    from tqdm.auto import tqdm
-
-    done = 0
-    with tqdm(
-        total=total, desc=f"difficulty ({scorer.name}, rank {rank})", unit="row", disable=not show_progress
-    ) as bar:
-        for batch in rows:
-            scores = scorer.score(batch["problem"], batch["answer"], progress=bar.update, ids=batch["id"])
-            store.write({"id": batch["id"], "problem_hash": batch["problem_hash"], **scores}, rank=rank)
-            done += len(batch["id"])
-    return done

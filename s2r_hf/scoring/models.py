@@ -95,13 +95,27 @@ def load_tokenizer(name: str, revision: str | None = None):
 
 
 def load_causal_lm(name: str, *, revision: str | None, dtype, device, attn_implementation: str | None = None):
-    from transformers import AutoModelForCausalLM
+    return load_pretrained(
+        "AutoModelForCausalLM",
+        name,
+        revision=revision,
+        dtype=dtype,
+        device=device,
+        attn_implementation=attn_implementation,
+    )
+
+
+def load_pretrained(
+    auto_class: str, name: str, *, revision: str | None, dtype, device, attn_implementation: str | None = None
+):
+    """``transformers.<auto_class>.from_pretrained`` on ``device`` in eval mode; a failure is one S2RError line."""
+    import transformers
 
     kwargs = {"revision": revision, "dtype": dtype}
     if attn_implementation:
         kwargs["attn_implementation"] = attn_implementation
     try:
-        model = AutoModelForCausalLM.from_pretrained(name, **kwargs)
+        model = getattr(transformers, auto_class).from_pretrained(name, **kwargs)
     except Exception as err:
         raise S2RError(
             f"could not load model {name!r}: {type(err).__name__}: {str(err).splitlines()[0]}; {hub_hint(name)}"

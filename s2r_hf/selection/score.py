@@ -22,7 +22,7 @@ logger = logging.getLogger("s2r_hf")
 
 
 def build_scorer(scoring: ScoringArguments, cache_dir: str, device, seed: int):
-    """The difficulty scorer ``--difficulty-scorer`` names (the LLM judge, or the rollout pass rate)."""
+    """The difficulty scorer ``--difficulty-scorer`` names (the LLM judge, the rollout pass rate, a fitted model)."""
     if scoring.num_threads is not None:
         import torch
 
@@ -31,6 +31,10 @@ def build_scorer(scoring: ScoringArguments, cache_dir: str, device, seed: int):
         from s2r_hf.scoring.passrate import build_passrate
 
         return build_passrate(scoring, cache_dir, device, seed)
+    if scoring.difficulty_scorer == "model":
+        from s2r_hf.scoring.difficulty_model import build_difficulty_model
+
+        return build_difficulty_model(scoring, cache_dir, device)
     from s2r_hf.scoring.difficulty import build_judge
 
     return build_judge(scoring, cache_dir, device)
