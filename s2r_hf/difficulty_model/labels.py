@@ -89,8 +89,7 @@ def column_labels(raw, name: str, question_column: str) -> Labelled:
     if name not in numeric:
         what = "has no column" if name not in raw.column_names else "has a non-numeric column"
         raise S2RError(
-            f"--labels column:{name}: the pool {what} {name!r}; its numeric columns: "
-            f"{', '.join(numeric) or '(none)'}"
+            f"--labels column:{name}: the pool {what} {name!r}; its numeric columns: {', '.join(numeric) or '(none)'}"
         )
     return _keep(_questions(raw, question_column), raw.data.column(name).to_pylist(), f"column {name}")
 
@@ -127,7 +126,9 @@ def passrate_labels(raw, args, cache_dir: str, device) -> Labelled:
     from s2r_hf.scoring.passrate import build_passrate
 
     if "answer" not in raw.column_names:
-        raise S2RError(f"--labels passrate grades against an 'answer' column; the pool has {', '.join(raw.column_names)}")
+        raise S2RError(
+            f"--labels passrate grades against an 'answer' column; the pool has {', '.join(raw.column_names)}"
+        )
     rows = sample_indices(len(raw), args.sample, args.seed)
     part = raw.select(rows)
     questions = _questions(part, args.question_column)
