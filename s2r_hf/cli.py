@@ -87,7 +87,7 @@ def dispatch(command: str, rest: list[str]) -> None:
 
         ablate_cli(rest)
     elif command == "fit-difficulty":
-        from s2r_hf.difficulty_model.main import cli as fit_difficulty_cli
+        from s2r_hf.fit_difficulty.main import cli as fit_difficulty_cli
 
         fit_difficulty_cli(rest)
     else:

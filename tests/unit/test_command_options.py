@@ -22,8 +22,8 @@ def _parsers() -> dict:
     from s2r_hf.cli import SELECT_CONFIGS, make_select_parser
     from s2r_hf.compare import options as compare_options
     from s2r_hf.configs import PoolArguments, SubsetArguments
-    from s2r_hf.difficulty_model import options as fit_difficulty_options
     from s2r_hf.eval import card, grade, options
+    from s2r_hf.fit_difficulty import options as fit_difficulty_options
 
     return {
         "select": (make_select_parser(), SELECT_CONFIGS),

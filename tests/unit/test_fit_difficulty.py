@@ -8,10 +8,10 @@ import json
 import numpy as np
 import pytest
 
-from s2r_hf.difficulty_model import labels as L
-from s2r_hf.difficulty_model.options import FitDifficultyArguments, parse_fit_difficulty
-from s2r_hf.difficulty_model.report import calibration_bins, correlations
 from s2r_hf.errors import S2RError
+from s2r_hf.fit_difficulty import labels as L
+from s2r_hf.fit_difficulty.options import FitDifficultyArguments, parse_fit_difficulty
+from s2r_hf.fit_difficulty.report import calibration_bins, correlations
 
 
 def _pool(**extra):
@@ -49,7 +49,7 @@ def test_column_labels_take_numbers_and_name_the_numeric_columns_otherwise():
         L.column_labels(pool, "ratin", "problem")
     with pytest.raises(S2RError, match=r"non-numeric column 'source'; its numeric columns: rating, level$"):
         L.column_labels(pool, "source", "problem")
-    with pytest.raises(S2RError, match="no question column 'question'.*--question-column"):
+    with pytest.raises(S2RError, match=r"no question column 'question'.*--question-column"):
         L.column_labels(pool, "rating", "question")
 
 
@@ -139,7 +139,7 @@ def test_a_small_fit_writes_a_folder_the_scorer_can_read(tmp_path, tiny_judge):
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
     from s2r_hf.difficulty_input import DIFFICULTY_CONFIG_FILE, INPUT_FORMAT, difficulty_text
-    from s2r_hf.difficulty_model.main import main
+    from s2r_hf.fit_difficulty.main import main
     from s2r_hf.synthetic import openr1_dataset
 
     out = tmp_path / "model"
@@ -165,3 +165,14 @@ def test_a_small_fit_writes_a_folder_the_scorer_can_read(tmp_path, tiny_judge):
         pred = model(**enc).logits[:, 0].numpy()
     again = correlations(pred, labelled.labels[held])
     assert again["spearman"] == pytest.approx(config["metrics"]["heldout"]["spearman"], abs=1e-6)
+
+
+def test_encode_cuts_long_questions_and_counts_them(tiny_judge):
+    from s2r_hf.fit_difficulty.fit import encode, load_tokenizer
+
+    tok = load_tokenizer(str(tiny_judge), None)
+    rows, cut = encode(tok, ["Short?", "Long " * 400 + "question?"], np.array([0.25, 0.75]), max_length=32)
+    assert cut == 1 and len(rows[1]["input_ids"]) == 32 and len(rows[0]["input_ids"]) < 32
+    assert rows["labels"] == [0.25, 0.75]
+    unlabelled, _ = encode(tok, ["Short?"], None, max_length=32)
+    assert "labels" not in unlabelled.column_names

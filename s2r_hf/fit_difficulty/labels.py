@@ -178,7 +178,8 @@ def make_labels(raw, args, cache_dir: str, device) -> Labelled:
         labelled.labels = labelled.labels[keep]
     if len(labelled.labels) < 4:
         raise S2RError(
-            f"only {len(labelled.labels)} labelled rows ({labelled.report()['skipped']} skipped); a fit needs at least 4"
+            f"only {len(labelled.labels)} labelled rows (skipped: {labelled.skipped}); a fit needs at least 4 "
+            "(check --labels and --question-column)"
         )
     logger.info("labels: %s", labelled.report())
     return labelled

@@ -24,7 +24,7 @@ import logging
 from pathlib import Path
 
 from s2r_hf.difficulty_input import DIFFICULTY_CONFIG_FILE
-from s2r_hf.difficulty_model.options import FitDifficultyArguments
+from s2r_hf.fit_difficulty.options import FitDifficultyArguments
 
 logger = logging.getLogger(__name__)
 
@@ -55,8 +55,8 @@ def main(pool, args: FitDifficultyArguments) -> Path | None:
     import yaml
     from accelerate import PartialState
 
-    from s2r_hf.difficulty_model.fit import fit
-    from s2r_hf.difficulty_model.labels import make_labels, split
+    from s2r_hf.fit_difficulty.fit import fit
+    from s2r_hf.fit_difficulty.labels import make_labels, split
     from s2r_hf.io import atomic_write_text
     from s2r_hf.option_defaults import default_cache_dir
     from s2r_hf.pools.loading import load_pool
@@ -98,7 +98,7 @@ def main(pool, args: FitDifficultyArguments) -> Path | None:
 
 def write_report(out: Path, args, labelled, fitted, heldout_labels, train_rows: int, model_path: str, state) -> None:
     """Metrics, calibration plot, model card, then ``s2r_difficulty.json`` last (it marks a finished fit)."""
-    from s2r_hf.difficulty_model import report
+    from s2r_hf.fit_difficulty import report
     from s2r_hf.io import atomic_write_json
 
     bins = report.calibration_bins(fitted.heldout_after, heldout_labels, args.calibration_bins)
@@ -147,6 +147,6 @@ def push(out: Path, args):
 
 
 def cli(argv: list[str]) -> None:
-    from s2r_hf.difficulty_model.options import parse_fit_difficulty
+    from s2r_hf.fit_difficulty.options import parse_fit_difficulty
 
     main(*parse_fit_difficulty(argv))
