@@ -176,3 +176,23 @@ def test_encode_cuts_long_questions_and_counts_them(tiny_judge):
     assert rows["labels"] == [0.25, 0.75]
     unlabelled, _ = encode(tok, ["Short?"], None, max_length=32)
     assert "labels" not in unlabelled.column_names
+
+
+def _recipes():
+    from tests.conftest import ROOT
+
+    return sorted((ROOT / "recipes" / "difficulty").rglob("config_*.yaml"))
+
+
+def test_difficulty_recipes_are_collected():
+    assert len(_recipes()) >= 2
+
+
+@pytest.mark.parametrize("path", _recipes(), ids=lambda p: p.parent.name + "/" + p.name)
+def test_difficulty_recipe_parses_and_names_its_launch_command(path):
+    from tests.conftest import ROOT
+
+    pool, args = parse_fit_difficulty(["--config", str(path)])
+    text = path.read_text()
+    assert text.startswith("#") and f"fit-difficulty --config {path.relative_to(ROOT)}" in text
+    assert args.output_dir and pool.pool and not args.overwrite
