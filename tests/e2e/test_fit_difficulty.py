@@ -9,6 +9,8 @@ import json
 import pytest
 
 from tests.conftest import ROOT, S2R
+from tests.e2e.test_hub_push import hub_env
+from tests.e2e.test_hub_push import run as run_online
 from tests.e2e.test_output_safety import _kill_when, run
 
 RECIPE = ROOT / "recipes" / "difficulty" / "synthetic" / "config_fit_tiny.yaml"
@@ -47,3 +49,21 @@ def test_fit_learns_synthetic_difficulty_and_resumes_after_a_kill(tmp_path):
     assert config["labels"]["source"].startswith("synthetic") and config["higher_is_harder"] is True
     for name in ("model.safetensors", "config.json", "tokenizer.json", "README.md", "calibration.png"):
         assert (out / name).is_file(), name
+
+
+@pytest.mark.slow
+def test_push_to_hub_publishes_the_model_without_checkpoints_token_or_local_paths(tmp_path, healthy_hub):
+    out = tmp_path / "pushed"
+    args = [*S2R, "fit-difficulty", "--config", str(RECIPE), "--synthetic-rows", "40", "--max-length", "48"]
+    args += ["--num-train-epochs", "1", "--save-steps", "1", "--output-dir", str(out), "--push-to-hub", "ns/difficulty"]
+    proc = run_online(args, hub_env(healthy_hub, tmp_path))
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    repo = healthy_hub.files("ns/difficulty", "model")
+    names = {p.relative_to(repo).as_posix() for p in repo.rglob("*") if p.is_file()}
+    assert {"model.safetensors", "config.json", "tokenizer.json", "s2r_difficulty.json", "README.md"} <= names
+    assert {"calibration.png", "training_args.bin"} <= names and not any(
+        n.startswith(("checkpoint-", "_")) for n in names
+    )
+    for name in names:
+        data = (repo / name).read_bytes()
+        assert healthy_hub.token.encode() not in data and str(tmp_path).encode() not in data, name
