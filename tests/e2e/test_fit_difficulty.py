@@ -5,6 +5,8 @@ bad label columns are one-line errors."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 
 import pytest
 
@@ -67,3 +69,28 @@ def test_push_to_hub_publishes_the_model_without_checkpoints_token_or_local_path
     for name in names:
         data = (repo / name).read_bytes()
         assert healthy_hub.token.encode() not in data and str(tmp_path).encode() not in data, name
+
+
+@pytest.mark.slow
+def test_two_cpu_ranks_split_the_batches(tmp_path):
+    """Under `accelerate launch` with two real CPU ranks each step takes a batch per rank: half the steps of one
+    process, both ranks in the record, and every held-out row predicted once (gathered, no duplicates)."""
+    import sys
+
+    from tests.conftest import without_launcher_vars
+    from tests.e2e.test_multiprocess import free_port
+
+    launch = [sys.executable, "-m", "accelerate.commands.launch", "--multi_gpu", "--num_processes", "2"]
+    launch += ["--num_machines", "1", "--mixed_precision", "no", "--dynamo_backend", "no"]
+    launch += ["--main_process_port", str(free_port()), "-m", "s2r_hf.cli"]
+    out = tmp_path / "ddp"
+    args = ["fit-difficulty", "--config", str(RECIPE), "--synthetic-rows", "150", "--max-length", "48"]
+    args += ["--num-train-epochs", "1", "--per-device-train-batch-size", "5", "--output-dir", str(out)]
+    env = without_launcher_vars({**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1"})
+    env["TOKENIZERS_PARALLELISM"] = "false"
+    proc = subprocess.run([*launch, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    metrics = json.loads((out / "s2r_difficulty.json").read_text())["metrics"]
+    assert metrics["processes"] == 2 and "on 2 process(es)" in proc.stderr
+    assert metrics["train_rows"] == 135 and metrics["global_step"] == 14  # ceil(135 / (5 × 2 ranks))
+    assert metrics["heldout"]["rows"] == 15 and len(metrics["calibration"]) == 10
