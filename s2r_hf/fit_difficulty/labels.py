@@ -48,13 +48,18 @@ def numeric_columns(features) -> list[str]:
     return [n for n, f in features.items() if getattr(f, "dtype", None) in NUMERIC_DTYPES]
 
 
+def _values(ds, column: str) -> list:
+    """A column as Python values, through any row selection (``ds.data`` is the table before ``select``)."""
+    return ds.with_format("arrow")[column].to_pylist()
+
+
 def _questions(raw, column: str) -> list:
     if column not in raw.column_names:
         raise S2RError(
             f"the pool has no question column {column!r} (columns: {', '.join(raw.column_names)}); "
             "name it with --question-column"
         )
-    return raw.data.column(column).to_pylist()
+    return _values(raw, column)
 
 
 def _keep(questions: list, values: list, source: str) -> Labelled:
@@ -78,7 +83,7 @@ def openr1_labels(raw, question_column: str) -> Labelled:
             "--labels openr1 needs the OpenR1 column correctness_math_verify (a list of booleans per row); the pool "
             f"has {', '.join(raw.column_names)}. Use --labels column:NAME or --labels passrate --sample N"
         )
-    flags = raw.data.column("correctness_math_verify").to_pylist()
+    flags = _values(raw, "correctness_math_verify")
     values = [None if not f else 1.0 - sum(bool(x) for x in f) / len(f) for f in flags]
     return _keep(_questions(raw, question_column), values, "openr1: 1 - fraction of correct_math_verify traces")
 
@@ -91,7 +96,7 @@ def column_labels(raw, name: str, question_column: str) -> Labelled:
         raise S2RError(
             f"--labels column:{name}: the pool {what} {name!r}; its numeric columns: {', '.join(numeric) or '(none)'}"
         )
-    return _keep(_questions(raw, question_column), raw.data.column(name).to_pylist(), f"column {name}")
+    return _keep(_questions(raw, question_column), _values(raw, name), f"column {name}")
 
 
 def synthetic_labels(raw, question_column: str) -> Labelled:
@@ -102,7 +107,7 @@ def synthetic_labels(raw, question_column: str) -> Labelled:
     """
     from s2r_hf.synthetic.openr1_pool import row_difficulty, trace_pass_rate
 
-    ids = raw.data.column("uuid").to_pylist() if "uuid" in raw.column_names else []
+    ids = _values(raw, "uuid") if "uuid" in raw.column_names else []
     values = []
     for i, row_uuid in enumerate(ids):
         expected_uuid, level = row_difficulty(0, i)
@@ -132,7 +137,7 @@ def passrate_labels(raw, args, cache_dir: str, device) -> Labelled:
     rows = sample_indices(len(raw), args.sample, args.seed)
     part = raw.select(rows)
     questions = _questions(part, args.question_column)
-    answers = [a if isinstance(a, str) else "" for a in part.data.column("answer").to_pylist()]
+    answers = [a if isinstance(a, str) else "" for a in _values(part, "answer")]
     scoring = ScoringArguments(
         judge=args.passrate_model,
         passrate_samples=args.passrate_samples,

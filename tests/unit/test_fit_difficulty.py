@@ -196,3 +196,46 @@ def test_difficulty_recipe_parses_and_names_its_launch_command(path):
     text = path.read_text()
     assert text.startswith("#") and f"fit-difficulty --config {path.relative_to(ROOT)}" in text
     assert args.output_dir and pool.pool and not args.overwrite
+
+
+def test_passrate_labels_grade_sampled_solutions_on_a_seeded_sample(monkeypatch):
+    """The pass-rate scorer's real grading on a fake solver that gets 3 of 4 samples right: 1 − 3/4 per scored row,
+    the row without a reference answer is skipped, and only --sample rows are scored."""
+    from datasets import Dataset
+
+    from s2r_hf.scoring import passrate
+
+    calls = []
+    questions = [f"What is {i}+{i}? ∑ $x^{i}$" for i in range(6)]
+    reference = {q: str(2 * i) for i, q in enumerate(questions)}
+
+    def fake_build(scoring, cache_dir, device, seed):
+        assert scoring.judge == "solver" and scoring.passrate_samples == 4 and seed == 1
+
+        def generate(problems, k, seeds):
+            calls.append(list(problems))
+            return [[f"so \\boxed{{{reference[p]}}}"] * 3 + ["\\boxed{-1}"] for p in problems]
+
+        return passrate.PassRateScorer(generate, model="solver", identity="fake", samples=k_samples, settings={})
+
+    k_samples = 4
+    monkeypatch.setattr(passrate, "build_passrate", fake_build)
+    pool = Dataset.from_dict({"problem": questions, "answer": [reference[q] for q in questions[:5]] + [None]})
+    args = FitDifficultyArguments(
+        output_dir="o", labels="passrate", sample=5, passrate_model="solver", passrate_samples=4, seed=1
+    )
+    got = L.make_labels(pool, args, cache_dir="unused", device="cpu")
+    sampled = L.sample_indices(6, 5, 1)
+    assert calls == [[questions[i] for i in sampled]]
+    answered = [i for i in sampled if i < 5]
+    assert got.labels.tolist() == [0.25] * len(answered)
+    assert got.questions == [questions[i] for i in answered]
+    assert got.skipped["not sampled"] == 1 and got.skipped.get("no label", 0) == 5 - len(answered)
+
+
+def test_labels_read_through_a_row_selection():
+    """``Dataset.data`` is the table before ``select``: labels must follow the selected rows."""
+    pool = _pool(rating=[3, 1.5, 2, 7, 9]).select([4, 0, 1])
+    got = L.column_labels(pool, "rating", "problem")
+    assert got.questions == ["Prove it.", "What is $1+1$?", "Find $x$: \\(x^2=4\\)"]
+    assert got.labels.tolist() == [9.0, 3.0, 1.5]
