@@ -86,7 +86,7 @@ def main(pool, args: FitDifficultyArguments) -> Path | None:
     )
     fitted.trainer.save_model(str(out))  # weights + tokenizer (rank 0 writes; every rank must call)
     if state.is_main_process:
-        write_report(out, args, labelled, fitted, labelled.labels[held_idx], len(train_idx), model_path, state)
+        write_report(out, args, labelled, fitted, labelled.labels[held_idx], len(train_idx), pool.pool, state)
     failure = None
     if args.push_to_hub and state.is_main_process:
         failure = push(out, args)
@@ -96,7 +96,7 @@ def main(pool, args: FitDifficultyArguments) -> Path | None:
     return out if state.is_main_process else None
 
 
-def write_report(out: Path, args, labelled, fitted, heldout_labels, train_rows: int, model_path: str, state) -> None:
+def write_report(out: Path, args, labelled, fitted, heldout_labels, train_rows: int, pool: str, state) -> None:
     """Metrics, calibration plot, model card, then ``s2r_difficulty.json`` last (it marks a finished fit)."""
     from s2r_hf.fit_difficulty import report
     from s2r_hf.io import atomic_write_json
@@ -121,7 +121,7 @@ def write_report(out: Path, args, labelled, fitted, heldout_labels, train_rows: 
         for k in ("learning_rate", "num_train_epochs", "per_device_train_batch_size", "max_length", "seed")
     }
     hyper["processes"] = state.num_processes
-    card = report.model_card(config, args, hyper, f"s2r fit-difficulty --config {CONFIG_FILE}")
+    card = report.model_card(config, args, hyper, f"s2r fit-difficulty --config {CONFIG_FILE}", pool)
     card.save(str(out / "README.md"))
     atomic_write_json(out / DIFFICULTY_CONFIG_FILE, config)
     logger.info(

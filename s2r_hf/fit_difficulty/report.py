@@ -99,7 +99,7 @@ the prompted judge.
 ## Labels
 
 {label_source}: {rows_labelled} labelled rows of {rows_read} read (skipped: {skipped}); label mean {mean}.
-
+{note}
 ## Held-out metrics ({heldout_rows} rows, seeded split)
 
 | model | Spearman | Pearson |
@@ -122,7 +122,15 @@ Command: `{command}`
 """
 
 
-def model_card(config: dict, args, hyper: dict, command: str):
+SYNTHETIC_NOTE = """
+**The synthetic pool's difficulty is synthetic.** These labels are the built-in generator's own per-problem
+failure rate (set by each template's level); the pool's `correctness_math_verify` flags are 2–4 coin flips of it,
+so even the true level predicts those flags with a Spearman of only about 0.16. A high Spearman here shows the
+pipeline learns what the text carries, not that it measures real reasoning difficulty.
+"""
+
+
+def model_card(config: dict, args, hyper: dict, command: str, pool: str | None = None):
     """A ``huggingface_hub.ModelCard`` with the held-out metrics in the body and the metadata."""
     from huggingface_hub import ModelCard, ModelCardData
 
@@ -137,6 +145,7 @@ def model_card(config: dict, args, hyper: dict, command: str):
     data = ModelCardData(
         model_name=name,
         base_model=hub_id(config["base_model"]),
+        datasets=[hub_id(pool)] if hub_id(pool) else None,
         library_name="transformers",
         pipeline_tag="text-classification",
         tags=["select2reason", "difficulty", "regression", "reasoning", "math"],
@@ -149,6 +158,7 @@ def model_card(config: dict, args, hyper: dict, command: str):
         rows_read=labels["rows_read"],
         skipped=labels["skipped"] or "none",
         mean=fmt(labels["mean"]),
+        note=SYNTHETIC_NOTE if args.label_kind == "synthetic" else "",
         heldout_rows=metrics["heldout"]["rows"],
         spearman=fmt(metrics["heldout"]["spearman"]),
         pearson=fmt(metrics["heldout"]["pearson"]),

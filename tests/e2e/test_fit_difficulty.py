@@ -51,6 +51,8 @@ def test_fit_learns_synthetic_difficulty_and_resumes_after_a_kill(tmp_path):
     assert config["labels"]["source"].startswith("synthetic") and config["higher_is_harder"] is True
     for name in ("model.safetensors", "config.json", "tokenizer.json", "README.md", "calibration.png"):
         assert (out / name).is_file(), name
+    card = (out / "README.md").read_text()
+    assert "The synthetic pool's difficulty is synthetic" in card and f"| fitted | {fitted:.3f} |" in card
 
 
 @pytest.mark.slow

@@ -152,7 +152,7 @@ def test_a_small_fit_writes_a_folder_the_scorer_can_read(tmp_path, tiny_judge):
     assert config["metrics"]["heldout"]["rows"] == 30 and config["metrics"]["global_step"] == 3
     assert (out / "calibration.png").stat().st_size > 1000
     card = (out / "README.md").read_text()
-    assert "pipeline_tag: text-classification" in card and "Spearman" in card
+    assert "pipeline_tag: text-classification" in card and "Spearman" in card and "is synthetic" not in card
 
     model = AutoModelForSequenceClassification.from_pretrained(out).eval()
     tok = AutoTokenizer.from_pretrained(out)
@@ -239,3 +239,15 @@ def test_labels_read_through_a_row_selection():
     got = L.column_labels(pool, "rating", "problem")
     assert got.questions == ["Prove it.", "What is $1+1$?", "Find $x$: \\(x^2=4\\)"]
     assert got.labels.tolist() == [9.0, 3.0, 1.5]
+
+
+def test_a_folder_holding_a_foreign_file_is_refused_before_any_work(tmp_path):
+    from s2r_hf.fit_difficulty.main import main
+
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    argv = ["--pool", str(tmp_path / "no-such-pool.jsonl"), "--output-dir", str(out), "--use-cpu", "true"]
+    with pytest.raises(S2RError, match="notes.txt"):
+        main(*parse_fit_difficulty(argv))
+    assert sorted(p.name for p in out.iterdir()) == ["notes.txt"]
