@@ -248,6 +248,6 @@ def test_a_folder_holding_a_foreign_file_is_refused_before_any_work(tmp_path):
     out.mkdir()
     (out / "notes.txt").write_text("mine")
     argv = ["--pool", str(tmp_path / "no-such-pool.jsonl"), "--output-dir", str(out), "--use-cpu", "true"]
-    with pytest.raises(S2RError, match="notes.txt"):
+    with pytest.raises(S2RError, match=r"notes\.txt"):
         main(*parse_fit_difficulty(argv))
     assert sorted(p.name for p in out.iterdir()) == ["notes.txt"]
