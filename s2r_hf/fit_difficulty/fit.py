@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from s2r_hf.difficulty_input import difficulty_text
+from s2r_hf.difficulty_input import difficulty_ids
 
 logger = logging.getLogger(__name__)
 
@@ -45,11 +45,9 @@ def encode(tokenizer, questions: list[str], labels: np.ndarray | None, max_lengt
     """A ``datasets.Dataset`` of input_ids / attention_mask (/ labels), and how many rows were cut."""
     from datasets import Dataset
 
-    texts = [difficulty_text(q, tokenizer) for q in questions]
-    enc = tokenizer(texts, truncation=True, max_length=max_length, add_special_tokens=False)
-    full = tokenizer(texts, add_special_tokens=False)["input_ids"]
-    cut = sum(len(ids) > max_length for ids in full)
-    columns = {"input_ids": enc["input_ids"], "attention_mask": enc["attention_mask"]}
+    ids = difficulty_ids(questions, tokenizer, max_length)  # exactly what the scorer feeds (s2r_hf.difficulty_input)
+    cut = sum(len(row) == max_length for row in ids)  # at the limit: cut, or (rarely) exactly that long
+    columns = {"input_ids": ids, "attention_mask": [[1] * len(row) for row in ids]}
     if labels is not None:
         columns["labels"] = [float(v) for v in labels]
     return Dataset.from_dict(columns), cut

@@ -12,7 +12,8 @@ calibration plot + model card (:mod:`.report`) → Hub (``--push-to-hub``, token
 
 The saved folder is what ``s2r select --difficulty-scorer model --difficulty-model DIR`` reads: an
 ``AutoModelForSequenceClassification`` (``num_labels=1``) with its tokenizer, and ``s2r_difficulty.json`` =
-``{"input_format": "chat-user-v1", "max_length": N, "truncation": "right", "higher_is_harder": true,
+``{"input_format": "chat-user-v1", "max_length": N, "truncation": "right", "add_special_tokens": bool,
+"higher_is_harder": true,
 "label_source", "labels", "base_model", "metrics"}``; inputs are built by
 :func:`s2r_hf.difficulty_input.difficulty_text`, the score is ``logits[:, 0]``.
 """
@@ -98,6 +99,7 @@ def main(pool, args: FitDifficultyArguments) -> Path | None:
 
 def write_report(out: Path, args, labelled, fitted, heldout_labels, train_rows: int, pool: str, state) -> None:
     """Metrics, calibration plot, model card, then ``s2r_difficulty.json`` last (it marks a finished fit)."""
+    from s2r_hf.difficulty_input import uses_special_tokens
     from s2r_hf.fit_difficulty import report
     from s2r_hf.io import atomic_write_json
 
@@ -110,10 +112,11 @@ def write_report(out: Path, args, labelled, fitted, heldout_labels, train_rows: 
         "train_loss": fitted.train_loss,
         "global_step": fitted.trainer.state.global_step,
         "resumed_from_step": fitted.resumed_step,
-        "truncated_rows": fitted.truncated_rows,
+        "rows_at_max_length": fitted.truncated_rows,  # cut (or exactly that long)
         "processes": state.num_processes,
     }
-    config = report.difficulty_config(args, labelled.report(), metrics, args.base_model)
+    add_special = uses_special_tokens(fitted.tokenizer)
+    config = report.difficulty_config(args, labelled.report(), metrics, args.base_model, add_special)
     title = f"held-out: Spearman {metrics['heldout']['spearman'] or float('nan'):.3f}"
     report.calibration_plot(out / report.CALIBRATION_FILE, fitted.heldout_after, heldout_labels, bins, title)
     hyper = {

@@ -69,7 +69,7 @@ def calibration_plot(path: Path, predicted: np.ndarray, labels: np.ndarray, bins
     return path
 
 
-def difficulty_config(args, labels_report: dict, metrics: dict, base_model: str) -> dict[str, Any]:
+def difficulty_config(args, labels_report: dict, metrics: dict, base_model: str, add_special: bool) -> dict[str, Any]:
     """``s2r_difficulty.json``: how a scorer must feed the model and read its output (see s2r_hf.difficulty_input)."""
     from s2r_hf.difficulty_input import INPUT_FORMAT
     from s2r_hf.manifest import public_path
@@ -78,6 +78,7 @@ def difficulty_config(args, labels_report: dict, metrics: dict, base_model: str)
         "input_format": INPUT_FORMAT,
         "max_length": args.max_length,
         "truncation": "right",
+        "add_special_tokens": add_special,
         "higher_is_harder": True,
         "output": "logits[:, 0] (regression head, num_labels=1)",
         "label_source": args.labels,
