@@ -169,14 +169,14 @@ def make_labels(raw, args, cache_dir: str, device) -> Labelled:
     """The labels ``--labels`` names, cut to ``--sample`` rows (passrate samples before it scores)."""
     kind = args.label_kind
     if kind == "passrate":
-        return passrate_labels(raw, args, cache_dir, device)
-    if kind == "openr1":
+        labelled = passrate_labels(raw, args, cache_dir, device)
+    elif kind == "openr1":
         labelled = openr1_labels(raw, args.question_column)
     elif kind == "synthetic":
         labelled = synthetic_labels(raw, args.question_column)
     else:
         labelled = column_labels(raw, args.label_column, args.question_column)
-    if args.sample is not None and args.sample < len(labelled.labels):
+    if kind != "passrate" and args.sample is not None and args.sample < len(labelled.labels):
         keep = sample_indices(len(labelled.labels), args.sample, args.seed)
         labelled.skipped["not sampled"] = len(labelled.labels) - len(keep)
         labelled.questions = [labelled.questions[i] for i in keep]
@@ -185,6 +185,11 @@ def make_labels(raw, args, cache_dir: str, device) -> Labelled:
         raise S2RError(
             f"only {len(labelled.labels)} labelled rows (skipped: {labelled.skipped}); a fit needs at least 4 "
             "(check --labels and --question-column)"
+        )
+    if np.ptp(labelled.labels) == 0:
+        logger.warning(
+            "every label is %g: there is nothing to learn, and Spearman/Pearson are undefined (reported as null)",
+            labelled.labels[0],
         )
     logger.info("labels: %s", labelled.report())
     return labelled

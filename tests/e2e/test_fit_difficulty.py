@@ -96,3 +96,25 @@ def test_two_cpu_ranks_split_the_batches(tmp_path):
     assert metrics["processes"] == 2 and "on 2 process(es)" in proc.stderr
     assert metrics["train_rows"] == 135 and metrics["global_step"] == 14  # ceil(135 / (5 × 2 ranks))
     assert metrics["heldout"]["rows"] == 15 and len(metrics["calibration"]) == 10
+
+
+@pytest.mark.slow
+def test_passrate_labels_sample_with_the_real_scorer(tmp_path):
+    """--labels passrate through the real pass-rate scorer (the tiny judge sampling 2 short solutions per row)."""
+    out = tmp_path / "passrate"
+    args = ["fit-difficulty", "--config", str(RECIPE), "--labels", "passrate", "--sample", "8"]
+    args += [
+        "--passrate-samples",
+        "2",
+        "--passrate-max-new-tokens",
+        "4",
+        "--max-length",
+        "48",
+        "--output-dir",
+        str(out),
+    ]
+    proc = run(args)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    labels = json.loads((out / "s2r_difficulty.json").read_text())["labels"]
+    assert labels["source"].startswith("passrate") and labels["rows_labelled"] == 8
+    assert labels["skipped"] == {"not sampled": 1992} and 0.0 <= labels["mean"] <= 1.0
