@@ -139,6 +139,8 @@ def test_a_small_fit_writes_a_folder_the_scorer_can_read(tmp_path, tiny_judge):
     assert config["input_format"] == INPUT_FORMAT and config["max_length"] == 64 and config["higher_is_harder"]
     assert config["metrics"]["heldout"]["rows"] == 30 and config["metrics"]["global_step"] == 3
     assert (out / "calibration.png").stat().st_size > 1000
+    _, again_args = parse_fit_difficulty(["--config", str(out / "s2r_fit_config.yaml")])  # the card's command
+    assert again_args.labels == "openr1" and again_args.max_length == 64
     card = (out / "README.md").read_text()
     assert "pipeline_tag: text-classification" in card and "Spearman" in card and "is synthetic" not in card
 
