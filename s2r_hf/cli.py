@@ -39,6 +39,7 @@ commands:
   card     put evaluation results into a model card (model-index, .eval_results/, comparison table)
   compare  compare selections side by side: id overlap, difficulty/length/problem_type/source, token totals
   ablate   perturb a selection's reasoning traces (shuffle/delete steps, wrong answers, ...) for Sky-T1 ablations
+  fit-difficulty  fit a learned difficulty model (regression head on pass-rate labels) for --difficulty-scorer model
 
 `s2r <command> --help` lists every option of a command."""
 
@@ -85,6 +86,10 @@ def dispatch(command: str, rest: list[str]) -> None:
         from s2r_hf.ablate.main import cli as ablate_cli
 
         ablate_cli(rest)
+    elif command == "fit-difficulty":
+        from s2r_hf.fit_difficulty.main import cli as fit_difficulty_cli
+
+        fit_difficulty_cli(rest)
     else:
         raise S2RError(f"unknown command {command!r}; run `s2r --help` for the commands")
 

@@ -10,7 +10,9 @@ The format (``"chat-user-v1"``): the question alone (no answer, no trace, no sys
 user turn through the tokenizer's own chat template, without the generation prompt; the raw question when
 the tokenizer has no chat template. The model's tokenizer is saved with the weights, so the text is the
 same at fit and score time. Tokenize with ``truncation=True, max_length=<s2r_difficulty.json max_length>``
-(right truncation: the question's head is kept).
+(right truncation: the question's head is kept) and ``add_special_tokens=uses_special_tokens(tokenizer)``
+(False with a chat template, which already holds its BOS; True for a raw-text encoder, whose [CLS]/[SEP] the
+head expects). :func:`difficulty_ids` does exactly this.
 
 The fitted folder (a standard ``save_pretrained`` folder) holds:
 ``config.json`` + ``model.safetensors`` (``AutoModelForSequenceClassification``, ``num_labels=1``,
@@ -38,3 +40,15 @@ def difficulty_text(problem: str, tokenizer) -> str:
             [{"role": "user", "content": problem}], tokenize=False, add_generation_prompt=False
         )
     return problem
+
+
+def uses_special_tokens(tokenizer) -> bool:
+    """Whether the tokenizer adds its special tokens: only when there is no chat template (which holds them)."""
+    return not getattr(tokenizer, "chat_template", None)
+
+
+def difficulty_ids(problems: list[str], tokenizer, max_length: int) -> list[list[int]]:
+    """Token ids a difficulty model reads for each problem: :func:`difficulty_text`, cut to ``max_length``."""
+    texts = [difficulty_text(p, tokenizer) for p in problems]
+    enc = tokenizer(texts, truncation=True, max_length=max_length, add_special_tokens=uses_special_tokens(tokenizer))
+    return enc["input_ids"]

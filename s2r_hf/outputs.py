@@ -126,6 +126,20 @@ TRAIN = Owner(
 )
 
 
+FIT_DIFFICULTY = Owner(  # `s2r fit-difficulty`: a model folder (weights, tokenizer, checkpoints) + its report
+    command="s2r fit-difficulty",
+    option="--output-dir",
+    patterns=(
+        *(p for p in TRAIN.patterns if not p.startswith("s2r_train")),
+        "s2r_difficulty.json",
+        "s2r_fit_config.yaml",
+        "calibration.png",
+    ),
+    finished="s2r_difficulty.json",
+    legacy=(),
+)
+
+
 COMPARE = Owner(
     command="s2r compare",
     option="--output-dir",

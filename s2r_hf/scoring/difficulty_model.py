@@ -17,7 +17,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from s2r_hf.difficulty_input import DIFFICULTY_CONFIG_FILE, INPUT_FORMAT, difficulty_text
+from s2r_hf.difficulty_input import DIFFICULTY_CONFIG_FILE, INPUT_FORMAT, difficulty_text, uses_special_tokens
 from s2r_hf.errors import S2RError
 from s2r_hf.scoring.prefill import PrefillScorer
 
@@ -67,7 +67,7 @@ class ModelScorer(PrefillScorer):
     def encode_with_cuts(self, problems: list[str]) -> tuple[list[list[int]], list[int]]:
         """:func:`difficulty_text` token ids, truncated to ``max_length`` by the tokenizer exactly as at fit time."""
         texts = [difficulty_text(p, self.tokenizer) for p in problems]
-        special = not getattr(self.tokenizer, "chat_template", None)  # a chat template already holds its BOS
+        special = uses_special_tokens(self.tokenizer)  # as at fit time: a chat template already holds its BOS
         full = self.tokenizer(texts, add_special_tokens=special)["input_ids"]
         cuts = [max(0, len(row) - self.max_length) for row in full]
         if any(cuts):

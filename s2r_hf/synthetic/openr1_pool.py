@@ -58,6 +58,20 @@ def _row_rng(seed: int, index: int) -> random.Random:
     return random.Random(f"s2r_hf.synthetic/openr1/{seed}/{index}")
 
 
+def trace_pass_rate(difficulty: int) -> float:
+    """The chance that an ordinary row's trace is correct, for a template difficulty level: the generator's own
+    notion of difficulty, of which ``correctness_math_verify`` (2-4 traces) is a coarse, noisy draw."""
+    return max(0.35, 0.9 - 0.1 * difficulty)
+
+
+def row_difficulty(seed: int, index: int) -> tuple[str, int]:
+    """``(uuid, template difficulty level)`` of row ``index``, without writing its traces (same draws as the row)."""
+    rng = _row_rng(seed, index)
+    row_uuid = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+    prob, _, _ = draw_problem(rng)
+    return row_uuid, prob.difficulty
+
+
 def _row_kind(u: float) -> str:
     """The row kind for a uniform draw ``u``: what, if anything, a normaliser must drop it for."""
     if u < _P_NO_CORRECT:
@@ -71,7 +85,7 @@ def _row_kind(u: float) -> str:
 
 def _plan(rng: random.Random, kind: str, n_gen: int, difficulty: int) -> list[str]:
     """Per trace: "correct" | "wrong" | "truncated" (no boxed answer) | "alt" | "correct_truncated"."""
-    p_correct = max(0.35, 0.9 - 0.1 * difficulty)
+    p_correct = trace_pass_rate(difficulty)
     plan: list[str] = []
     if kind == "normal":
         for _ in range(n_gen):

@@ -21,8 +21,9 @@ def _parsers() -> dict:
     from s2r_hf.ablate import options as ablate_options
     from s2r_hf.cli import SELECT_CONFIGS, make_select_parser
     from s2r_hf.compare import options as compare_options
-    from s2r_hf.configs import SubsetArguments
+    from s2r_hf.configs import PoolArguments, SubsetArguments
     from s2r_hf.eval import card, grade, options
+    from s2r_hf.fit_difficulty import options as fit_difficulty_options
 
     return {
         "select": (make_select_parser(), SELECT_CONFIGS),
@@ -33,6 +34,10 @@ def _parsers() -> dict:
         "push": (push.make_parser(), (push.PushArguments,)),
         "compare": (compare_options.make_parser(), (compare_options.CompareArguments,)),
         "ablate": (ablate_options.make_parser(), (ablate_options.AblateArguments,)),
+        "fit-difficulty": (
+            fit_difficulty_options.make_parser(),
+            (PoolArguments, fit_difficulty_options.FitDifficultyArguments),
+        ),
     }
 
 
@@ -41,7 +46,9 @@ def parsers() -> dict:
     return _parsers()
 
 
-@pytest.mark.parametrize("command", ["select", "train", "eval", "grade", "card", "push", "compare", "ablate"])
+@pytest.mark.parametrize(
+    "command", ["select", "train", "eval", "grade", "card", "push", "compare", "ablate", "fit-difficulty"]
+)
 def test_help_names_every_option_and_config(parsers, command):
     parser, classes = parsers[command]
     text = parser.format_help()
