@@ -30,6 +30,7 @@ from s2r_hf.option_defaults import RESERVED_CONFIG_NAMES as RESERVED_CONFIG_NAME
 from s2r_hf.option_defaults import SYNTHETIC_BENCHMARK as SYNTHETIC_BENCHMARK
 from s2r_hf.option_defaults import check_choice as _choice
 from s2r_hf.prompts import JUDGE_SYSTEM_PROMPT
+from s2r_hf.signals import NllOptions, SignalsOption, signals_conflicts
 
 
 @dataclass
@@ -94,7 +95,7 @@ class PoolArguments:
 
 
 @dataclass
-class ScoringArguments:
+class ScoringArguments(NllOptions):
     """The two signals: difficulty (a judge LLM, or rollout pass rate) and reasoning-trace length."""
 
     difficulty_scorer: str = field(
@@ -202,11 +203,11 @@ class ScoringArguments:
             problems.append(f"--num-threads must be >= 1, got {self.num_threads}")
         if not self.judge_system_prompt.strip():
             problems.append("--judge-system-prompt is empty; leave it out to use the paper's prompt")
-        collect(problems)
+        collect(problems + self.nll_problems())
 
 
 @dataclass
-class SelectionArguments:
+class SelectionArguments(SignalsOption):
     """How rows are ranked and how many are kept; decontamination runs before ranking."""
 
     strategy: str = field(
@@ -220,8 +221,8 @@ class SelectionArguments:
     weight: float | None = field(
         default=None,
         metadata={
-            "help": f"s2r only: joint = weight * rank_difficulty + (1 - weight) * rank_length. Default "
-            f"{DEFAULT_WEIGHT} (the paper's best). Refused with a strategy that ignores it."
+            "help": f"s2r only: joint = weight * rank_difficulty + (1 - weight) * rank_length (= --signals "
+            f"difficulty:w,length:1-w). Default {DEFAULT_WEIGHT} (the paper's best). Refused with another strategy."
         },
     )
     ratio: float | None = field(
@@ -284,7 +285,7 @@ class SelectionArguments:
     def __post_init__(self) -> None:
         problems: list[str] = []
         _choice(problems, "strategy", self.strategy, STRATEGIES)
-        if self.weight is None and self.strategy in WEIGHTED_STRATEGIES:
+        if self.weight is None and self.strategy in WEIGHTED_STRATEGIES and self.signals is None:
             self.weight = DEFAULT_WEIGHT
         if self.weight is not None and not 0.0 <= self.weight <= 1.0:
             problems.append(f"--weight must be in [0, 1], got {self.weight}; the paper's best is 0.25")
@@ -306,7 +307,7 @@ class SelectionArguments:
         _choice(problems, "decontam-method", self.decontam_method, DECONTAM_METHODS)
         if not 0.0 < self.decontam_threshold <= 1.0:
             problems.append(f"--decontam-threshold must be in (0, 1], got {self.decontam_threshold}; default 0.4")
-        collect(problems)
+        collect(problems + self.signals_problems())
 
 
 @dataclass
@@ -348,12 +349,7 @@ def check_compatible(pool: PoolArguments, scoring: ScoringArguments, sel: Select
         problems.append("--token-budget counts tokens but --length-unit is 'chars'; use --length-unit tokens")
     if sel.strategy == "full" and any(getattr(sel, n) is not None for n in ("ratio", "count", "token_budget")):
         problems.append("--strategy full keeps every row; drop --ratio/--count/--token-budget")
-    if sel.weight is not None and sel.strategy not in WEIGHTED_STRATEGIES:
-        problems.append(
-            f"--weight {sel.weight} has no effect with --strategy {sel.strategy} (only s2r combines two ranks); "
-            "drop --weight or use --strategy s2r"
-        )
-    collect(problems)
+    collect(problems + signals_conflicts(sel))
 
 
 @dataclass

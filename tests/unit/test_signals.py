@@ -1,0 +1,195 @@
+"""`--signals`: parsing (s2r_hf.signals), the option checks, the k-signal s2r strategy, and rethink density."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from s2r_hf.configs import PoolArguments, ScoringArguments, SelectionArguments, check_compatible
+from s2r_hf.errors import S2RError
+from s2r_hf.scoring.length import measure_lengths, rethink_density
+from s2r_hf.selection import select
+from s2r_hf.signals import HIGHER_FIRST, SIGNALS, format_signals, parse_signals, weight_signals
+
+# ------------------------------------------------------------------------------------------------- parsing
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("difficulty:0.25,length:0.75", {"difficulty": 0.25, "length": 0.75}),
+        ("difficulty:1,length:3", {"difficulty": 0.25, "length": 0.75}),  # normalised to sum 1
+        (" rethink : 1 ", {"rethink": 1.0}),
+        ("NLL:2", {"nll": 1.0}),  # names are case-insensitive
+        ("nll:1,rethink:1,length:2", {"nll": 0.25, "rethink": 0.25, "length": 0.5}),
+        ("difficulty:0,length:1", {"difficulty": 0.0, "length": 1.0}),  # a zero weight is kept (still ranked)
+        ("length:1e-3", {"length": 1.0}),
+    ],
+)
+def test_parse_signals_table(text, expected):
+    got = parse_signals(text)
+    assert list(got) == list(expected)  # order as written: the joint rank sums in this order
+    assert got == pytest.approx(expected, abs=1e-15)
+
+
+def test_weights_summing_to_one_are_kept_bit_for_bit():
+    for w in (0.1, 0.25, 0.3, 0.7):
+        assert parse_signals(f"difficulty:{w},length:{1 - w!r}") == weight_signals(w)
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ("", "--signals is empty"),
+        ("   ", "--signals is empty"),
+        ("perplexity:1", "--signals: unknown signal 'perplexity'; choose from difficulty, length, rethink, nll"),
+        ("length:-0.5", "--signals: weight of 'length' must be a finite number >= 0, got -0.5"),
+        ("nll:-1,length:1", "--signals: weight of 'nll' must be a finite number >= 0"),
+        ("length:nan", "must be a finite number >= 0"),
+        ("length:inf", "must be a finite number >= 0"),
+        ("difficulty:0,length:0", "--signals: every weight is 0"),
+        ("difficulty", "--signals: 'difficulty' is not name:weight"),
+        ("difficulty=0.25", "is not name:weight"),
+        ("difficulty:0.25;length:0.75", "is not a number"),
+        ("difficulty:0.25,,length:0.75", "--signals: '' is not name:weight"),
+        ("length:abc", "--signals: weight 'abc' of 'length' is not a number"),
+        ("length:1,length:2", "--signals names 'length' twice"),
+    ],
+)
+def test_bad_signals_are_one_line_errors_naming_the_option(text, needle):
+    with pytest.raises(S2RError) as err:
+        parse_signals(text)
+    message = str(err.value)
+    assert needle in message and "--signals" in message and "\n" not in message
+    with pytest.raises(S2RError, match="--signals"):  # the same through the option dataclass
+        SelectionArguments(signals=text)
+
+
+def test_direction_table_covers_every_signal_and_nll_ranks_low_first():
+    assert set(HIGHER_FIRST) == set(SIGNALS)
+    assert HIGHER_FIRST == {"difficulty": True, "length": True, "rethink": True, "nll": False}
+    assert format_signals({"difficulty": 0.25, "length": 0.75}) == "difficulty:0.25,length:0.75"
+
+
+# ------------------------------------------------------------------------------------------ option checks
+
+
+def test_signals_leave_weight_unset_and_weight_still_defaults():
+    assert SelectionArguments(signals="rethink:1").weight is None
+    assert SelectionArguments(signals="rethink:1").signal_weights() == {"rethink": 1.0}
+    assert SelectionArguments().signal_weights() == {"difficulty": 0.25, "length": 0.75}
+    assert SelectionArguments(weight=0.4).signal_weights() == {"difficulty": 0.4, "length": 0.6}
+    assert SelectionArguments(strategy="length").signal_weights() is None
+
+
+@pytest.mark.parametrize(
+    ("kw", "needle"),
+    [
+        ({"signals": "rethink:1", "weight": 0.5}, "give --signals or --weight, not both"),
+        ({"signals": "rethink:1", "strategy": "length"}, "--signals has no effect with --strategy length"),
+        ({"signals": "rethink:1", "strategy": "random"}, "use --strategy s2r"),
+    ],
+)
+def test_contradictory_combinations_are_refused(kw, needle):
+    sel = SelectionArguments(**kw)
+    with pytest.raises(S2RError, match=needle) as err:
+        check_compatible(PoolArguments(), ScoringArguments(), sel)
+    assert "\n" not in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("kw", "needle"), [({"nll_max_tokens": 0}, "--nll-max-tokens must be >= 1"), ({"nll_dtype": "fp8"}, "--nll-dtype")]
+)
+def test_bad_nll_options(kw, needle):
+    with pytest.raises(S2RError, match=needle):
+        ScoringArguments(**kw)
+
+
+# ------------------------------------------------------------------------------------ the s2r strategy, k signals
+
+IDS = np.array(["a", "b", "c", "d", "e"])
+DIFFICULTY = np.array([0.9, 0.2, 0.8, 0.1, 0.5])
+LENGTH = np.array([300, 900, 500, 700, 100])
+RETHINK = np.array([0.01, 0.0, 0.05, 0.02, 0.05])  # rank (higher first, ties by id): c 0, e 1, d 2, a 3, b 4
+NLL = np.array([1.5, 0.5, 2.0, 1.0, 0.7])  # rank (LOWER first): b 0, e 1, d 2, a 3, c 4
+
+
+def test_weight_and_equivalent_signals_select_the_same_rows():
+    for w in (0.0, 0.25, 0.5, 1.0):
+        by_weight = select("s2r", IDS, length=LENGTH, difficulty=DIFFICULTY, weight=w, count=5)
+        by_signals = select(
+            "s2r",
+            IDS,
+            length=LENGTH,
+            difficulty=DIFFICULTY,
+            signals=parse_signals(f"difficulty:{w},length:{1 - w}"),
+            count=5,
+        )
+        assert by_weight.order.tolist() == by_signals.order.tolist()
+        assert np.array_equal(by_weight.joint, by_signals.joint)
+        assert by_weight.signals == {"difficulty": w, "length": 1 - w}
+
+
+@pytest.mark.parametrize(
+    ("signals", "expected"),
+    [
+        ({"rethink": 1.0}, ["c", "e", "d", "a", "b"]),
+        ({"nll": 1.0}, ["b", "e", "d", "a", "c"]),  # lowest NLL first
+        # 0.5·r_rethink + 0.5·r_nll: a 3, b 2, c 2, d 2, e 1 → e, then b, c, d by id, then a
+        ({"rethink": 0.5, "nll": 0.5}, ["e", "b", "c", "d", "a"]),
+        # difficulty 0.5 + nll 0.5: r_d = [0,3,1,4,2]; r_nll = [3,0,4,2,1] → a 1.5, b 1.5, c 2.5, d 3, e 1.5
+        ({"difficulty": 0.5, "nll": 0.5}, ["a", "b", "e", "c", "d"]),
+    ],
+)
+def test_signals_table(signals, expected):
+    result = select(
+        "s2r",
+        IDS,
+        length=LENGTH,
+        difficulty=DIFFICULTY,
+        signals=signals,
+        measures={"rethink": RETHINK, "nll": NLL},
+        count=5,
+    )
+    assert IDS[result.order].tolist() == expected
+    assert list(result.ranks) == list(signals)
+
+
+def test_a_signal_without_scores_is_an_error():
+    with pytest.raises(S2RError, match="--signals names 'nll', but no nll scores were computed"):
+        select("s2r", IDS, length=LENGTH, signals={"nll": 1.0}, count=2)
+    with pytest.raises(S2RError, match="needs difficulty scores, but none were computed"):
+        select("s2r", IDS, length=LENGTH, signals={"difficulty": 0.5, "length": 0.5}, count=2)
+    # a signal set without difficulty needs no difficulty scores
+    assert len(select("s2r", IDS, length=LENGTH, signals={"length": 1.0}, count=2).order) == 2
+
+
+# --------------------------------------------------------------------------------------------- rethink density
+
+
+def test_rethink_density_table():
+    counts = [0, 2, 3, 5, 0]
+    lengths = [10, 8, 0, 5, 0]  # a 0-length row has density 0 (never NaN / inf)
+    assert rethink_density(counts, lengths).tolist() == [0.0, 0.25, 0.0, 1.0, 0.0]
+
+
+def test_rethink_density_on_hand_made_texts():
+    from datasets import Dataset
+
+    texts = [
+        "Wait, that is wrong. Hmm, let me check: wait.",  # wait, hmm, let me check, wait → 4 markers in 9 words
+        "So x = 2, thus the answer is 2.",  # none
+        "Ünïcödé 𝔁² — but wait… 答案 alternatively",  # but, wait, alternatively → 3 in 7 words
+        "",  # empty: 0 / 0 → 0
+        "awaiting the butler",  # markers inside words do not count
+    ]
+    measured = measure_lengths(
+        Dataset.from_dict({"response": texts}),
+        unit="chars",
+        markers=["wait", "hmm", "let me check", "but", "alternatively"],
+    )
+    counts = measured["rethink_count"]
+    assert list(counts) == [4, 0, 3, 0, 0]
+    density = rethink_density(counts, measured["length"])
+    expected = [4 / len(texts[0]), 0.0, 3 / len(texts[2]), 0.0, 0.0]
+    assert density.tolist() == pytest.approx(expected, abs=1e-15)
