@@ -90,6 +90,19 @@ def decontam_view(summary: dict[str, Any] | None) -> dict[str, Any] | None:
     }
 
 
+def signals_view(sel) -> dict[str, Any]:
+    """The recipe's ``--signals`` for the card: the option as given and the joint-rank formula (none without it)."""
+    from s2r_hf.signals import HIGHER_FIRST, format_signals
+
+    weights = sel.signal_weights() if getattr(sel, "signals", None) else None
+    if not weights:
+        return {"signals_text": None, "joint_formula": None}
+    terms = " + ".join(
+        f"{w:.4g} · rank({name}{'' if HIGHER_FIRST[name] else ', lowest first'})" for name, w in weights.items()
+    )
+    return {"signals_text": format_signals(weights), "joint_formula": terms}
+
+
 def build_dataset_card(
     manifest: Manifest | dict[str, Any],
     *,
@@ -124,6 +137,8 @@ def build_dataset_card(
             ("length", f"length ({scoring.length_unit})"),
             ("rethink_count", "rethinking markers"),
             ("judge_mass", 'judge p("0")+p("1")'),
+            ("rethink_density", f"rethinking markers per {scoring.length_unit[:-1]}"),
+            ("nll", "response NLL (mean per token)"),
         )
         if columns.get(key) is not None
     ]
@@ -134,6 +149,7 @@ def build_dataset_card(
         pool=pool.pool,
         strategy=sel.strategy,
         weight=sel.weight,
+        **signals_view(sel),
         budget=budget,
         selected=counts["selected"],
         scorer=manifest.scorer,

@@ -33,6 +33,7 @@ def scored_rows(rows, ranked: Ranked):
         "rethink_count": ranked.rethink_count,
         "train_tokens": ranked.train_tokens,
         **(ranked.scores or {}),
+        **signal_columns(ranked),
         "rank_difficulty": result.rank_difficulty,
         "rank_length": result.rank_length,
         "joint_rank": result.joint,
@@ -45,6 +46,21 @@ def scored_rows(rows, ranked: Ranked):
     return rows
 
 
+def signal_columns(ranked: Ranked) -> dict[str, np.ndarray]:
+    """The measures and ranks of the ``--signals`` beyond difficulty and length (rethink density, nll)."""
+    result, out = ranked.result, dict(ranked.nll or {})
+    if "rethink" in result.ranks:
+        out["rethink_density"] = rethink_measure(ranked)
+    out.update({f"rank_{name}": r for name, r in result.ranks.items() if name not in ("difficulty", "length")})
+    return out
+
+
+def rethink_measure(ranked: Ranked) -> np.ndarray:
+    from s2r_hf.scoring.length import rethink_density
+
+    return rethink_density(ranked.rethink_count, ranked.length)
+
+
 def selection_counts(prepared: Prepared, ranked: Ranked, sel: SelectionArguments) -> dict[str, Any]:
     """The manifest's ``counts``: every filter's drops (from the one drop log), then scoring and the budget."""
     order, scores, tokens = ranked.result.order, ranked.scores, ranked.train_tokens
@@ -52,6 +68,7 @@ def selection_counts(prepared: Prepared, ranked: Ranked, sel: SelectionArguments
     counts = {
         **prepared.drops.manifest_counts(sel.decontam_ngram),
         "judge_truncated": int((np.asarray(cut) > 0).sum()) if cut is not None else 0,
+        "nll_truncated": int((np.asarray(ranked.nll["nll_cut_tokens"]) > 0).sum()) if ranked.nll else 0,
         "selected_train_tokens": int(tokens[order].sum()) if tokens is not None else None,
         "scored": len(ranked.ids),
         "selected": len(order),
@@ -70,6 +87,7 @@ def write_selection(
     public: tuple,
     scorer_key: dict | None,
     clock: Stopwatch,
+    nll_key: dict | None = None,
 ) -> Manifest:
     """Every output file of a selection; returns the manifest written. ``public``: the option dataclasses with
     local paths made public (what written files name)."""
@@ -95,12 +113,15 @@ def write_selection(
         selected_ids=ranked.ids[ranked.result.order].tolist(),
         timings=clock.total(),
     )
+    if ranked.result.signals is not None:  # s2r: the joint rank's weights, directions and the nll scorer
+        manifest.extra["signals"] = signals_record(ranked.result.signals, nll_key)
     _plot(out_dir, ranked, scoring, sel, pool_name=public[0].pool)
     columns = {
         "difficulty": ranked.difficulty,
         "length": ranked.length,
         "rethink_count": ranked.rethink_count,
         "judge_mass": (ranked.scores or {}).get("judge_mass"),
+        **{k: v for k, v in signal_columns(ranked).items() if k in ("rethink_density", "nll")},
     }
     card = build_dataset_card(
         manifest,
@@ -114,6 +135,14 @@ def write_selection(
     return manifest
 
 
+def signals_record(weights: dict[str, float], nll_key: dict | None) -> dict:
+    """The manifest's ``signals``: weights (summing to 1), which end ranks first, and the nll scorer's key."""
+    from s2r_hf.signals import HIGHER_FIRST
+
+    record = {"weights": weights, "higher_first": {name: HIGHER_FIRST[name] for name in weights}}
+    return {**record, "nll_scorer": nll_key} if nll_key else record
+
+
 def _plot(out_dir: Path, ranked: Ranked, scoring: ScoringArguments, sel: SelectionArguments, pool_name: str) -> None:
     from s2r_hf.cards.plots import score_figure
 
@@ -123,8 +152,17 @@ def _plot(out_dir: Path, ranked: Ranked, scoring: ScoringArguments, sel: Selecti
         selected=ranked.selected,
         difficulty=ranked.difficulty,
         length_unit=scoring.length_unit,
-        title=f"{pool_name}: {len(ranked.result.order)} of {len(ranked.ids)} selected ({sel.strategy})",
+        title=f"{pool_name}: {len(ranked.result.order)} of {len(ranked.ids)} selected ({plot_strategy(ranked, sel)})",
     )
+
+
+def plot_strategy(ranked: Ranked, sel: SelectionArguments) -> str:
+    """The plot title's strategy: ``s2r`` with its signals when --signals set them, e.g. ``s2r: rethink:1``."""
+    from s2r_hf.signals import format_signals
+
+    if sel.signals is None or ranked.result.signals is None:
+        return sel.strategy
+    return f"{sel.strategy}: {format_signals(ranked.result.signals)}"
 
 
 def log_outcome(manifest: Manifest, out_dir: Path, length_unit: str, strategy: str) -> None:
