@@ -57,7 +57,6 @@ COUNT_KEYS = (  # the manifest's ``counts``, in the order written (drops first: 
     "decontam_ngram",
     "decontamination",
     "judge_truncated",
-    "nll_truncated",
     "over_max_train_tokens",
     "selected_train_tokens",
     "scored",

@@ -160,7 +160,7 @@ class NllOptions:
         default=16384,
         metadata={
             "help": "nll signal: response tokens scored per row. A longer response is scored on its first N tokens "
-            "(or fewer, to fit the model's context with the question), counted as nll_truncated in the manifest."
+            "(or fewer, to fit the model's context with the question), counted in the manifest (signals.nll_truncated)."
         },
     )
 

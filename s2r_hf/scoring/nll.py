@@ -13,7 +13,7 @@ chunks, in fp32 (an fp32 copy of the head weight made once), so a bf16 model sti
 Very long responses: a response is scored on its first ``max_tokens`` tokens (``--nll-max-tokens``), and on fewer
 when the prompt plus that would pass the model's context (``max_position_embeddings``); a prompt longer than
 the context keeps its end. The response tokens not scored are returned per row (``nll_cut_tokens``) and counted
-in the manifest (``counts.nll_truncated``). An empty response has no token to score: its ``nll`` is NaN (ranked
+in the manifest (``signals.nll_truncated``). An empty response has no token to score: its ``nll`` is NaN (ranked
 last).
 """
 

@@ -68,7 +68,6 @@ def selection_counts(prepared: Prepared, ranked: Ranked, sel: SelectionArguments
     counts = {
         **prepared.drops.manifest_counts(sel.decontam_ngram),
         "judge_truncated": int((np.asarray(cut) > 0).sum()) if cut is not None else 0,
-        "nll_truncated": int((np.asarray(ranked.nll["nll_cut_tokens"]) > 0).sum()) if ranked.nll else 0,
         "selected_train_tokens": int(tokens[order].sum()) if tokens is not None else None,
         "scored": len(ranked.ids),
         "selected": len(order),
@@ -114,7 +113,7 @@ def write_selection(
         timings=clock.total(),
     )
     if ranked.result.signals is not None:  # s2r: the joint rank's weights, directions and the nll scorer
-        manifest.extra["signals"] = signals_record(ranked.result.signals, nll_key)
+        manifest.extra["signals"] = signals_record(ranked.result.signals, nll_key, ranked.nll)
     _plot(out_dir, ranked, scoring, sel, pool_name=public[0].pool)
     columns = {
         "difficulty": ranked.difficulty,
@@ -135,12 +134,15 @@ def write_selection(
     return manifest
 
 
-def signals_record(weights: dict[str, float], nll_key: dict | None) -> dict:
-    """The manifest's ``signals``: weights (summing to 1), which end ranks first, and the nll scorer's key."""
+def signals_record(weights: dict[str, float], nll_key: dict | None, nll: dict | None) -> dict:
+    """The manifest's ``signals``: weights (summing to 1), which end ranks first; with nll, its scorer's key and
+    ``nll_truncated``, the rows scored on their first --nll-max-tokens response tokens (or fewer, for the context)."""
     from s2r_hf.signals import HIGHER_FIRST
 
     record = {"weights": weights, "higher_first": {name: HIGHER_FIRST[name] for name in weights}}
-    return {**record, "nll_scorer": nll_key} if nll_key else record
+    if nll_key and nll:
+        record.update(nll_scorer=nll_key, nll_truncated=int((np.asarray(nll["nll_cut_tokens"]) > 0).sum()))
+    return record
 
 
 def _plot(out_dir: Path, ranked: Ranked, scoring: ScoringArguments, sel: SelectionArguments, pool_name: str) -> None:

@@ -49,7 +49,7 @@ def test_rethink_and_nll_rank_without_the_judge(tmp_path):
     assert m["signals"]["nll_scorer"]["scorer"] == "nll" and m["signals"]["nll_scorer"]["max_tokens"] == 64
     scores = pq.read_table(out / "scores.parquet").to_pandas()
     assert {"nll", "nll_tokens", "nll_cut_tokens", "rethink_density", "rank_rethink", "rank_nll"} <= set(scores)
-    assert m["counts"]["nll_truncated"] == int((scores["nll_cut_tokens"] > 0).sum()) > 0  # traces are > 64 tokens
+    assert m["signals"]["nll_truncated"] == int((scores["nll_cut_tokens"] > 0).sum()) > 0  # traces are > 64 tokens
     assert (scores["nll_tokens"] <= 64).all()
     expected = scores["rethink_count"] / scores["length"]
     np.testing.assert_allclose(scores["rethink_density"], expected)
