@@ -222,6 +222,8 @@ def select_problems(pool, scoring, sel, out) -> list[str]:
         problems.append("--pool is empty; give a Hub dataset id, a local file or folder, or s2r:synthetic-openr1")
     if sel.strategy in NEEDS_DIFFICULTY:
         problems.append(model_problem("--judge", scoring.judge, revision=scoring.judge_revision))
+    if scoring.nll_model and "nll" in (sel.signal_weights() or {}):
+        problems.append(model_problem("--nll-model", scoring.nll_model, revision=scoring.nll_revision))
     if scoring.length_unit == "tokens":
         if scoring.length_tokenizer:
             problems.append(model_problem("--length-tokenizer", scoring.length_tokenizer, tokenizer=True))

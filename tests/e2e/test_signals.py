@@ -75,6 +75,7 @@ def test_rethink_and_nll_rank_without_the_judge(tmp_path):
         (["--signals", "rethink:1", "--strategy", "length"], "--signals has no effect with --strategy length"),
         (["--signals", "rethink:1", "--weight", "0.5"], "give --signals or --weight, not both"),
         (["--nll-max-tokens", "0"], "--nll-max-tokens must be >= 1"),
+        (["--signals", "nll:1", "--nll-model", "/no/such/model"], "--nll-model: no such local folder: /no/such/model"),
     ],
 )
 def test_bad_signals_fail_with_one_line(tmp_path, extra, needle):

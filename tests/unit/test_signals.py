@@ -193,3 +193,29 @@ def test_rethink_density_on_hand_made_texts():
     density = rethink_density(counts, measured["length"])
     expected = [4 / len(texts[0]), 0.0, 3 / len(texts[2]), 0.0, 0.0]
     assert density.tolist() == pytest.approx(expected, abs=1e-15)
+
+
+# ------------------------------------------------------------------------------------ cards name the signals
+
+
+def test_dataset_and_model_cards_name_the_signals(tmp_path):
+    from huggingface_hub import ModelCard
+
+    from s2r_hf.cards.dataset import signals_view
+    from s2r_hf.cards.model import build_model_card
+    from s2r_hf.manifest import Manifest
+    from s2r_hf.sft_data import SubsetSource
+    from tests.conftest import ROOT
+    from tests.unit.test_model_card import RECORD
+
+    manifest = Manifest.from_json(ROOT / "tests" / "data" / "manifests" / "select_synthetic_s2r_10pct_v1.json")
+    assert signals_view(manifest.selection) == {"signals_text": None, "joint_formula": None}  # an older manifest
+    assert SubsetSource("sel", "selection", manifest).as_dict()["signals"] is None
+    manifest.options["SelectionArguments"].update(signals="rethink:1,nll:3", weight=None)
+    view = signals_view(manifest.selection)
+    assert view["signals_text"] == "rethink:0.25,nll:0.75"
+    assert view["joint_formula"] == "0.25 · rank(rethink) + 0.75 · rank(nll, lowest first)"
+    record = {**RECORD, "dataset": {**RECORD["dataset"], **SubsetSource("sel", "selection", manifest).as_dict()}}
+    build_model_card(record).save(tmp_path / "README.md")
+    text = ModelCard.load(tmp_path / "README.md").text
+    assert "signals `rethink:1,nll:3`" in text and "weight None" not in text
