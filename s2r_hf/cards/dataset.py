@@ -90,17 +90,25 @@ def decontam_view(summary: dict[str, Any] | None) -> dict[str, Any] | None:
     }
 
 
-def signals_view(sel) -> dict[str, Any]:
-    """The recipe's ``--signals`` for the card: the option as given and the joint-rank formula (none without it)."""
+def signals_view(sel, record: dict | None = None) -> dict[str, Any]:
+    """The recipe's ``--signals`` for the card: the weights, the joint-rank formula, the signals beyond the paper's
+    two, and the nll model (from the manifest's ``signals`` record); all None without ``--signals``."""
     from s2r_hf.signals import HIGHER_FIRST, format_signals
 
     weights = sel.signal_weights() if getattr(sel, "signals", None) else None
     if not weights:
-        return {"signals_text": None, "joint_formula": None}
+        return {"signals_text": None, "joint_formula": None, "extra_signals": [], "nll_model": None}
+    nll_model = ((record or {}).get("nll_scorer") or {}).get("model")
+    extra = [name for name in weights if name in ("rethink", "nll")]
     terms = " + ".join(
         f"{w:.4g} · rank({name}{'' if HIGHER_FIRST[name] else ', lowest first'})" for name, w in weights.items()
     )
-    return {"signals_text": format_signals(weights), "joint_formula": terms}
+    return {
+        "signals_text": format_signals(weights),
+        "joint_formula": terms,
+        "extra_signals": extra,
+        "nll_model": nll_model,
+    }
 
 
 def build_dataset_card(
@@ -149,7 +157,8 @@ def build_dataset_card(
         pool=pool.pool,
         strategy=sel.strategy,
         weight=sel.weight,
-        **signals_view(sel),
+        rethink_markers=scoring.rethink_markers,
+        **signals_view(sel, manifest.extra.get("signals")),
         budget=budget,
         selected=counts["selected"],
         scorer=manifest.scorer,

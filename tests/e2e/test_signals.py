@@ -59,6 +59,7 @@ def test_rethink_and_nll_rank_without_the_judge(tmp_path):
     assert chosen == m["selected_ids"]
     card = (out / "README.md").read_text(encoding="utf-8")
     assert "signals `rethink:0.5,nll:0.5`" in card and "rank(nll, lowest first)" in card
+    assert "4. **Response NLL**: mean token negative log-likelihood of the response under `s2r:tiny-judge`" in card
     # a second run reads every nll score from the cache
     again = run(small(tmp_path / "again", *args, "--nll-max-tokens", "64"))
     assert again.returncode == 0 and manifest(tmp_path / "again")["selected_ids"] == m["selected_ids"]
