@@ -45,6 +45,10 @@ def nll_signal(
     from s2r_hf.selection.score import score_difficulty
 
     with clock("nll"):
+        if scoring.num_threads is not None:  # as for the judge (--num-threads); set here too when it did not run
+            import torch
+
+            torch.set_num_threads(scoring.num_threads)
         scorer = build_nll_scorer(scoring, cache_dir, state.device)
         key = scorer.key()
         scores = score_difficulty(nll_rows(rows), scorer, ScoreStore(cache_dir, key), state, scoring.checkpoint_every)

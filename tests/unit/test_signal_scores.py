@@ -4,7 +4,7 @@ the score cache (a rerun scores nothing; an edited response is scored again, alo
 from __future__ import annotations
 
 import numpy as np
-import torch  # noqa: F401  (loaded before accelerate, as the selection stage does)
+import torch
 
 from s2r_hf.configs import ScoringArguments, SelectionArguments
 from s2r_hf.scoring.nll import NllScorer, row_hash
@@ -54,3 +54,23 @@ def test_cached_rows_are_not_rescored(tiny_judge, fresh_cache, monkeypatch):
     assert third["nll"][2] != first["nll"][2] and np.array_equal(np.delete(third["nll"], 2), np.delete(first["nll"], 2))
     assert row_hash("a", "b") != row_hash("a", "c") != row_hash("ab", "")
     assert nll_signal(rows, scoring, SelectionArguments(), str(fresh_cache), state, Stopwatch()) == (None, None)
+
+
+def test_num_threads_applies_to_nll_scoring(tiny_judge, fresh_cache):
+    from accelerate import PartialState
+    from datasets import Dataset
+
+    from s2r_hf.selection.prepare import Stopwatch
+    from s2r_hf.selection.signal_scores import nll_signal
+
+    rows = Dataset.from_dict({"id": ["a"], "problem": ["1 + 1?"], "response": ["2"]})
+    before = torch.get_num_threads()
+    try:
+        torch.set_num_threads(2)
+        scoring = ScoringArguments(nll_model=str(tiny_judge), nll_dtype="float32", num_threads=1)
+        nll_signal(
+            rows, scoring, SelectionArguments(signals="nll:1"), str(fresh_cache), PartialState(cpu=True), Stopwatch()
+        )
+        assert torch.get_num_threads() == 1
+    finally:
+        torch.set_num_threads(before)
