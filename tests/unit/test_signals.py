@@ -219,3 +219,31 @@ def test_dataset_and_model_cards_name_the_signals(tmp_path):
     build_model_card(record).save(tmp_path / "README.md")
     text = ModelCard.load(tmp_path / "README.md").text
     assert "signals `rethink:1,nll:3`" in text and "weight None" not in text
+
+
+def test_one_signal_alone_equals_its_baseline_strategy():
+    for signal, baseline in (("length", "length"), ("difficulty", "difficulty")):
+        alone = select("s2r", IDS, length=LENGTH, difficulty=DIFFICULTY, signals={signal: 1.0}, count=5)
+        assert (
+            alone.order.tolist() == select(baseline, IDS, length=LENGTH, difficulty=DIFFICULTY, count=5).order.tolist()
+        )
+
+
+def test_command_line_joint_rank_option_replaces_the_recipes_other(tmp_path):
+    from s2r_hf.selection.options import parse_select
+
+    recipe = tmp_path / "r.yaml"
+    recipe.write_text("pool: s2r:synthetic-openr1\nsignals: rethink:1\noutput_dir: out\n", encoding="utf-8")
+    sel = parse_select(["--config", str(recipe), "--weight", "0.5"])[2]
+    assert (sel.signals, sel.weight) == (None, 0.5)
+    sel = parse_select(["--config", str(recipe)])[2]
+    assert (sel.signals, sel.weight) == ("rethink:1", None)
+    sel = parse_select(["--config", str(recipe), "--strategy", "random"])[2]  # a recipe's signals, dropped (warned)
+    assert (sel.signals, sel.weight) == (None, None)
+    recipe.write_text("pool: s2r:synthetic-openr1\nweight: 0.3\noutput_dir: out\n", encoding="utf-8")
+    sel = parse_select(["--config", str(recipe), "--signals", "nll:1"])[2]
+    assert (sel.signals, sel.weight) == ("nll:1", None)
+    recipe.write_text("pool: s2r:synthetic-openr1\nweight: 0.3\nsignals: nll:1\noutput_dir: out\n", encoding="utf-8")
+    pool, scoring, sel, _ = parse_select(["--config", str(recipe)])
+    with pytest.raises(S2RError, match="give --signals or --weight, not both"):  # both in one place: refused
+        check_compatible(pool, scoring, sel)
