@@ -247,3 +247,14 @@ def test_command_line_joint_rank_option_replaces_the_recipes_other(tmp_path):
     pool, scoring, sel, _ = parse_select(["--config", str(recipe)])
     with pytest.raises(S2RError, match="give --signals or --weight, not both"):  # both in one place: refused
         check_compatible(pool, scoring, sel)
+
+
+def test_plot_title_names_the_signals():
+    from types import SimpleNamespace
+
+    from s2r_hf.selection.write import plot_strategy
+
+    ranked = SimpleNamespace(result=SimpleNamespace(signals={"rethink": 0.5, "nll": 0.5}))
+    assert plot_strategy(ranked, SelectionArguments(signals="rethink:1,nll:1")) == "s2r: rethink:0.5,nll:0.5"
+    default = SimpleNamespace(result=SimpleNamespace(signals={"difficulty": 0.25, "length": 0.75}))
+    assert plot_strategy(default, SelectionArguments()) == "s2r"  # the paper's recipe keeps today's title
