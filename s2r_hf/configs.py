@@ -31,6 +31,7 @@ from s2r_hf.option_defaults import RESERVED_CONFIG_NAMES as RESERVED_CONFIG_NAME
 from s2r_hf.option_defaults import SYNTHETIC_BENCHMARK as SYNTHETIC_BENCHMARK
 from s2r_hf.option_defaults import check_choice as _choice
 from s2r_hf.prompts import JUDGE_SYSTEM_PROMPT
+from s2r_hf.signals import NllOptions, SignalsOption, signals_conflicts
 from s2r_hf.subset_options import SubsetArguments as SubsetArguments  # `s2r train`'s, kept apart by job
 
 
@@ -96,7 +97,7 @@ class PoolArguments:
 
 
 @dataclass
-class ScoringArguments:
+class ScoringArguments(NllOptions):
     """The two signals: difficulty (a judge LLM, or rollout pass rate) and reasoning-trace length."""
 
     difficulty_scorer: str = field(
@@ -222,11 +223,11 @@ class ScoringArguments:
                 f"--difficulty-model is read by --difficulty-scorer model only, not {self.difficulty_scorer!r}; add "
                 "--difficulty-scorer model or leave --difficulty-model out"
             )
-        collect(problems)
+        collect(problems + self.nll_problems())
 
 
 @dataclass
-class SelectionArguments(ScoresFromOption):
+class SelectionArguments(ScoresFromOption, SignalsOption):
     """How rows are ranked and how many are kept; decontamination runs before ranking."""
 
     strategy: str = field(
@@ -240,8 +241,8 @@ class SelectionArguments(ScoresFromOption):
     weight: float | None = field(
         default=None,
         metadata={
-            "help": f"s2r only: joint = weight * rank_difficulty + (1 - weight) * rank_length. Default "
-            f"{DEFAULT_WEIGHT} (the paper's best). Refused with a strategy that ignores it."
+            "help": f"s2r only: joint = weight * rank_difficulty + (1 - weight) * rank_length (= --signals "
+            f"difficulty:w,length:1-w). Default {DEFAULT_WEIGHT} (the paper's best). Refused with another strategy."
         },
     )
     ratio: float | None = field(
@@ -304,7 +305,7 @@ class SelectionArguments(ScoresFromOption):
     def __post_init__(self) -> None:
         problems: list[str] = []
         _choice(problems, "strategy", self.strategy, STRATEGIES)
-        if self.weight is None and self.strategy in WEIGHTED_STRATEGIES:
+        if self.weight is None and self.strategy in WEIGHTED_STRATEGIES and self.signals is None:
             self.weight = DEFAULT_WEIGHT
         if self.weight is not None and not 0.0 <= self.weight <= 1.0:
             problems.append(f"--weight must be in [0, 1], got {self.weight}; the paper's best is 0.25")
@@ -326,7 +327,7 @@ class SelectionArguments(ScoresFromOption):
         _choice(problems, "decontam-method", self.decontam_method, DECONTAM_METHODS)
         if not 0.0 < self.decontam_threshold <= 1.0:
             problems.append(f"--decontam-threshold must be in (0, 1], got {self.decontam_threshold}; default 0.4")
-        collect(problems)
+        collect(problems + self.signals_problems())
 
 
 @dataclass
@@ -367,9 +368,4 @@ def check_compatible(pool: PoolArguments, scoring: ScoringArguments, sel: Select
         problems.append("--token-budget counts tokens but --length-unit is 'chars'; use --length-unit tokens")
     if sel.strategy == "full" and any(getattr(sel, n) is not None for n in ("ratio", "count", "token_budget")):
         problems.append("--strategy full keeps every row; drop --ratio/--count/--token-budget")
-    if sel.weight is not None and sel.strategy not in WEIGHTED_STRATEGIES:
-        problems.append(
-            f"--weight {sel.weight} has no effect with --strategy {sel.strategy} (only s2r combines two ranks); "
-            "drop --weight or use --strategy s2r"
-        )
-    collect(problems)
+    collect(problems + signals_conflicts(sel))

@@ -226,6 +226,8 @@ def select_problems(pool, scoring, sel, out) -> list[str]:
         problems.append(model_problem(option, name, revision=None if by_model else scoring.judge_revision))
         if by_model and not problems[-1] and Path(name).is_dir():
             problems.append(difficulty_config_problem(name))
+    if scoring.nll_model and "nll" in (sel.signal_weights() or {}):
+        problems.append(model_problem("--nll-model", scoring.nll_model, revision=scoring.nll_revision))
     if scoring.length_unit == "tokens":
         if scoring.length_tokenizer:
             problems.append(model_problem("--length-tokenizer", scoring.length_tokenizer, tokenizer=True))

@@ -1,4 +1,4 @@
-"""Ordinal ranks and the weighted joint rank (SPEC §4). Pure numpy: no torch, no I/O.
+"""Ordinal ranks and the weighted joint rank (SPEC §4) of two signals or k (``--signals``). Pure numpy, no I/O.
 
 Ranks, not raw scores, are combined, so the two signals' scales never matter. Every tie is broken by
 row id (ascending), never by file order, so the same pool gives the same ranking however it was read,
@@ -29,13 +29,27 @@ def ordinal_rank(values: np.ndarray, ids: np.ndarray, descending: bool = True) -
     return rank
 
 
+def weighted_rank(ranks: list[np.ndarray], weights: list[float]) -> np.ndarray:
+    """``Σ_k weights[k] · ranks[k]``, summed left to right: smaller is better (the joint rank over k signals).
+
+    Weights must be ≥ 0 and sum to 1 (see :func:`s2r_hf.signals.parse_signals`). With two signals it is, operation
+    for operation, :func:`joint_rank`'s ``w · r_d + (1 − w) · r_l``, so the same weights give the same floats.
+    """
+    if len(ranks) != len(weights) or not ranks:
+        raise ValueError(f"need one weight per rank array, got {len(weights)} weights for {len(ranks)} arrays")
+    if any(not w >= 0.0 for w in weights) or abs(sum(weights) - 1.0) > 1e-9:
+        raise ValueError(f"weights must be >= 0 and sum to 1, got {list(weights)}")
+    total = weights[0] * np.asarray(ranks[0], dtype=np.float64)
+    for rank, weight in zip(ranks[1:], weights[1:], strict=True):
+        total = total + weight * np.asarray(rank, dtype=np.float64)
+    return total
+
+
 def joint_rank(rank_difficulty: np.ndarray, rank_length: np.ndarray, weight: float) -> np.ndarray:
     """``weight · r_d + (1 − weight) · r_l``: smaller is better. ``weight`` = 1 is difficulty alone."""
     if not 0.0 <= weight <= 1.0:
         raise ValueError(f"weight must be in [0, 1], got {weight}")
-    return weight * np.asarray(rank_difficulty, dtype=np.float64) + (1.0 - weight) * np.asarray(
-        rank_length, dtype=np.float64
-    )
+    return weighted_rank([rank_difficulty, rank_length], [weight, 1.0 - weight])
 
 
 def order_by(key: np.ndarray, ids: np.ndarray) -> np.ndarray:

@@ -43,6 +43,7 @@ class SubsetSource:
                 strategy=sel.strategy,
                 budget=dict([self.manifest.budget]) if self.manifest.budget else {},
                 weight=sel.weight,
+                signals=getattr(sel, "signals", None),
                 max_train_tokens=getattr(sel, "max_train_tokens", None),
                 selected=self.manifest.counts.get("selected"),
                 pool_fingerprint=self.manifest.pool_fingerprint,

@@ -90,6 +90,27 @@ def decontam_view(summary: dict[str, Any] | None) -> dict[str, Any] | None:
     }
 
 
+def signals_view(sel, record: dict | None = None) -> dict[str, Any]:
+    """The recipe's ``--signals`` for the card: the weights, the joint-rank formula, the signals beyond the paper's
+    two, and the nll model (from the manifest's ``signals`` record); all None without ``--signals``."""
+    from s2r_hf.signals import HIGHER_FIRST, format_signals
+
+    weights = sel.signal_weights() if getattr(sel, "signals", None) else None
+    if not weights:
+        return {"signals_text": None, "joint_formula": None, "extra_signals": [], "nll_model": None}
+    nll_model = ((record or {}).get("nll_scorer") or {}).get("model")
+    extra = [name for name in weights if name in ("rethink", "nll")]
+    terms = " + ".join(
+        f"{w:.4g} · rank({name}{'' if HIGHER_FIRST[name] else ', lowest first'})" for name, w in weights.items()
+    )
+    return {
+        "signals_text": format_signals(weights),
+        "joint_formula": terms,
+        "extra_signals": extra,
+        "nll_model": nll_model,
+    }
+
+
 def build_dataset_card(
     manifest: Manifest | dict[str, Any],
     *,
@@ -124,6 +145,8 @@ def build_dataset_card(
             ("length", f"length ({scoring.length_unit})"),
             ("rethink_count", "rethinking markers"),
             ("judge_mass", 'judge p("0")+p("1")'),
+            ("rethink_density", f"rethinking markers per {scoring.length_unit[:-1]}"),
+            ("nll", "response NLL (mean per token)"),
         )
         if columns.get(key) is not None
     ]
@@ -134,6 +157,8 @@ def build_dataset_card(
         pool=pool.pool,
         strategy=sel.strategy,
         weight=sel.weight,
+        rethink_markers=scoring.rethink_markers,
+        **signals_view(sel, manifest.extra.get("signals")),
         budget=budget,
         selected=counts["selected"],
         scorer=manifest.scorer,

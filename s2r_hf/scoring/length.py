@@ -85,3 +85,17 @@ def measure_lengths(
         fn_kwargs={"field": field, "unit": unit, "markers": tuple(markers), "tokenizer": tokenizer},
         desc=f"length ({unit})",
     )
+
+
+def rethink_density(counts, lengths):
+    """Rethinking markers per length unit (per token with ``--length-unit tokens``): ``count / length``.
+
+    A row of length 0 has density 0.0 (an empty trace holds no marker; never a division by zero or NaN).
+    """
+    import numpy as np
+
+    counts = np.asarray(counts, dtype=np.float64)
+    lengths = np.asarray(lengths, dtype=np.float64)
+    out = np.zeros(len(counts), dtype=np.float64)
+    np.divide(counts, lengths, out=out, where=lengths > 0)
+    return out

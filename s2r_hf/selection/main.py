@@ -31,6 +31,7 @@ def main(pool: PoolArguments, scoring: ScoringArguments, sel: SelectionArguments
     from s2r_hf.preflight import select_problems
     from s2r_hf.selection.prepare import Stopwatch, prepare
     from s2r_hf.selection.score import difficulty, rank
+    from s2r_hf.selection.signal_scores import nll_signal
     from s2r_hf.selection.write import log_outcome, write_selection
 
     check_compatible(pool, scoring, sel)
@@ -50,6 +51,7 @@ def main(pool: PoolArguments, scoring: ScoringArguments, sel: SelectionArguments
         logger.info("s2r select on %d process(es); resolved options:\n%s", state.num_processes, resolved)
     clock = Stopwatch()
 
+    nll_key = None
     if published is not None:
         if not state.is_main_process:
             return None
@@ -57,9 +59,10 @@ def main(pool: PoolArguments, scoring: ScoringArguments, sel: SelectionArguments
     else:
         prepared = prepare(pool, scoring, sel, out, state, clock)
         scores, scorer_key = difficulty(prepared.rows, scoring, sel, out.cache_dir, state, clock)
+        nll, nll_key = nll_signal(prepared.rows, scoring, sel, out.cache_dir, state, clock)  # when --signals names nll
         if not state.is_main_process:
             return None
-        ranked = rank(prepared, scores, scoring, sel, out.cache_dir, clock)
+        ranked = rank(prepared, scores, scoring, sel, out.cache_dir, clock, nll=nll)
     origin = published.origin if published is not None else None
     manifest = write_selection(
         out_dir,
@@ -70,6 +73,7 @@ def main(pool: PoolArguments, scoring: ScoringArguments, sel: SelectionArguments
         scorer_key=scorer_key,
         clock=clock,
         scores_from=origin,
+        nll_key=nll_key,
     )
     log_outcome(manifest, out_dir, scoring.length_unit, sel.strategy)
 

@@ -55,12 +55,30 @@ def _drop_recipe_weight(sel: SelectionArguments, argv: list[str]) -> None:
     """
     from s2r_hf.configs import WEIGHTED_STRATEGIES
 
-    on_cli = any(a.split("=")[0] in ("--weight",) for a in argv)
-    if sel.weight is not None and sel.strategy not in WEIGHTED_STRATEGIES and not on_cli:
-        logger.warning(
-            "ignoring weight %s from the --config file: --strategy %s does not use it", sel.weight, sel.strategy
-        )
-        sel.weight = None
+    flags = {a.split("=")[0].replace("_", "-") for a in argv}
+    on_cli = {"weight": "--weight" in flags, "signals": "--signals" in flags}
+    for name in ("weight", "signals"):
+        value = getattr(sel, name)
+        if value is not None and sel.strategy not in WEIGHTED_STRATEGIES and not on_cli[name]:
+            logger.warning(
+                "ignoring %s %s from the --config file: --strategy %s does not use it", name, value, sel.strategy
+            )
+            setattr(sel, name, None)
+    _cli_wins_joint_rank(sel, on_cli["weight"], on_cli["signals"])
+
+
+def _cli_wins_joint_rank(sel: SelectionArguments, weight_on_cli: bool, signals_on_cli: bool) -> None:
+    """``--weight`` and ``--signals`` both set the joint rank's weights: the one on the command line replaces the
+    recipe's other (``--config recipe.yaml --signals rethink:1`` on a recipe with ``weight: 0.25``)."""
+    if sel.weight is None or sel.signals is None or weight_on_cli == signals_on_cli:
+        return  # not both, or both from the same place: check_compatible refuses that
+    dropped = ("weight", sel.weight) if signals_on_cli else ("signals", sel.signals)
+    logger.info(
+        "the command line's --%s replaces %s %s from the --config file",
+        "signals" if signals_on_cli else "weight",
+        *dropped,
+    )
+    setattr(sel, dropped[0], None)
 
 
 def equivalent_command(*configs) -> str:

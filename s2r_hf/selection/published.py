@@ -32,6 +32,8 @@ logger = logging.getLogger("s2r_hf")
 # scores.parquet columns that the selection derives (measures, ranks, flags): everything else beyond the pool
 # rows' own columns came from the difficulty scorer (difficulty, judge_mass, prompt_tokens, ...)
 DERIVED = ("length", "rethink_count", "train_tokens", "rank_difficulty", "rank_length", "joint_rank")
+SIGNAL_COLUMNS = ("rethink_density", "rank_rethink", "rank_nll")  # recomputed from the measures when re-ranked
+NLL_COLUMNS = ("nll", "nll_tokens", "nll_cut_tokens")  # a published nll signal, re-used as measured
 FLAGS = ("selected", "selection_rank")
 # options that do not change a score (speed, batching): free to differ from the scores' run
 SPEED_OPTIONS = {"num_proc", "num_threads", "checkpoint_every", "judge_batch_tokens", "judge_max_batch_rows"}
@@ -241,7 +243,13 @@ def _column(table, name: str, dtype) -> np.ndarray | None:
 
 def _check_measures(published: Published, sel: SelectionArguments, table) -> None:
     source = sel.scores_from
-    if sel.strategy in NEEDS_DIFFICULTY and "difficulty" not in table.column_names:
+    signals = sel.signal_weights() or {"difficulty": 1.0}
+    if "nll" in signals and "nll" not in table.column_names:
+        raise S2RError(
+            f"--signals names nll, but the scores from {source} hold no nll column (their run had no nll signal); "
+            "drop nll from --signals, or run a full `s2r select` with it"
+        )
+    if sel.strategy in NEEDS_DIFFICULTY and "difficulty" in signals and "difficulty" not in table.column_names:
         raise S2RError(
             f"--strategy {sel.strategy} needs difficulty, but the scores from {source} hold none (made with "
             f"--strategy {published.manifest.selection.strategy}); use length, random, stratified or full"
@@ -287,8 +295,9 @@ def rank_published(
     position = {row_id: i for i, row_id in enumerate(scored_ids.tolist())}
     table = published.table.take(pa.array([position[i] for i in pool_ids[keep].tolist()], type=pa.int64()))
     _check_measures(published, sel, table)
-    own = set(rows.column_names) | set(DERIVED) | set(FLAGS)
+    own = set(rows.column_names) | set(DERIVED) | set(FLAGS) | set(SIGNAL_COLUMNS) | set(NLL_COLUMNS)
     scores = {c: table.column(c).to_numpy(zero_copy_only=False) for c in table.column_names if c not in own}
+    nll = {c: table.column(c).to_numpy(zero_copy_only=False) for c in NLL_COLUMNS if c in table.column_names}
     prepared = Prepared(rows, raw._fingerprint, drops, _column(table, "train_tokens", np.int64))
     drops.log_summary()
     with clock("rank"):
@@ -299,5 +308,6 @@ def rank_published(
             sel,
             _column(table, "length", np.int64),
             rethink if rethink is not None else np.zeros(len(keep), dtype=np.int32),
+            nll=nll if "nll" in nll else None,
         )
     return prepared, ranked

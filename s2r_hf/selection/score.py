@@ -97,7 +97,7 @@ def difficulty(
     rows, scoring: ScoringArguments, sel: SelectionArguments, cache_dir: str, state, clock: Stopwatch
 ) -> tuple[dict[str, np.ndarray] | None, dict | None]:
     """(score columns on the main process, scorer key) — (None, None) for a strategy that needs no difficulty."""
-    if sel.strategy not in NEEDS_DIFFICULTY:
+    if sel.strategy not in NEEDS_DIFFICULTY or "difficulty" not in (sel.signal_weights() or {"difficulty": 1}):
         return None, None
     from s2r_hf.scoring.cache import ScoreStore
 
@@ -118,6 +118,7 @@ class Ranked:
     train_tokens: np.ndarray | None
     scores: dict[str, np.ndarray] | None
     result: Selection
+    nll: dict[str, np.ndarray] | None = None  # the nll signal's columns (nll, nll_tokens, nll_cut_tokens), if ranked
 
     @property
     def difficulty(self) -> np.ndarray | None:
@@ -143,8 +144,12 @@ def rank(
     sel: SelectionArguments,
     cache_dir: str,
     clock: Stopwatch,
+    nll: dict[str, np.ndarray] | None = None,
 ) -> Ranked:
-    """Measure lengths (and rethinking markers), then rank by ``--strategy`` and cut to the budget."""
+    """Measure lengths (and rethinking markers), then rank by ``--strategy`` and cut to the budget.
+
+    ``nll``: the nll signal's columns (:func:`s2r_hf.selection.signal_scores.nll_signal`) when ``--signals`` names it.
+    """
     from s2r_hf.scoring.length import load_length_tokenizer, measure_lengths
     from s2r_hf.scoring.models import resolve
 
@@ -162,7 +167,7 @@ def rank(
         )
     length = column(measured, "length").astype(np.int64)
     rethink = column(measured, "rethink_count").astype(np.int32)
-    return rank_measured(prepared, scores, sel, length, rethink)
+    return rank_measured(prepared, scores, sel, length, rethink, nll=nll)
 
 
 def rank_measured(
@@ -171,8 +176,11 @@ def rank_measured(
     sel: SelectionArguments,
     length: np.ndarray,
     rethink: np.ndarray,
+    nll: dict[str, np.ndarray] | None = None,
 ) -> Ranked:
     """Rank rows whose measures are known (just measured, or published: ``--scores-from``) and cut to the budget."""
+    from s2r_hf.scoring.length import rethink_density
+
     canon = prepared.rows
     ids = column(canon, "id").astype(str)
     result = select(
@@ -187,5 +195,7 @@ def rank_measured(
         token_budget=sel.token_budget,
         seed=sel.seed,
         cost=prepared.train_tokens,
+        signals=sel.signal_weights(),
+        measures={"rethink": rethink_density(rethink, length), **({"nll": nll["nll"]} if nll else {})},
     )
-    return Ranked(ids, length, rethink, prepared.train_tokens, scores, result)
+    return Ranked(ids, length, rethink, prepared.train_tokens, scores, result, nll)

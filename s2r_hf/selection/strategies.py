@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import hashlib
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 import numpy as np
 
 from s2r_hf.configs import DEFAULT_WEIGHT, STRATEGIES
 from s2r_hf.errors import S2RError
-from s2r_hf.rank import joint_rank, order_by, ordinal_rank
+from s2r_hf.rank import order_by, ordinal_rank, weighted_rank
+from s2r_hf.signals import HIGHER_FIRST, weight_signals
 
 NEEDS_DIFFICULTY = frozenset({"s2r", "difficulty"})
 
@@ -28,6 +29,8 @@ class Selection:
     rank_difficulty: np.ndarray | None
     rank_length: np.ndarray | None
     joint: np.ndarray | None
+    signals: dict[str, float] | None = None  # s2r: the weights the joint rank used (``--signals`` or ``--weight``)
+    ranks: dict[str, np.ndarray] = field(default_factory=dict)  # s2r: every weighted signal's rank (0 = first)
 
 
 def budget_count(n: int, ratio: float | None, count: int | None) -> int:
@@ -110,10 +113,14 @@ def select(
     token_budget: int | None = None,
     seed: int = 0,
     cost: np.ndarray | None = None,
+    signals: dict[str, float] | None = None,
+    measures: dict[str, np.ndarray] | None = None,
 ) -> Selection:
     """Rank the pool by ``strategy`` and cut it to the budget (exactly one of ratio/count/token_budget).
 
     ``cost``: what a row costs against ``token_budget`` (its training tokens, rendered); default ``length``.
+    ``signals`` (s2r): weights of the joint rank, default ``{difficulty: weight, length: 1 − weight}``;
+    ``measures``: the values of signals other than difficulty and length (``rethink``, ``nll``).
     """
     if strategy not in STRATEGIES:
         raise S2RError(f"unknown strategy {strategy!r}; choose one of {', '.join(STRATEGIES)}")
@@ -123,13 +130,17 @@ def select(
     n = len(ids)
     if n == 0:
         raise S2RError("the pool is empty after filtering; nothing to select (see the drop report above)")
-    if strategy in NEEDS_DIFFICULTY and difficulty is None:
+    if strategy == "s2r":
+        signals = signals or weight_signals(DEFAULT_WEIGHT if weight is None else weight)
+    if (strategy == "difficulty" or "difficulty" in (signals or {})) and difficulty is None:
         raise S2RError(f"strategy {strategy!r} needs difficulty scores, but none were computed")
     r_len = ordinal_rank(length, ids, descending=True)
     r_dif = ordinal_rank(difficulty, ids, descending=True) if difficulty is not None else None
-    joint = None
+    joint, ranks = None, {}
     if strategy == "s2r":
-        joint = joint_rank(r_dif, r_len, DEFAULT_WEIGHT if weight is None else weight)
+        ranks = signal_ranks(signals, ids, {**(measures or {}), "difficulty": difficulty, "length": length})
+        ranks.update({"difficulty": r_dif, "length": r_len} if r_dif is not None else {"length": r_len})
+        joint = weighted_rank([ranks[name] for name in signals], list(signals.values()))
         order = order_by(joint, ids)
     elif strategy == "difficulty":
         order = order_by(r_dif, ids)
@@ -158,4 +169,17 @@ def select(
             f"the budget keeps no rows (token budget {token_budget} is below the first row's length "
             f"{int(cost[ranked[0]])}); raise --token-budget"
         )
-    return Selection(order=order, rank_difficulty=r_dif, rank_length=r_len, joint=joint)
+    ranks = {name: ranks[name] for name in (signals or {})}
+    return Selection(order=order, rank_difficulty=r_dif, rank_length=r_len, joint=joint, signals=signals, ranks=ranks)
+
+
+def signal_ranks(signals: dict[str, float], ids: np.ndarray, values: dict[str, np.ndarray | None]) -> dict:
+    """Each signal's ordinal rank, in its direction (:data:`s2r_hf.signals.HIGHER_FIRST`); a missing measure is
+    an error naming it."""
+    ranks = {}
+    for name in signals:
+        if values.get(name) is None:
+            raise S2RError(f"--signals names {name!r}, but no {name} scores were computed")
+        if name not in ("difficulty", "length"):  # those two are ranked once, above, for every strategy
+            ranks[name] = ordinal_rank(values[name], ids, descending=HIGHER_FIRST[name])
+    return ranks

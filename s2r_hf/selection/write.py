@@ -33,6 +33,7 @@ def scored_rows(rows, ranked: Ranked):
         "rethink_count": ranked.rethink_count,
         "train_tokens": ranked.train_tokens,
         **(ranked.scores or {}),
+        **signal_columns(ranked),
         "rank_difficulty": result.rank_difficulty,
         "rank_length": result.rank_length,
         "joint_rank": result.joint,
@@ -43,6 +44,21 @@ def scored_rows(rows, ranked: Ranked):
         if values is not None:
             rows = rows.add_column(name, pa.array(values))
     return rows
+
+
+def signal_columns(ranked: Ranked) -> dict[str, np.ndarray]:
+    """The measures and ranks of the ``--signals`` beyond difficulty and length (rethink density, nll)."""
+    result, out = ranked.result, dict(ranked.nll or {})
+    if "rethink" in result.ranks:
+        out["rethink_density"] = rethink_measure(ranked)
+    out.update({f"rank_{name}": r for name, r in result.ranks.items() if name not in ("difficulty", "length")})
+    return out
+
+
+def rethink_measure(ranked: Ranked) -> np.ndarray:
+    from s2r_hf.scoring.length import rethink_density
+
+    return rethink_density(ranked.rethink_count, ranked.length)
 
 
 def selection_counts(prepared: Prepared, ranked: Ranked, sel: SelectionArguments) -> dict[str, Any]:
@@ -71,6 +87,7 @@ def write_selection(
     scorer_key: dict | None,
     clock: Stopwatch,
     scores_from: dict[str, Any] | None = None,
+    nll_key: dict | None = None,
 ) -> Manifest:
     """Every output file of a selection; returns the manifest written. ``public``: the option dataclasses with
     local paths made public (what written files name)."""
@@ -97,12 +114,15 @@ def write_selection(
         timings=clock.total(),
         scores_from=scores_from,
     )
+    if ranked.result.signals is not None:  # s2r: the joint rank's weights, directions and the nll scorer
+        manifest.extra["signals"] = signals_record(ranked.result.signals, nll_key, ranked.nll)
     _plot(out_dir, ranked, scoring, sel, pool_name=public[0].pool)
     columns = {
         "difficulty": ranked.difficulty,
         "length": ranked.length,
         "rethink_count": ranked.rethink_count,
         "judge_mass": (ranked.scores or {}).get("judge_mass"),
+        **{k: v for k, v in signal_columns(ranked).items() if k in ("rethink_density", "nll")},
     }
     card = build_dataset_card(
         manifest,
@@ -116,6 +136,17 @@ def write_selection(
     return manifest
 
 
+def signals_record(weights: dict[str, float], nll_key: dict | None, nll: dict | None) -> dict:
+    """The manifest's ``signals``: weights (summing to 1), which end ranks first; with nll, its scorer's key and
+    ``nll_truncated``, the rows scored on their first --nll-max-tokens response tokens (or fewer, for the context)."""
+    from s2r_hf.signals import HIGHER_FIRST
+
+    record = {"weights": weights, "higher_first": {name: HIGHER_FIRST[name] for name in weights}}
+    if nll_key and nll:
+        record.update(nll_scorer=nll_key, nll_truncated=int((np.asarray(nll["nll_cut_tokens"]) > 0).sum()))
+    return record
+
+
 def _plot(out_dir: Path, ranked: Ranked, scoring: ScoringArguments, sel: SelectionArguments, pool_name: str) -> None:
     from s2r_hf.cards.plots import score_figure
 
@@ -125,8 +156,17 @@ def _plot(out_dir: Path, ranked: Ranked, scoring: ScoringArguments, sel: Selecti
         selected=ranked.selected,
         difficulty=ranked.difficulty,
         length_unit=scoring.length_unit,
-        title=f"{pool_name}: {len(ranked.result.order)} of {len(ranked.ids)} selected ({sel.strategy})",
+        title=f"{pool_name}: {len(ranked.result.order)} of {len(ranked.ids)} selected ({plot_strategy(ranked, sel)})",
     )
+
+
+def plot_strategy(ranked: Ranked, sel: SelectionArguments) -> str:
+    """The plot title's strategy: ``s2r`` with its signals when --signals set them, e.g. ``s2r: rethink:1``."""
+    from s2r_hf.signals import format_signals
+
+    if sel.signals is None or ranked.result.signals is None:
+        return sel.strategy
+    return f"{sel.strategy}: {format_signals(ranked.result.signals)}"
 
 
 def log_outcome(manifest: Manifest, out_dir: Path, length_unit: str, strategy: str) -> None:
