@@ -170,6 +170,7 @@ def build_dataset_card(
         stats=stats,
         command=command,
         versions=manifest.versions,
+        synthetic=manifest.extra.get("synthetic_difficulty"),
     )
     card.text = card.text.replace("\n## Reproduce", f"\n{scores_note(manifest.scores_from)}\n## Reproduce", 1)
     return card

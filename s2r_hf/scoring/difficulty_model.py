@@ -50,6 +50,12 @@ class ModelScorer(PrefillScorer):
         self.model_name, self.identity = model, identity
         self.input_format, self.max_length = info["input_format"], int(info["max_length"])
         self.sign = 1.0 if info["higher_is_harder"] else -1.0
+        self.fit = info.get("metrics") or {}
+
+    def facts(self) -> dict:
+        """What the manifest and card say beside the cache key: the model's held-out fit (from s2r_difficulty.json)."""
+        heldout, untrained = self.fit.get("heldout") or {}, self.fit.get("untrained_head") or {}
+        return {"fit_heldout_spearman": heldout.get("spearman"), "fit_untrained_spearman": untrained.get("spearman")}
 
     def key(self) -> dict:
         name = self.model_name if not Path(self.model_name).exists() else "local:" + Path(self.model_name).name

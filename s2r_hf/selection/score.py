@@ -105,7 +105,7 @@ def difficulty(
         scorer = build_scorer(scoring, cache_dir, state.device, sel.seed)
         key = scorer.key()
         scores = score_difficulty(rows, scorer, ScoreStore(cache_dir, key), state, scoring.checkpoint_every)
-    return scores, key
+    return scores, {**key, **(scorer.facts() if hasattr(scorer, "facts") else {})}  # facts: recorded, not keyed
 
 
 @dataclass

@@ -96,6 +96,7 @@ def write_selection(
     from s2r_hf.cards.dataset import build_dataset_card, split_info
     from s2r_hf.io import atomic_to_parquet, atomic_write_text
     from s2r_hf.selection.options import equivalent_command
+    from s2r_hf.selection.synthetic_truth import synthetic_agreement
 
     scoring, sel = public[1], public[2]
     scored = scored_rows(prepared.rows, ranked)
@@ -116,6 +117,9 @@ def write_selection(
     )
     if ranked.result.signals is not None:  # s2r: the joint rank's weights, directions and the nll scorer
         manifest.extra["signals"] = signals_record(ranked.result.signals, nll_key, ranked.nll)
+    agreement = synthetic_agreement(public[0], ranked.ids, ranked.difficulty)
+    if agreement is not None:  # the built-in pool only: does this run's difficulty mean anything?
+        manifest.extra["synthetic_difficulty"] = agreement
     _plot(out_dir, ranked, scoring, sel, pool_name=public[0].pool)
     columns = {
         "difficulty": ranked.difficulty,

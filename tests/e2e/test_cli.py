@@ -64,6 +64,12 @@ def test_demo_outputs_are_complete_and_consistent(demo_run):
     assert len(subset) == counts["selected"] == len(manifest["selected_ids"])
     assert subset["id"] == manifest["selected_ids"]  # same rows, same order
     assert counts["selected"] == round(0.10 * counts["scored"])
+    # the random tiny judge's difficulty is noise, and the card says so with the number
+    agreement = manifest["synthetic_difficulty"]
+    assert abs(agreement["spearman"]) < 0.2 and agreement["rows"] == counts["scored"]
+    card_text = " ".join((out / "README.md").read_text().split())
+    assert "The synthetic pool's difficulty is synthetic" in card_text
+    assert f"Spearman ρ = {agreement['spearman']:.3f} over {counts['scored']} scored rows" in card_text
     # the three planted benchmark problems (pool rows 3, 17, 42), plus any pool row repeating one of them
     import pyarrow.parquet as pq
 

@@ -61,6 +61,18 @@ def test_fit_learns_synthetic_difficulty_and_resumes_after_a_kill(tmp_path):
     card = (out / "README.md").read_text()
     assert "The synthetic pool's difficulty is synthetic" in card and f"| fitted | {fitted:.3f} |" in card
 
+    # the sibling of the README's first command selects with it: its difficulty agrees with the pool's truth
+    fitted_recipe = ROOT / "recipes" / "selection" / "synthetic" / "config_s2r_fitted_10pct.yaml"
+    select = ["select", "--config", str(fitted_recipe), "--synthetic-rows", "1000", "--difficulty-model", str(out)]
+    proc = run([*select, "--output-dir", str(tmp_path / "selected")], env=env)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    manifest = json.loads((tmp_path / "selected" / "manifest.json").read_text())
+    assert manifest["synthetic_difficulty"]["spearman"] >= 0.5 and manifest["synthetic_difficulty"]["rows"] > 800
+    assert manifest["scorer"]["fit_heldout_spearman"] == pytest.approx(fitted)
+    card = " ".join((tmp_path / "selected" / "README.md").read_text().split())
+    assert f"held-out Spearman at fit time {fitted:.3f}" in card
+    assert f"Spearman ρ = {manifest['synthetic_difficulty']['spearman']:.3f} over" in card
+
 
 @pytest.mark.slow
 def test_push_to_hub_publishes_the_model_without_checkpoints_token_or_local_paths(tmp_path, healthy_hub):
