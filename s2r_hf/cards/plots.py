@@ -18,6 +18,7 @@ def score_figure(
     difficulty: np.ndarray | None,
     length_unit: str,
     title: str,
+    difficulty_label: str = 'difficulty  p("1") / (p("1") + p("0"))',
 ) -> Path:
     """Histograms of difficulty and length (pool vs selected) and their scatter, as a PNG."""
     plt = _pyplot()
@@ -38,7 +39,7 @@ def score_figure(
         dbins = np.linspace(np.nanmin(d), np.nanmax(d) + 1e-9, 40)
         axes[0].hist(d, bins=dbins, color="#b0b0b0", label="pool")
         axes[0].hist(d[selected], bins=dbins, color="#d62728", alpha=0.85, label="selected")
-        axes[0].set_xlabel('difficulty  p("1") / (p("1") + p("0"))')
+        axes[0].set_xlabel(difficulty_label)
         axes[0].set_ylabel("rows")
         axes[0].legend()
         axes[1].scatter(log_len[~selected], d[~selected], s=3, color="#b0b0b0", label="not selected", rasterized=True)

@@ -161,7 +161,15 @@ def _plot(out_dir: Path, ranked: Ranked, scoring: ScoringArguments, sel: Selecti
         difficulty=ranked.difficulty,
         length_unit=scoring.length_unit,
         title=f"{pool_name}: {len(ranked.result.order)} of {len(ranked.ids)} selected ({plot_strategy(ranked, sel)})",
+        difficulty_label=DIFFICULTY_AXIS.get(scoring.difficulty_scorer, "difficulty"),
     )
+
+
+DIFFICULTY_AXIS = {  # what the difficulty axis of scores.png measures, per --difficulty-scorer
+    "judge": 'difficulty  p("1") / (p("1") + p("0"))',
+    "passrate": "difficulty  1 − pass rate",
+    "model": "difficulty  (fitted model's output)",
+}
 
 
 def plot_strategy(ranked: Ranked, sel: SelectionArguments) -> str:
