@@ -21,7 +21,7 @@ def score_figure(
     difficulty_label: str = 'difficulty  p("1") / (p("1") + p("0"))',
 ) -> Path:
     """Histograms of difficulty and length (pool vs selected) and their scatter, as a PNG."""
-    plt = _pyplot()
+    plt = pyplot()
     panels = 3 if difficulty is not None else 1
     fig, axes = plt.subplots(1, panels, figsize=(5.2 * panels, 4.2), squeeze=False)
     axes = axes[0]
@@ -48,10 +48,11 @@ def score_figure(
         axes[1].set_ylabel("difficulty")
         axes[1].legend(markerscale=3)
     fig.suptitle(title)
-    return _save(fig, path)
+    return save_png(fig, path)
 
 
-def _pyplot():
+def pyplot():
+    """matplotlib's pyplot on the Agg backend (no display needed), for every figure s2r draws."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -60,15 +61,15 @@ def _pyplot():
     return plt
 
 
-def _save(fig, path: str | Path) -> Path:
+def save_png(fig, path: str | Path, dpi: int = 110) -> Path:
     """Write ``fig`` as a PNG atomically (a reader never sees half a file) and close it."""
-    plt = _pyplot()
+    plt = pyplot()
     fig.tight_layout()
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = temp_path(path)
     try:
-        fig.savefig(tmp, dpi=110, format="png")
+        fig.savefig(tmp, dpi=dpi, format="png")
         tmp.replace(path)
     finally:
         plt.close(fig)
@@ -79,7 +80,7 @@ def _save(fig, path: str | Path) -> Path:
 def benchmark_figure(path: str | Path, ours: dict[str, tuple], baselines: dict[str, dict[str, float]], *, title: str):
     """Grouped bars per benchmark: this model (``ours``: benchmark → (pass@1 %, (low %, high %) or None), its 95 %
     interval as error bars) and each published baseline that reports that benchmark."""
-    plt = _pyplot()
+    plt = pyplot()
     benches = list(ours)
     series = [("this model", {b: v for b, (v, _) in ours.items()})]
     series += [(name, scores) for name, scores in baselines.items() if any(b in scores for b in benches)]
@@ -108,13 +109,13 @@ def benchmark_figure(path: str | Path, ours: dict[str, tuple], baselines: dict[s
     ax.set_ylim(0, 100)
     ax.legend(fontsize=8)
     ax.set_title(title)
-    return _save(fig, path)
+    return save_png(fig, path)
 
 
 def budget_figure(path: str | Path, rows: list[dict], *, title: str) -> Path:
     """Accuracy (%, the 95 % interval shaded) and mean tokens per answer against the answer budget (log2 axis), one
     line per benchmark."""
-    plt = _pyplot()
+    plt = pyplot()
     fig, (acc, tokens) = plt.subplots(1, 2, figsize=(10.4, 4.2))
     budgets = sorted({r["budget"] for r in rows})
     for task in dict.fromkeys(r["task"] for r in rows):
@@ -133,4 +134,4 @@ def budget_figure(path: str | Path, rows: list[dict], *, title: str) -> Path:
         ax.legend(fontsize=8)
     acc.set_ylim(0, 100)
     fig.suptitle(title)
-    return _save(fig, path)
+    return save_png(fig, path)

@@ -122,13 +122,9 @@ def _bar_panel(ax, part: dict | None, name: str, labels: list[str]) -> None:
 
 def figure(path: Path, result: dict[str, Any]) -> Path:
     """``compare.png``: difficulty and log-length histograms, problem_type and source shares, side by side."""
-    import matplotlib
+    from s2r_hf.cards.plots import pyplot, save_png
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from s2r_hf.io import temp_path
-
+    plt = pyplot()
     labels = [s["label"] for s in result["selections"]]
     unit = next(iter(result["tokens"].values()))["length_unit"]
     fig, axes = plt.subplots(2, 2, figsize=(12, 9))
@@ -137,9 +133,4 @@ def figure(path: Path, result: dict[str, Any]) -> Path:
     _bar_panel(axes[1][0], result["problem_type"], "problem_type", labels)
     _bar_panel(axes[1][1], result["source"], "source", labels)
     fig.suptitle(f"s2r compare: {len(labels)} selections")
-    fig.tight_layout()
-    tmp = temp_path(path)
-    fig.savefig(tmp, dpi=100, format="png")
-    plt.close(fig)
-    tmp.replace(path)
-    return path
+    return save_png(fig, path, dpi=100)

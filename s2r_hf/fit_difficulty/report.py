@@ -9,8 +9,6 @@ from typing import Any
 
 import numpy as np
 
-from s2r_hf.io import temp_path
-
 CALIBRATION_FILE = "calibration.png"
 
 
@@ -46,12 +44,9 @@ def calibration_bins(predicted: np.ndarray, labels: np.ndarray, bins: int) -> li
 
 def calibration_plot(path: Path, predicted: np.ndarray, labels: np.ndarray, bins: list[dict], title: str) -> Path:
     """Scatter of held-out predictions vs labels with the binned means and the diagonal, as a PNG."""
-    import matplotlib
+    from s2r_hf.cards.plots import pyplot, save_png
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(5.2, 4.6))
+    fig, ax = pyplot().subplots(figsize=(5.2, 4.6))
     ax.scatter(predicted, labels, s=6, color="#b0b0b0", label="held-out rows", rasterized=True)
     ax.plot([b["predicted"] for b in bins], [b["label"] for b in bins], "o-", color="#d62728", label="bin means")
     lo = float(min(predicted.min(), labels.min()))
@@ -61,12 +56,7 @@ def calibration_plot(path: Path, predicted: np.ndarray, labels: np.ndarray, bins
     ax.set_ylabel("label (higher = harder)")
     ax.set_title(title)
     ax.legend()
-    fig.tight_layout()
-    tmp = temp_path(path)
-    fig.savefig(tmp, dpi=110, format="png")
-    plt.close(fig)
-    tmp.replace(path)
-    return path
+    return save_png(fig, path)
 
 
 def difficulty_config(args, labels_report: dict, metrics: dict, base_model: str, add_special: bool) -> dict[str, Any]:
