@@ -25,7 +25,7 @@ from collections.abc import Callable
 
 from s2r_hf.errors import S2RError
 from s2r_hf.prompts import judge_messages, prompt_hash
-from s2r_hf.scoring.prefill import PrefillScorer, plan_batches, score_in_chunks
+from s2r_hf.scoring.prefill import Fp32Head, PrefillScorer, plan_batches, score_in_chunks
 
 __all__ = ["CUT_MARKER", "JudgeScorer", "build_judge", "judge_context", "plan_batches", "score_in_chunks"]
 
@@ -95,12 +95,7 @@ class JudgeScorer(PrefillScorer):
 
     def prepare(self, model) -> None:
         """An fp32 copy of the LM head, made once (none when the model already is fp32): B rows per batch use it."""
-        head = model.get_output_embeddings()
-        self.head_weight = head.weight.detach().float()
-        bias = getattr(head, "bias", None)
-        self.head_bias = bias.detach().float() if bias is not None else None
-        self.softcap = getattr(model.config, "final_logit_softcapping", None)
-        self.logit_scale = getattr(model.config, "logit_scale", None)
+        self.head = Fp32Head(model.get_output_embeddings(), model.config)
 
     def key(self) -> dict:
         """What the scores depend on: the score cache's key."""
@@ -174,11 +169,7 @@ class JudgeScorer(PrefillScorer):
         """p1/(p1+p0) = sigmoid(log p1 − log p0) of the full-vocabulary softmax, and the mass p1 + p0."""
         import torch
 
-        logits = torch.nn.functional.linear(last.float(), self.head_weight, self.head_bias)  # 2-D, fp32
-        if self.logit_scale:
-            logits = logits * self.logit_scale
-        if self.softcap:
-            logits = torch.tanh(logits / self.softcap) * self.softcap
+        logits = self.head(last)  # 2-D, fp32
         logp = torch.log_softmax(logits, dim=-1)
         l1, l0 = logp[:, self.one_id], logp[:, self.zero_id]
         return {"difficulty": torch.sigmoid(l1 - l0), "judge_mass": l1.exp() + l0.exp()}

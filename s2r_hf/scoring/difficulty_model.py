@@ -19,7 +19,7 @@ from pathlib import Path
 
 from s2r_hf.difficulty_input import DIFFICULTY_CONFIG_FILE, INPUT_FORMAT, difficulty_text, uses_special_tokens
 from s2r_hf.errors import S2RError
-from s2r_hf.scoring.prefill import PrefillScorer
+from s2r_hf.scoring.prefill import Fp32Head, PrefillScorer
 
 logger = logging.getLogger(__name__)
 
@@ -92,14 +92,10 @@ class ModelScorer(PrefillScorer):
                 f"`{HEAD}` on its last token; use a decoder-only base model (Qwen2.5, Llama) with "
                 "`s2r fit-difficulty`"
             )
-        self.head_weight = head.weight.detach().float()
-        self.head_bias = head.bias.detach().float() if head.bias is not None else None
+        self.head = Fp32Head(head)  # a regression head: no LM logit transforms
 
     def readout(self, last) -> dict[str, object]:
-        import torch
-
-        logits = torch.nn.functional.linear(last.float(), self.head_weight, self.head_bias)
-        return {"difficulty": self.sign * logits[:, 0]}
+        return {"difficulty": self.sign * self.head(last)[:, 0]}
 
     def warn_cuts(self, cut: int, rows: int) -> None:
         logger.warning(

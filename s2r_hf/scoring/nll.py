@@ -27,7 +27,7 @@ import numpy as np
 
 from s2r_hf.errors import S2RError
 from s2r_hf.prompts import REASONING_SYSTEM_PROMPT, prompt_hash
-from s2r_hf.scoring.difficulty import plan_batches
+from s2r_hf.scoring.prefill import Fp32Head, plan_batches
 
 logger = logging.getLogger(__name__)
 
@@ -85,12 +85,8 @@ class NllScorer:
         if self._model is not None:
             return
         self._model = self._load_model()
-        head = self._model.get_output_embeddings()
         self.body = self._model.base_model
-        self.head = (head.weight.detach().float(), None if head.bias is None else head.bias.detach().float())
-        config = self._model.config
-        self.scale = getattr(config, "logit_scale", None)
-        self.softcap = getattr(config, "final_logit_softcapping", None)
+        self.head = Fp32Head(self._model.get_output_embeddings(), self._model.config)
         self.device = next(self._model.parameters()).device
 
     def encode(self, problems: list[str], responses: list[str]) -> tuple[list[list[int]], list[int], list[int]]:
@@ -120,14 +116,9 @@ class NllScorer:
         """−log p(target) of each gathered position ``[N, H]``, fp32 head in chunks of :data:`HEAD_CHUNK`."""
         import torch
 
-        weight, bias = self.head
         out = []
         for at in range(0, len(targets), HEAD_CHUNK):
-            logits = torch.nn.functional.linear(hidden[at : at + HEAD_CHUNK].float(), weight, bias)
-            if self.scale:
-                logits = logits * self.scale
-            if self.softcap:
-                logits = torch.tanh(logits / self.softcap) * self.softcap
+            logits = self.head(hidden[at : at + HEAD_CHUNK])
             picked = logits.gather(1, targets[at : at + HEAD_CHUNK, None])[:, 0]
             out.append(torch.logsumexp(logits, dim=-1) - picked)
         return torch.cat(out) if out else torch.zeros(0)

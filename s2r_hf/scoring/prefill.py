@@ -24,6 +24,31 @@ import numpy as np
 logger = logging.getLogger(__name__)
 
 
+class Fp32Head:
+    """An fp32 copy of a model's output head (linear weight and bias), with the logit transforms its config
+    declares (``logit_scale``, ``final_logit_softcapping``): a bf16 model's scores are then not rounded to bf16.
+    Shared by the judge (LM head, last position), the nll scorer (LM head, response positions) and the fitted
+    difficulty model (1-row regression head, no config transforms)."""
+
+    def __init__(self, linear, config=None):
+        bias = getattr(linear, "bias", None)
+        self.weight = linear.weight.detach().float()
+        self.bias = bias.detach().float() if bias is not None else None
+        self.scale = getattr(config, "logit_scale", None)
+        self.softcap = getattr(config, "final_logit_softcapping", None)
+
+    def __call__(self, hidden):
+        """Logits ``[N, out]`` in fp32 for hidden states ``[N, H]``."""
+        import torch
+
+        logits = torch.nn.functional.linear(hidden.float(), self.weight, self.bias)
+        if self.scale:
+            logits = logits * self.scale
+        if self.softcap:
+            logits = torch.tanh(logits / self.softcap) * self.softcap
+        return logits
+
+
 def plan_batches(lengths: np.ndarray, token_budget: int, max_rows: int) -> list[np.ndarray]:
     """Indices grouped into batches, longest first, each ``rows × longest ≤ token_budget``.
 

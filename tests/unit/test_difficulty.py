@@ -392,7 +392,7 @@ def test_bf16_judge_gives_distinct_scores_on_real_problems(tiny_judge, cache_dir
     assert len(problems) >= 80 and len(set(problems)) == len(problems)
     scorer = make_judge(tiny_judge, cache_dir, judge_dtype="bfloat16")
     got = np.array(scorer.score(problems)["difficulty"])
-    assert scorer.model.dtype == torch.bfloat16 and scorer.head_weight.dtype == torch.float32
+    assert scorer.model.dtype == torch.bfloat16 and scorer.head.weight.dtype == torch.float32
     assert len(np.unique(got)) >= 0.95 * len(problems), f"{len(np.unique(got))} distinct of {len(problems)}"
     fp32 = np.array(make_judge(tiny_judge, cache_dir, judge_dtype="float32").score(problems)["difficulty"])
     assert np.abs(got - fp32).max() < 2e-2
