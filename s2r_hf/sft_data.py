@@ -44,11 +44,11 @@ class SubsetSource:
                 budget=dict([self.manifest.budget]) if self.manifest.budget else {},
                 weight=sel.weight,
                 signals=getattr(sel, "signals", None),
-                max_train_tokens=getattr(sel, "max_train_tokens", None),
+                max_train_tokens=sel.max_train_tokens,
                 selected=self.manifest.counts.get("selected"),
                 pool_fingerprint=self.manifest.pool_fingerprint,
             )
-            if getattr(self.manifest, "ablation", None):  # an `s2r ablate` folder: the card says what was perturbed
+            if self.manifest.ablation:  # an `s2r ablate` folder: the card says what was perturbed
                 out["ablation"] = self.manifest.ablation
         return out
 
