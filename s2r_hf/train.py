@@ -201,7 +201,7 @@ def main(subset: SubsetArguments, training, model) -> Path | None:
         if state.is_main_process:
             logger.info("resuming from %s (step %d)", run.checkpoint, resumed_step)
     t0 = time.perf_counter()
-    result = trainer.train(resume_from_checkpoint=run.checkpoint)
+    metrics = train_unless_finished(trainer, run.checkpoint, out, state)
     wall = time.perf_counter() - t0
 
     run.tokenizer.chat_template = run.own_template
@@ -210,7 +210,7 @@ def main(subset: SubsetArguments, training, model) -> Path | None:
     trainer.save_model(str(out), _internal_call=True)
     trainer.save_state()
     ranks = gather_object([{"rank": state.process_index, "pid": os.getpid(), "host": socket.gethostname()}])
-    record = run_record(subset, training, model, run, state, result.metrics, wall, resumed_step, ranks)
+    record = run_record(subset, training, model, run, state, metrics, wall, resumed_step, ranks)
     card = build_model_card(record)
     if state.is_main_process:
         atomic_write_json(out / RECORD_FILE, record)
@@ -233,6 +233,52 @@ def main(subset: SubsetArguments, training, model) -> Path | None:
     if failure is not None:
         raise failure
     return out if state.is_main_process else None
+
+
+class _Finished(Exception):
+    """Raised by :class:`StopIfFinished` to leave ``Trainer.train`` before its first step."""
+
+
+def stop_if_finished():
+    """A callback that ends ``Trainer.train`` before any step when the resumed state is already at its last step.
+
+    Why: the Trainer checks ``global_step >= max_steps`` only after a step, so resuming a checkpoint that is
+    already at the end trains one extra step (checkpoint-6 of a 5-step run). ``on_train_begin`` runs after the
+    checkpoint's weights and state are loaded on every backend (DDP, FSDP, ZeRO-3 load theirs in ``prepare``),
+    so leaving there keeps exactly the checkpoint's model, ready for the final save.
+    """
+    from transformers import TrainerCallback
+
+    class StopIfFinished(TrainerCallback):
+        def on_train_begin(self, args, state, control, **kwargs):
+            if state.max_steps > 0 and state.global_step >= state.max_steps:
+                raise _Finished
+
+    return StopIfFinished()
+
+
+def train_unless_finished(trainer, checkpoint: str | None, out: Path, state) -> dict[str, Any]:
+    """``trainer.train`` resuming ``checkpoint``; its metrics. A checkpoint already at the last step trains
+    nothing: the loss is the previous record's for that step (when there is one)."""
+    guard = stop_if_finished()
+    trainer.add_callback(guard)
+    try:
+        return trainer.train(resume_from_checkpoint=checkpoint).metrics
+    except _Finished:
+        step = trainer.state.global_step
+        if state.is_main_process:
+            logger.info(
+                "%s is already at the last step (%d): nothing to train; saving it as the final model",
+                Path(checkpoint).name,
+                step,
+            )
+        try:
+            previous = json.loads((out / RECORD_FILE).read_text())["compute"]
+        except (OSError, ValueError, KeyError, TypeError):
+            previous = {}
+        return {"train_loss": previous.get("train_loss") if previous.get("global_step") == step else None}
+    finally:
+        trainer.remove_callback(guard)
 
 
 def run_record(subset, training, model, run: Setup, state, metrics, wall, resumed_step, ranks) -> dict[str, Any]:

@@ -357,6 +357,35 @@ def test_resume_continues_from_the_last_checkpoint(tmp_path):
     assert record["resumed_from"] is None and record["global_step"] == 2
 
 
+def test_rerunning_a_finished_run_trains_no_extra_step(tmp_path):
+    """The Trainer checks max_steps only after a step: resuming a checkpoint already at the end trained one more
+    (checkpoint-4 of a 3-step run). Now a rerun trains nothing and the final model is the last checkpoint's."""
+    from safetensors.torch import load_file
+
+    from s2r_hf.train import main
+
+    data = write_jsonl(tmp_path / "d.jsonl", [row(f"What is {i} + 1?", f"It is {i + 1}.") for i in range(8)])
+    out = tmp_path / "out"
+    common = ("--dataset_name", str(data), "--output_dir", str(out), "--save_steps", "1", "--max_steps", "3")
+    main(*parse(*common))
+    first = json.loads((out / "s2r_train.json").read_text())["compute"]
+    weights = (out / "model.safetensors").read_bytes()
+    main(*parse(*common))  # the same command again
+    again = json.loads((out / "s2r_train.json").read_text())["compute"]
+    assert sorted(p.name for p in out.glob("checkpoint-*")) == ["checkpoint-1", "checkpoint-2", "checkpoint-3"]
+    assert (again["global_step"], again["steps_this_run"], again["resumed_from"]) == (3, 0, "checkpoint-3")
+    assert again["train_loss"] == first["train_loss"] and (out / "model.safetensors").read_bytes() == weights
+    # killed after checkpoint-3 was saved but before the final save: the rerun saves checkpoint-3's weights
+    (out / "model.safetensors").unlink()
+    (out / "s2r_train.json").unlink()
+    main(*parse(*common))
+    record = json.loads((out / "s2r_train.json").read_text())["compute"]
+    assert (record["global_step"], record["steps_this_run"], record["train_loss"]) == (3, 0, None)
+    final, last = load_file(out / "model.safetensors"), load_file(out / "checkpoint-3" / "model.safetensors")
+    assert final.keys() == last.keys() and all(final[k].equal(last[k]) for k in final)
+    assert not (out / "checkpoint-4").exists()
+
+
 def test_paper_recipe_runs_shrunk_to_the_tiny_model(tiny_judge, tmp_path):
     """The Qwen2.5-Math-7B recipe, unchanged but for sizes: RoPE override applied, GPU speed-ups fall back."""
     from transformers import AutoConfig
