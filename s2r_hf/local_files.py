@@ -28,7 +28,7 @@ FILE_BUILDERS = {".parquet": "parquet", ".jsonl": "json", ".json": "json", ".csv
 # decompresses them.
 COMPRESSIONS = (".gz", ".bz2", ".xz", ".zst", ".lz4")
 TEXT_BUILDERS = ("json", "csv")
-SUFFIXES = (".jsonl", ".json", ".parquet")  # what read_rows reads, in the order twins are preferred
+SUFFIXES = (".jsonl", ".json", ".parquet", ".csv")  # what read_rows reads, in the order twins are preferred
 SPLITS = ("train", "test", "validation")
 
 
@@ -176,7 +176,7 @@ def split_files(folder: Path, split: str) -> tuple[str, list[Path]]:
             *(folder, name, chosen_twin, chosen_twin, name),
         )
     if not read:
-        raise S2RError(f"{folder} holds no .jsonl, .json or .parquet file; put the benchmark's test.jsonl there")
+        raise S2RError(f"{folder} holds no .jsonl, .json, .parquet or .csv file; put the benchmark's test.jsonl there")
     return chosen, [folder / n for n in read]
 
 
@@ -195,9 +195,33 @@ def _json_lines(path: Path, text: str) -> list[dict]:
     return rows
 
 
+def read_text(path: Path) -> str:
+    """A text file as UTF-8, a leading byte-order mark (Windows editors write one) dropped; another encoding is
+    one :class:`S2RError` naming the file and the first bad byte."""
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise S2RError(f"cannot read {path}: byte {err.start} is not UTF-8 ({err.reason}); re-save it as UTF-8") from None
+
+
+def read_csv_rows(path: Path) -> list[dict]:
+    """Rows of a ``.csv`` file with a header line (GPQA's release), every value the file's text."""
+    import csv
+    import io
+
+    csv.field_size_limit(2**31 - 1)  # a long question or explanation is one field (default limit: 128 KB)
+    try:
+        rows = list(csv.DictReader(io.StringIO(read_text(path), newline="")))
+    except csv.Error as err:
+        raise S2RError(f"cannot read {path} as CSV ({err}); fix it, or write it as JSON lines") from None
+    if not rows:
+        raise S2RError(f"{path} holds no rows; it needs a header line and one line per row")
+    return rows
+
+
 def read_json_rows(path: Path) -> list[dict]:
     """Rows of a ``.jsonl`` file, or of a ``.json`` file holding a list of objects or JSON lines."""
-    text = path.read_text(encoding="utf-8")
+    text = read_text(path)
     if not text.strip():
         raise S2RError(f"{path} is empty; fix or remove it (one JSON object per line)")
     if path.suffix == ".json":
@@ -226,6 +250,8 @@ def read_rows(folder: str | Path, split: str) -> list[dict]:
                 rows += pq.read_table(path).to_pylist()
             except Exception as err:  # pyarrow raises several types for a damaged file
                 raise S2RError(f"cannot read {path} ({type(err).__name__}: {err}); replace it") from None
+        elif path.suffix == ".csv":
+            rows += read_csv_rows(path)
         else:
             rows += read_json_rows(path)
     return rows

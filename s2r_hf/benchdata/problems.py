@@ -47,6 +47,8 @@ def read_problem(benchmark: Benchmark, line: dict) -> Problem:
         if isinstance(gold, (dict, list)):
             raw = json.dumps(gold, ensure_ascii=False)
             ungradable = f"the gold is a {type(gold).__name__} of sub-answers ({_clip(raw)}); no grader reads it"
+        elif isinstance(gold, bool):  # JSON true/false: a broken export, no answer
+            raw, ungradable = str(gold).lower(), f"the gold is a JSON {str(gold).lower()}, not an answer"
         elif not str(gold).strip():
             raw, ungradable = "", "the gold answer is empty"
         else:

@@ -16,7 +16,7 @@ import contextlib
 import hashlib
 import re
 
-LETTERS = "ABCDEFGH"
+LETTERS = "ABCDEFGHIJ"  # the option letters the grader reads (A to J)
 QUESTION_COLUMNS = ("problem", "question", "Problem", "Question")  # the question column, in the order tried
 
 
@@ -24,6 +24,8 @@ def _text(row: dict, *columns: str) -> str:
     """The first of ``columns`` the row has (copies of one benchmark name the question column differently)."""
     for column in columns:
         value = row.get(column)
+        if isinstance(value, (dict, list)):
+            raise TypeError(f"column {column!r} holds a {type(value).__name__}, not the question's text")
         if value is not None and str(value).strip():
             return str(value).strip()
     raise KeyError(f"none of the columns {', '.join(columns)} in a row with columns {', '.join(row)}")
@@ -35,7 +37,7 @@ def _required(row: dict, *columns: str):
     (another layout)."""
     for column in columns:
         value = row.get(column)
-        if value is not None and not (isinstance(value, str) and not value.strip()):
+        if value is not None and not (isinstance(value, str) and not value.strip()) and value == value:  # NaN: empty
             return value
     if any(column in row for column in columns):
         return ""
@@ -52,7 +54,7 @@ def _first(value):
 def _number(value):
     """A gold answer as text: 27.0 / "27.0" → "27" (AMC23 copies store floats), other values unchanged. A dict
     or list (Kaoyan's sub-answers) stays one: :func:`read_problem` lists it as ungradable."""
-    if isinstance(value, (dict, list)):
+    if isinstance(value, (dict, list, bool)):
         return value
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
@@ -100,8 +102,20 @@ def gaokao2024_mix_options(row: dict) -> dict[str, str] | None:
 def _option(text, index: int) -> tuple[str, str]:
     """ "(A)$x$" / "A. x" → ("A", "$x$"); an unlabelled option gets the letter of its position."""
     text = str(text).strip()
-    m = re.match(r"^\(([A-H])\)\s*(.*)$", text, re.DOTALL) or re.match(r"^([A-H])\s*[.:：、]\s*(.*)$", text, re.DOTALL)
+    m = re.match(r"^\(([A-J])\)\s*(.*)$", text, re.DOTALL) or re.match(r"^([A-J])\s*[.:：、]\s*(.*)$", text, re.DOTALL)
     return (m.group(1), m.group(2).strip()) if m else (LETTERS[index], text)
+
+
+def _options(raw, column: str) -> dict[str, str]:
+    """{letter: text} of a row's options: a dict as is (`datasets` gives every row the union of keys, so a
+    4-option row gets "E": None), a list of "(A)text" / "text" entries by position."""
+    if isinstance(raw, dict):
+        return {str(k).strip(): str(v).strip() for k, v in raw.items() if v is not None}
+    if not isinstance(raw, (list, tuple)):
+        raise TypeError(f"{column!r} must be a list or a dict of option texts, got {type(raw).__name__} {raw!r:.40}")
+    if len(raw) > len(LETTERS):
+        raise ValueError(f"{column!r} holds {len(raw)} options; the grader reads at most {len(LETTERS)} (A to J)")
+    return dict(_option(text, i) for i, text in enumerate(raw))
 
 
 def _gaokao_math_qa_parts(row: dict) -> tuple[str, dict[str, str], str]:
@@ -119,18 +133,15 @@ def _gaokao_math_qa_parts(row: dict) -> tuple[str, dict[str, str], str]:
         cut = query.rfind("选项：")
         question = query[:cut] if cut >= 0 else query
         question = question.replace("问题：", "", 1)
-        options = dict(_option(text, i) for i, text in enumerate(row["choices"]))
+        options = _options(row["choices"], "choices")
         golds = _required(row, "gold")
         golds = [golds] if isinstance(golds, (str, int)) or not hasattr(golds, "__len__") else list(golds)
+        if any(str(g).isdigit() and int(g) >= len(options) for g in golds):
+            raise ValueError(f"gold {golds} names no option: 'choices' has {len(options)} (gold counts from 0)")
         label = "".join(LETTERS[int(g)] if str(g).isdigit() else str(g) for g in golds)  # several = multi-select
     else:
         question = (str(row.get("passage") or "") + str(row["question"])).strip()
-        raw = row["options"]
-        if isinstance(raw, dict):
-            # `datasets` gives every row the union of keys (a 4-option row gets "E": None)
-            options = {str(k).strip(): str(v).strip() for k, v in raw.items() if v is not None}
-        else:
-            options = dict(_option(text, i) for i, text in enumerate(raw))
+        options = _options(row["options"], "options")
         label = _required(row, "label")
         if not isinstance(label, str) and hasattr(label, "__len__"):  # ["A", "D"]: a multi-select key
             label = "".join(str(letter).strip().strip("()") for letter in label)

@@ -110,6 +110,19 @@ def _task(name: str) -> str | None:
     return key if key in BENCHMARKS else None
 
 
+def _lines(f, path):
+    """(number, text) of every non-blank line; a file that is not UTF-8 is one :class:`S2RError`."""
+    number = 0
+    try:
+        for number, text in enumerate(f, start=1):
+            if text.strip():
+                yield number, text
+    except UnicodeDecodeError as err:
+        raise S2RError(
+            f"{path} is not UTF-8 after line {number} ({err.reason}); re-save it as UTF-8 (json.dumps writes ASCII)"
+        ) from None
+
+
 def read_predictions(path: str | Path) -> list[Prediction]:
     """Every prediction of ``path``; the first bad line (broken JSON, not an object, a missing or mistyped field,
     an unknown task) raises :class:`S2RError` naming it."""
@@ -117,10 +130,8 @@ def read_predictions(path: str | Path) -> list[Prediction]:
 
     shape = 'each line must be {"task": …, "index": <0-based row>, "response": "…"}'
     predictions = []
-    with open(path, encoding="utf-8") as f:
-        for number, text in enumerate(f, start=1):
-            if not text.strip():
-                continue
+    with open(path, encoding="utf-8-sig") as f:  # -sig: a leading byte-order mark (Windows editors) is dropped
+        for number, text in _lines(f, path):
             where = f"{path} line {number}"
             try:
                 row = json.loads(text)

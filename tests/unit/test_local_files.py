@@ -126,8 +126,8 @@ def test_split_files_follows_datasets_split_rule(tmp_path):
     assert split_files(tmp_path, "train") == ("train", [tmp_path / "notes.jsonl", tmp_path / "train.jsonl"])
     empty = tmp_path / "empty"
     empty.mkdir()
-    (empty / "notes.csv").write_text("q\n1\n")
-    with pytest.raises(S2RError, match=r"holds no .jsonl, .json or .parquet file"):
+    (empty / "notes.txt").write_text("q\n1\n")
+    with pytest.raises(S2RError, match=r"holds no .jsonl, .json, .parquet or .csv file"):
         split_files(empty, "test")
 
 
@@ -152,3 +152,26 @@ def test_json_lines_under_a_json_name_and_a_list_of_objects(tmp_path):
     (tmp_path / "lines.json").write_text('{"q": "a"}\n{"q": "b"}\n', encoding="utf-8")
     (tmp_path / "list.json").write_text('[{"q": "a"}, {"q": "b"}]', encoding="utf-8")
     assert read_json_rows(tmp_path / "lines.json") == read_json_rows(tmp_path / "list.json") == [{"q": "a"}, {"q": "b"}]
+
+
+def test_a_byte_order_mark_is_read_and_another_encoding_is_one_line(tmp_path):
+    """Windows editors start UTF-8 files with a BOM (json.loads rejects it); a Latin-1 file names its bad byte."""
+    (tmp_path / "bom.jsonl").write_bytes('\ufeff{"q": "é"}\n'.encode())
+    assert read_json_rows(tmp_path / "bom.jsonl") == [{"q": "é"}]
+    (tmp_path / "latin.jsonl").write_bytes('{"q": "café"}\n'.encode("latin-1"))
+    with pytest.raises(S2RError, match=r"latin.jsonl: byte 10 is not UTF-8 .*re-save it as UTF-8") as err:
+        read_json_rows(tmp_path / "latin.jsonl")
+    assert "\n" not in str(err.value)
+
+
+def test_csv_rows_are_read_verbatim(tmp_path):
+    """GPQA ships as CSV: quoted fields with commas, newlines and a field over csv's default 128 KB limit."""
+    long = "x" * 200_000
+    text = f'Question,Correct Answer\n"a, b\nc",4e\n{long},"1,000"\n'
+    (tmp_path / "gpqa_diamond.csv").write_text(text, encoding="utf-8")
+    rows = read_rows(tmp_path, "train")
+    assert rows == [{"Question": "a, b\nc", "Correct Answer": "4e"}, {"Question": long, "Correct Answer": "1,000"}]
+    (tmp_path / "h" / "x").mkdir(parents=True)
+    (tmp_path / "h" / "x" / "train.csv").write_text("Question,Correct Answer\n", encoding="utf-8")
+    with pytest.raises(S2RError, match=r"train.csv holds no rows"):
+        read_rows(tmp_path / "h" / "x", "train")
