@@ -201,7 +201,9 @@ def read_text(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as err:
-        raise S2RError(f"cannot read {path}: byte {err.start} is not UTF-8 ({err.reason}); re-save it as UTF-8") from None
+        raise S2RError(
+            f"cannot read {path}: byte {err.start} is not UTF-8 ({err.reason}); re-save it as UTF-8"
+        ) from None
 
 
 def read_csv_rows(path: Path) -> list[dict]:
