@@ -30,6 +30,8 @@ import re
 import threading
 from functools import lru_cache
 
+from s2r_hf.grading.forms import as_interval, drop_plain_unit, is_set_builder, list_separators, unicode_to_latex
+
 MAX_ANSWER_CHARS = 1000  # a longer answer is compared as text only (math-verify on huge LaTeX is slow)
 MAX_PARTS = 12  # more comma-separated parts than this: compared as text only
 TIMEOUT_S = 2  # math-verify parse/verify timeout (signal based: main thread only)
@@ -52,14 +54,14 @@ _EQUALS = re.compile(r"(?<![<>!:=\\])=(?!=)")
 def clean(text: str) -> str:
     """Presentation removed, meaning kept: currency and spacing macros, ``$``, sizing, ``\\dfrac``, degrees,
     a trailing ``\\text{unit}`` after something else, a final period."""
-    text = str(text).strip()
+    text = unicode_to_latex(str(text).strip())
     text = text.replace("\\$", "").replace("{,}", ",")
     text = re.sub(r",\\!\s*", ",", text)  # "11,\\! 111,\\! 100": thousands groups, whatever the spacing
     text = _INNER_DOLLAR_LIST.sub(", ", text)  # "$69$,$84$" (its outer $ maybe already stripped): two answers
     text = text.replace("$", "").replace("\\(", "").replace("\\)", "")
     text = _SPACING.sub("", text)
     text = _DEGREE.sub("", text)
-    stripped = _TRAILING_UNIT.sub("", text)
+    stripped = drop_plain_unit(_TRAILING_UNIT.sub("", text))
     if stripped.strip():
         text = stripped
     text = _SIZING.sub("", text)
@@ -93,7 +95,10 @@ def readings(text: str) -> list[list[str]]:
     groups of three after the first) → [[24,112], [24, 112]] — a thousands-separated number or two answers."""
     if _THOUSANDS.fullmatch(text):
         return [[text], text.split(",")]
-    return [split_parts(text) or [text]]
+    interval = as_interval(text)  # "x \\geq 2", "\\{x \\mid -3<x<4\\}": one answer, an interval
+    if interval is not None:
+        return [[interval]]
+    return [split_parts(list_separators(text)) or [text]]
 
 
 def gold_problem(gold) -> str | None:
@@ -172,8 +177,8 @@ def _math_verify():
 
 @lru_cache(maxsize=65536)
 def _parsed(text: str) -> tuple:
-    if len(text) > MAX_ANSWER_CHARS:
-        return ()
+    if len(text) > MAX_ANSWER_CHARS or is_set_builder(text):
+        return ()  # a set-builder set math-verify would read as its condition's last number
     parse, _ = _math_verify()
     try:
         result = parse(f"\\boxed{{{text}}}", parsing_timeout=TIMEOUT_S)
