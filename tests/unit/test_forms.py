@@ -1,0 +1,45 @@
+"""s2r_hf.grading.forms: the answer forms math-verify misreads, rewritten (intervals from inequalities and
+set-builder sets, unicode math, plain units, answers joined by words). Graded end to end in test_hostile_golds."""
+
+from __future__ import annotations
+
+import pytest
+
+from s2r_hf.grading.forms import as_interval, drop_plain_unit, is_set_builder, list_separators, unicode_to_latex
+
+
+@pytest.mark.parametrize(
+    ("text", "interval"),
+    [
+        ("-3<x<4", "(-3, 4)"),
+        ("x \\geq 2", "[2, +\\infty)"),
+        ("3 > x", "(-\\infty, 3)"),
+        ("5 \\ge y > 1", "(1, 5]"),
+        ("\\{x \\mid 1 \\le x<2\\}", "[1, 2)"),
+        ("{x | x<-1 \\text{ or } x>2}", "(-\\infty, -1) \\cup (2, +\\infty)"),
+        ("\\{x \\mid x \\in R, x > \\frac{1}{2}\\}", "(\\frac{1}{2}, +\\infty)"),
+        ("1 < x > 3", None),  # no interval
+        ("x < y", None),  # two variables
+        ("x < 2x", None),  # a bound that holds the variable
+        ("\\{x \\mid x^2 > 1\\}", None),  # not a one-variable chain: left to text comparison
+        ("\\{y \\mid x > 1\\}", None),  # another variable than the set's
+        ("(1, 2)", None),
+    ],
+)
+def test_inequalities_become_intervals(text, interval):
+    assert as_interval(text) == interval
+
+
+def test_unicode_units_and_words():
+    assert unicode_to_latex("√(2x)+√3−∞≤π×2") == "\\sqrt{2x}+\\sqrt{3}-\\infty \\le \\pi \\times 2"
+    assert [drop_plain_unit(t) for t in ("12 inches", "8 km/h", "10 square feet", "2 pi", "3ab", "5m")] == [
+        *("12", "8", "10", "2 pi", "3ab", "5m")
+    ]
+    assert list_separators("x=1 \\text{ or } x=2") == "x=1, x=2"
+    assert list_separators("1或2") == "1, 2"
+    assert list_separators("\\text{Oregon}") == "\\text{Oregon}"  # a word that holds "or" is no separator
+
+
+def test_set_builder_sets_are_recognised():
+    assert is_set_builder("\\{x \\mid x^2 > 1\\}") and is_set_builder("{x | x<4}") and is_set_builder("\\{x: x>0\\}")
+    assert not is_set_builder("\\{1, 2\\}") and not is_set_builder("(1, 2)")
