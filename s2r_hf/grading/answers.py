@@ -61,9 +61,9 @@ def clean(text: str) -> str:
     text = text.replace("$", "").replace("\\(", "").replace("\\)", "")
     text = _SPACING.sub("", text)
     text = _DEGREE.sub("", text)
-    stripped = drop_plain_unit(_TRAILING_UNIT.sub("", text))
-    if stripped.strip():
-        text = stripped
+    if len(text) <= MAX_ANSWER_CHARS:  # longer: compared as text; the unit pattern backtracks over long blank runs
+        stripped = drop_plain_unit(_TRAILING_UNIT.sub("", text))
+        text = stripped if stripped.strip() else text
     text = _SIZING.sub("", text)
     text = text.replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac")
     text = text.replace("\\leqslant", "\\leq").replace("\\geqslant", "\\geq")

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 
+MAX_CHARS = 1000  # longer answers are compared as text (as in answers.py): no rewriting, no regex over them
 UNICODE = {
     "−": "-",
     "–": "-",
@@ -51,7 +52,7 @@ _PLAIN_UNIT = re.compile(
     rf"([+-]?\d+(?:[.,]\d+)*)\s*(?:(?:square|cubic|sq\.?)\s+)?(?:{UNITS})(?:\s*\^\s*\{{?[23]\}}?)?"
     rf"(?:\s*(?:/|per)\s*(?:{UNITS}|h|s))?"
 )
-_SET_BUILDER = re.compile(r"^\\?\{\s*([A-Za-z])\s*(?:\\mid|\||:)\s*(.+?)\s*\\?\}$", re.DOTALL)
+_SET_BUILDER = re.compile(r"\\?\{\s*([A-Za-z])\s*(?:\\mid|\||:)(.+?)\\?\}", re.DOTALL)  # fullmatch
 _INEQ = re.compile(r"\\(?:leq?|geq?|lt|gt)(?![A-Za-z])|<|>")
 _LOWER_FIRST = {"<": False, "\\lt": False, "\\le": True, "\\leq": True}  # a < x: is a included?
 _UPPER_FIRST = {">": False, "\\gt": False, "\\ge": True, "\\geq": True}  # a > x: is a included?
@@ -59,6 +60,8 @@ _UPPER_FIRST = {">": False, "\\gt": False, "\\ge": True, "\\geq": True}  # a > x
 
 def unicode_to_latex(text: str) -> str:
     """``√(2x)`` → ``\\sqrt{2x}``, ``∞`` → ``\\infty``, ``≤`` → ``\\le``, … (math-verify reads only LaTeX)."""
+    if len(text) > MAX_CHARS:
+        return text
     text = _ROOT.sub(lambda m: "\\sqrt{" + next(g for g in m.groups() if g is not None) + "}", text)
     return _UNICODE.sub(lambda m: UNICODE[m.group(0)], text).replace("√", "\\sqrt")
 
@@ -66,18 +69,18 @@ def unicode_to_latex(text: str) -> str:
 def drop_plain_unit(text: str) -> str:
     """A number's trailing unit of :data:`UNITS` written without ``\\text`` (``12 inches``, ``8 km/h``,
     ``5 cm^2``) dropped; nothing else is (``2 pi``, ``3ab``, ``5m`` stay algebra)."""
-    match = _PLAIN_UNIT.fullmatch(text.strip())
+    match = _PLAIN_UNIT.fullmatch(text.strip()) if len(text) <= MAX_CHARS else None
     return text if match is None else match.group(1)
 
 
 def list_separators(text: str) -> str:
     """Answers joined by "or" / "and" (``\\text{ or }``, 或, ``\\lor``) as a comma-separated list."""
-    return _WORDS.sub(", ", text).strip(", ")
+    return text if len(text) > MAX_CHARS else _WORDS.sub(", ", text).strip(", ")
 
 
 def is_set_builder(text: str) -> bool:
     """``\\{x \\mid …\\}`` / ``{x | …}``: math-verify reads the condition's last number as the answer."""
-    return bool(_SET_BUILDER.match(text.strip()))
+    return len(text) <= MAX_CHARS and bool(_SET_BUILDER.fullmatch(text.strip()))
 
 
 def _mentions(text: str, variable: str) -> bool:
@@ -115,10 +118,12 @@ def as_interval(text: str) -> str | None:
     """The interval (or union) a one-variable inequality or set-builder set stands for, in LaTeX; None when
     ``text`` is neither (or not that simple)."""
     text = text.strip()
+    if len(text) > MAX_CHARS:
+        return None
     variable = None
-    builder = _SET_BUILDER.match(text)
+    builder = _SET_BUILDER.fullmatch(text)
     if builder:
-        variable, text = builder.group(1), builder.group(2)
+        variable, text = builder.group(1), builder.group(2).strip()
         text = re.sub(rf"^{variable}\s*\\in\s*(?:\\mathbb\{{R\}}|R)\s*[,;]\s*", "", text)  # "x ∈ R, …"
     pieces = [p for p in _WORDS.split(text) if p.strip()]
     if not pieces or not _INEQ.search(text):
