@@ -110,8 +110,17 @@ def _one_interval(condition: str, variable: str | None) -> tuple[str, str | None
             (lower, upper) = (lower, (bound, _UPPER_FIRST[op])) if bound_first else ((bound, _UPPER_FIRST[op]), upper)
     if len(ops) == 2 and (ops[0] in _LOWER_FIRST) != (ops[1] in _LOWER_FIRST):
         return None  # "1 < x > 3": not an interval
+    if _number(lower[0]) is not None and _number(upper[0]) is not None and _number(lower[0]) >= _number(upper[0]):
+        return None  # "4 < x < 0" is empty, not the point (4, 0)
     text = f"{'[' if lower[1] else '('}{lower[0]}, {upper[0]}{']' if upper[1] else ')'}"
     return text, name
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
 
 
 def as_interval(text: str) -> str | None:

@@ -19,6 +19,7 @@ from s2r_hf.grading.forms import as_interval, drop_plain_unit, is_set_builder, l
         ("{x | x<-1 \\text{ or } x>2}", "(-\\infty, -1) \\cup (2, +\\infty)"),
         ("\\{x \\mid x \\in R, x > \\frac{1}{2}\\}", "(\\frac{1}{2}, +\\infty)"),
         ("1 < x > 3", None),  # no interval
+        ("4 < x < 0", None),  # empty: not the point (4, 0)
         ("x < y", None),  # two variables
         ("x < 2x", None),  # a bound that holds the variable
         ("\\{x \\mid x^2 > 1\\}", None),  # not a one-variable chain: left to text comparison
