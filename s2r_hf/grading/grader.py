@@ -20,6 +20,7 @@ the text of exactly one option (verbatim first, else math-equal) counts as that 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 
 from s2r_hf.grading.answers import answers_equal, clean, compact, gold_problem, is_relation
@@ -38,7 +39,7 @@ __all__ = [
 ]
 
 _TEXT = re.compile(r"\\(?:text|textbf|textrm|mathrm|mathbf|mbox)\{([^{}]*)\}")
-_LETTERS = re.compile(r"\(?[A-J]\)?(?:\s*(?:,|;|、|，|&|\\&|and|\\text\{and\}|\\quad)?\s*\(?[A-J]\)?)*")
+_LETTERS = re.compile(r"\(?[A-J]\)?(?:\s*(?:,|;|、|，|和|&|\\&|and|\\text\{and\}|\\quad)?\s*\(?[A-J]\)?)*")
 _LABELLED = re.compile(r"(?:\(([A-J])\)|([A-J])\s*[.:：、)．])")  # "(B) text", "B. text", "B: text", "B) text"
 
 
@@ -64,7 +65,9 @@ def boxed_content(completion: str) -> str | None:
 def _letter_set(text: str, *, labelled: bool) -> str | None:
     """Sorted distinct letters of a letters-only text (``A, D`` → ``AD``); with ``labelled``, also the one
     letter a text opens with as a label (``B. 12`` → ``B``). None for anything else."""
-    text = _TEXT.sub(r"\1", text).replace("$", "").strip().rstrip(".").strip()
+    text = unicodedata.normalize("NFKC", text)  # full-width （B） and Ｂ, as Chinese answers write them
+    text = _TEXT.sub(r"\1", _TEXT.sub(r"\1", text))  # \text{\textbf{B}}
+    text = text.replace("$", "").strip().rstrip(".").strip()
     if _LETTERS.fullmatch(text):
         return "".join(sorted(set(re.findall(r"[A-J]", text))))
     if re.fullmatch(r"\(?[a-j]\)?", text):  # one lower-case letter, as the authors' grader upper-cases it
@@ -81,7 +84,7 @@ def gold_letters(gold: str) -> str | None:
     when it holds no letters."""
     if isinstance(gold, (list, tuple)):  # a label list as some copies store it (["A", "D"])
         gold = ",".join(map(str, gold))
-    text = re.sub(r"[\[\]'\"]", "", str(gold)).strip().upper()  # also its repr: "['A', 'D']"
+    text = re.sub(r"[\[\]'\"]", "", unicodedata.normalize("NFKC", str(gold))).strip().upper()  # or "['A', 'D']"
     if _LETTERS.fullmatch(text):
         return "".join(sorted(set(re.findall(r"[A-J]", text))))
     return None

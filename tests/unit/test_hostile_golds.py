@@ -153,3 +153,20 @@ def test_huge_boxes_are_graded_in_bounded_time(box):
     start = time.monotonic()
     assert not grade(f"\\boxed{{{box}}}", "3") and not grade("\\boxed{3}", box)
     assert time.monotonic() - start < 5
+
+
+@pytest.mark.parametrize(
+    ("box", "gold", "expected"),
+    [
+        ("（B）", "B", True),  # full-width, as Chinese models write Gaokao letters
+        ("Ｂ", "B", True),
+        ("Ｃ", "B", False),
+        ("（Ａ）", "Ａ", True),  # a full-width gold
+        ("A和D", "AD", True),
+        ("A和C", "AD", False),
+        ("\\text{\\textbf{B}}", "B", True),
+        ("\\text{\\textbf{C}}", "B", False),
+    ],
+)
+def test_multiple_choice_letters_as_chinese_models_write_them(box, gold, expected):
+    assert grade(f"\\boxed{{{box}}}", gold, True) is expected
