@@ -241,19 +241,18 @@ def read_json_rows(path: Path) -> list[dict]:
     return _json_lines(path, text)
 
 
+def read_file_rows(path: Path) -> list[dict]:
+    """Every row of one .jsonl / .json / .parquet / .csv file, values as the file holds them (strings verbatim)."""
+    if path.suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        try:
+            return pq.read_table(path).to_pylist()
+        except Exception as err:  # pyarrow raises several types for a damaged file
+            raise S2RError(f"cannot read {path} ({type(err).__name__}: {err}); replace it") from None
+    return read_csv_rows(path) if path.suffix == ".csv" else read_json_rows(path)
+
+
 def read_rows(folder: str | Path, split: str) -> list[dict]:
     """Every row of ``folder``'s ``split`` in file order, values as the files hold them (strings verbatim)."""
-    import pyarrow.parquet as pq
-
-    rows: list[dict] = []
-    for path in split_files(Path(folder), split)[1]:
-        if path.suffix == ".parquet":
-            try:
-                rows += pq.read_table(path).to_pylist()
-            except Exception as err:  # pyarrow raises several types for a damaged file
-                raise S2RError(f"cannot read {path} ({type(err).__name__}: {err}); replace it") from None
-        elif path.suffix == ".csv":
-            rows += read_csv_rows(path)
-        else:
-            rows += read_json_rows(path)
-    return rows
+    return [row for path in split_files(Path(folder), split)[1] for row in read_file_rows(path)]

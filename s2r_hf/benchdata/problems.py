@@ -95,15 +95,51 @@ def load_benchmark_rows(key: str, data_dir: str | Path | None = None) -> list[di
     """Every row of benchmark ``key`` (or an alias) in file order: ``<data_dir>/<key>/`` (or an alias folder)
     through :func:`s2r_hf.local_files.read_rows` (strings verbatim), else its Hub copy through `datasets`.
     Row ``i`` here is row ``i`` of lighteval's docs (``Doc.id``) and ``index`` ``i`` of ``s2r grade``."""
-    from s2r_hf.local_files import read_rows
+    from s2r_hf.local_files import read_file_rows
 
     b = BENCHMARKS[task_key(key)]
-    local = local_folder(b.key, data_dir)
-    if local is not None:
-        return read_rows(local, b.split)
+    files = local_files(b.key, data_dir)
+    if files is not None:
+        return [row for path in files for row in read_file_rows(path)]
     if b.download is not None:
         raise S2RError(missing_data([b.key], data_dir)[0])
     return hub_rows(b)
+
+
+def local_files(key: str, data_dir: str | Path | None) -> list[Path] | None:
+    """The files of ``<data_dir>/<key>/`` that :func:`load_benchmark_rows` reads, in order (None: no such folder):
+    the one file named for the benchmark if there is one, else the split's files by `datasets`' rule, in the folder
+    or in its ``data/`` subfolder (a Hub download)."""
+    from s2r_hf.local_files import split_files
+
+    b = BENCHMARKS[task_key(key)]
+    local = local_folder(b.key, data_dir)
+    if local is None:
+        return None
+    named = _named_file(b, local)
+    return [named] if named is not None else split_files(_hub_snapshot(local), b.split)[1]
+
+
+def _named_file(benchmark: Benchmark, folder: Path) -> Path | None:
+    """The one file named for the benchmark, if the folder has one: a download of GPQA's repository holds
+    gpqa_diamond.csv beside gpqa_main.csv and gpqa_extended.csv, all "train" by `datasets`' file-name rule."""
+    from s2r_hf.local_files import SUFFIXES
+
+    names = {benchmark.key, benchmark.hf_subset}
+    found = [p for p in folder.iterdir() if p.is_file() and p.stem in names and p.suffix in SUFFIXES]
+    found.sort(key=lambda p: SUFFIXES.index(p.suffix))  # .jsonl before its .json twin
+    if found and len([p for p in folder.iterdir() if p.is_file() and p.suffix in SUFFIXES]) > 1:
+        logger.info("%s: reading %s, the file named for %s", folder, found[0].name, benchmark.key)
+    return found[0] if found else None
+
+
+def _hub_snapshot(folder: Path) -> Path:
+    """``folder/data`` when the data files are there (a Hub download: data/test-00000-of-00001.parquet)."""
+    from s2r_hf.local_files import SUFFIXES
+
+    if not any(p.is_file() and p.suffix in SUFFIXES for p in folder.iterdir()) and (folder / "data").is_dir():
+        return folder / "data"
+    return folder
 
 
 def read_problems(key: str, rows: list[dict]) -> list[Problem]:
@@ -132,6 +168,7 @@ __all__ = [
     "benchmark_problems",
     "hub_rows",
     "load_benchmark_rows",
+    "local_files",
     "read_problem",
     "read_problems",
 ]

@@ -132,10 +132,3 @@ def read_run(results_dir: str | Path, key: str) -> dict | None:
         return json.loads(path.read_text(encoding="utf-8"))
     except ValueError as err:
         raise S2RError(f"{path} is not valid JSON ({err}); re-run `s2r eval` for {key} or delete it") from None
-
-
-def local_data_name(folder: Path, split: str | None) -> str:
-    """``local: <folder>/<file>[, <file>]`` — the files of ``split`` in a local benchmark folder, by name."""
-    names = sorted(p.name for p in folder.iterdir() if p.suffix in (".jsonl", ".json", ".parquet"))
-    picked = [n for n in names if split and n.startswith(split)] or names
-    return "local: " + ", ".join(f"{folder.name}/{n}" for n in picked)

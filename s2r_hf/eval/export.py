@@ -20,11 +20,13 @@ logger = logging.getLogger(__name__)
 def data_source(key: str, data_dir: str | None) -> str:
     """Where a benchmark's problems came from, for the card: ``local: <folder>/<file>`` (names, not absolute
     paths) or the Hub dataset id."""
-    from s2r_hf.eval.details import local_data_name
-    from s2r_hf.eval.tasks import BENCHMARKS, local_folder
+    from s2r_hf.benchdata.problems import local_files
+    from s2r_hf.eval.tasks import BENCHMARKS
 
-    folder = local_folder(key, data_dir)
-    return BENCHMARKS[key].hf_repo if folder is None else local_data_name(folder, BENCHMARKS[key].split)
+    files = local_files(key, data_dir)
+    if files is None:
+        return BENCHMARKS[key].hf_repo
+    return "local: " + ", ".join(path.relative_to(Path(data_dir)).as_posix() for path in files)
 
 
 def run_record(args: EvalArguments, backend: str, protocol, sampling: dict, versions: dict) -> dict:

@@ -120,3 +120,30 @@ def test_predictions_with_a_byte_order_mark_or_another_encoding(tmp_path):
     with pytest.raises(S2RError, match=r"latin.jsonl is not UTF-8 after line \d .*re-save it as UTF-8") as err:
         read_predictions(tmp_path / "latin.jsonl")  # was a UnicodeDecodeError traceback
     assert "\n" not in str(err.value)
+
+
+def test_hub_downloads_of_a_benchmark_repository(tmp_path):
+    """`huggingface-cli download <repo> --local-dir D/<key>` layouts: GPQA's repository holds four CSVs (only
+    gpqa_diamond.csv is the benchmark), HuggingFaceH4/aime_2024 keeps its parquet under data/ beside a README."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from s2r_hf.benchdata import load_benchmark_rows
+    from s2r_hf.eval.export import data_source
+
+    header = "Question,Correct Answer,Incorrect Answer 1,Incorrect Answer 2,Incorrect Answer 3\n"
+    gpqa = tmp_path / "gpqa"
+    gpqa.mkdir()
+    for name, rows in (("gpqa_diamond", 2), ("gpqa_main", 3), ("gpqa_extended", 4), ("gpqa_experts", 1)):
+        (gpqa / f"{name}.csv").write_text(header + "".join(f"{name} {i},a,b,c,d\n" for i in range(rows)))
+    (gpqa / "README.md").write_text("# GPQA")
+    rows = load_benchmark_rows("gpqa_diamond", tmp_path)
+    assert [r["Question"] for r in rows] == ["gpqa_diamond 0", "gpqa_diamond 1"]
+    assert data_source("gpqa_diamond", str(tmp_path)) == "local: gpqa/gpqa_diamond.csv"
+
+    (tmp_path / "aime24" / "data").mkdir(parents=True)
+    (tmp_path / "aime24" / "README.md").write_text("---\nconfigs: …\n---")
+    table = pa.table({"id": [60, 61], "problem": ["p", "q"], "answer": ["033", "204"]})
+    pq.write_table(table, tmp_path / "aime24" / "data" / "train-00000-of-00001.parquet")
+    assert [r["answer"] for r in load_benchmark_rows("aime24", tmp_path)] == ["033", "204"]
+    assert data_source("aime24", str(tmp_path)) == "local: aime24/data/train-00000-of-00001.parquet"
