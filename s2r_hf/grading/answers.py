@@ -30,7 +30,14 @@ import re
 import threading
 from functools import lru_cache
 
-from s2r_hf.grading.forms import as_interval, drop_plain_unit, is_set_builder, list_separators, unicode_to_latex
+from s2r_hf.grading.forms import (
+    as_interval,
+    drop_plain_unit,
+    e_notation,
+    is_set_builder,
+    list_separators,
+    unicode_to_latex,
+)
 
 MAX_ANSWER_CHARS = 1000  # a longer answer is compared as text only (math-verify on huge LaTeX is slow)
 MAX_PARTS = 12  # more comma-separated parts than this: compared as text only
@@ -67,7 +74,7 @@ def clean(text: str) -> str:
     text = _SIZING.sub("", text)
     text = text.replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac")
     text = text.replace("\\leqslant", "\\leq").replace("\\geqslant", "\\geq")
-    return text.strip().rstrip(".").strip()
+    return e_notation(text.strip().rstrip(".").strip())
 
 
 def compact(text: str) -> str:
@@ -277,6 +284,13 @@ def _differ_at_two_points(a, b) -> bool:
     return True
 
 
+def _tolerance(gold: complex) -> float:
+    """1e-6, relative above 1 (math-verify's 6 decimals); relative below 1e-3, where 6 decimals would call every
+    small constant equal (``1.1 \\times 10^{-17}`` and ``5 \\times 10^{-17}``, ``10^{-7}`` and 0)."""
+    size = abs(gold)
+    return 1e-6 * max(1.0, size) if size >= 1e-3 else 1e-6 * size
+
+
 @lru_cache(maxsize=65536)
 def _verified(pred: str, gold: str) -> bool:
     g, p = _parsed(gold), _parsed(pred)
@@ -286,7 +300,7 @@ def _verified(pred: str, gold: str) -> bool:
     if gold_value is not None and pred_value is not None:
         # two constants (most answer keys: 72, \\frac{3}{56}, 3\\sqrt{13}, \\pi/2): compare their values, as
         # math-verify's numeric check would, without its symbolic simplification (~100x slower on a mismatch)
-        return abs(gold_value - pred_value) <= 1e-6 * max(1.0, abs(gold_value))
+        return abs(gold_value - pred_value) <= _tolerance(gold_value)
     if (gold_value is not None and _several(p[0])) or (pred_value is not None and _several(g[0])):
         return False  # a number is no interval or list of several (sympy's set algebra is slow to say so)
     if _different_sizes(g[0], p[0]) or _differ_at_two_points(g[0], p[0]):

@@ -8,6 +8,9 @@ inequalities, and answers joined by words.
   and ``1 \\le x \\le 2`` as a relation no interval equals. A one-variable inequality (chained, or several joined
   by "or") with variable-free bounds becomes its interval (union); a set-builder set it cannot rewrite is
   compared as text only (:func:`is_set_builder`).
+* E notation: a float gold stored in JSON (``1e-05``) or a Minerva-style ``1.1e-17``; math-verify reads it as
+  ``1·e - 5``. With a decimal mantissa or a signed exponent it becomes ``1.1 \\times 10^{-17}`` (:func:`e_notation`);
+  Kaoyan's ``4e`` (4 times e) and a bare ``2e3`` stay as they are.
 * Units without ``\\text``: ``12 inches``, ``8 km/h``, ``5 cm^2`` after a number (:func:`drop_plain_unit`);
   math-verify reads ``5 cm`` as the product 5·c·m.
 * Words: ``x=1 \\text{ or } x=2``, ``3 and 5``, ``1或2`` list answers (:func:`list_separators`); math-verify
@@ -39,6 +42,7 @@ UNICODE = {
 }
 _UNICODE = re.compile("|".join(re.escape(k) for k in sorted(UNICODE, key=len, reverse=True)))
 _ROOT = re.compile(r"√\s*(?:\(([^()]*)\)|\{([^{}]*)\}|(\d+(?:\.\d+)?|[A-Za-z]))")
+_E_NOTATION = re.compile(r"([+-]?\d+\.\d*|[+-]?\d+(?=[eE][+-]))[eE]([+-]?\d+)")
 _WORDS = re.compile(r"\s*(?:\\text\{\s*(?:or|and|或)\s*\}|(?<![A-Za-z\\])(?:or|and)(?![A-Za-z])|或|\\lor|\\vee)\s*")
 # units a number's answer carries in answer keys and model boxes; one letter (m, g, s) is never read as a unit:
 # "5m" or "2 x^2" are algebra
@@ -64,6 +68,12 @@ def unicode_to_latex(text: str) -> str:
         return text
     text = _ROOT.sub(lambda m: "\\sqrt{" + next(g for g in m.groups() if g is not None) + "}", text)
     return _UNICODE.sub(lambda m: UNICODE[m.group(0)], text).replace("√", "\\sqrt")
+
+
+def e_notation(text: str) -> str:
+    """``1.1e-17`` / ``1e-05`` / ``2E+8`` → ``1.1 \\times 10^{-17}``; anything else unchanged."""
+    match = _E_NOTATION.fullmatch(text.strip())
+    return f"{match.group(1)} \\times 10^{{{int(match.group(2))}}}" if match else text
 
 
 def drop_plain_unit(text: str) -> str:

@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from s2r_hf.grading.forms import as_interval, drop_plain_unit, is_set_builder, list_separators, unicode_to_latex
+from s2r_hf.grading.forms import (
+    as_interval,
+    drop_plain_unit,
+    e_notation,
+    is_set_builder,
+    list_separators,
+    unicode_to_latex,
+)
 
 
 @pytest.mark.parametrize(
@@ -44,3 +51,10 @@ def test_unicode_units_and_words():
 def test_set_builder_sets_are_recognised():
     assert is_set_builder("\\{x \\mid x^2 > 1\\}") and is_set_builder("{x | x<4}") and is_set_builder("\\{x: x>0\\}")
     assert not is_set_builder("\\{1, 2\\}") and not is_set_builder("(1, 2)")
+
+
+def test_e_notation_with_a_decimal_mantissa_or_a_signed_exponent():
+    texts = ("1e-05", "1.1e-17", "2E+8", "4e", "2e3", "e-5")
+    assert [e_notation(t) for t in texts] == [
+        *("1 \\times 10^{-5}", "1.1 \\times 10^{-17}", "2 \\times 10^{8}", "4e", "2e3", "e-5")
+    ]
