@@ -36,6 +36,7 @@ from s2r_hf.grading.forms import (
     e_notation,
     is_set_builder,
     list_separators,
+    system_as_list,
     unicode_to_latex,
 )
 
@@ -61,7 +62,7 @@ _EQUALS = re.compile(r"(?<![<>!:=\\])=(?!=)")
 def clean(text: str) -> str:
     """Presentation removed, meaning kept: currency and spacing macros, ``$``, sizing, ``\\dfrac``, degrees,
     a trailing ``\\text{unit}`` after something else, a final period."""
-    text = unicode_to_latex(str(text).strip())
+    text = system_as_list(unicode_to_latex(str(text).strip()))
     text = text.replace("\\$", "").replace("{,}", ",")
     text = re.sub(r",\\!\s*", ",", text)  # "11,\\! 111,\\! 100": thousands groups, whatever the spacing
     text = _INNER_DOLLAR_LIST.sub(", ", text)  # "$69$,$84$" (its outer $ maybe already stripped): two answers

@@ -13,6 +13,8 @@ inequalities, and answers joined by words.
   Kaoyan's ``4e`` (4 times e) and a bare ``2e3`` stay as they are.
 * Units without ``\\text``: ``12 inches``, ``8 km/h``, ``5 cm^2`` after a number (:func:`drop_plain_unit`);
   math-verify reads ``5 cm`` as the product 5·c·m.
+* Systems: ``\\begin{cases} x=1 \\\\ y=2 \\end{cases}`` (also aligned, gathered, …) is the list ``x=1, y=2``
+  (:func:`system_as_list`); math-verify cannot read the environment. A matrix's ``array`` is left alone.
 * Words: ``x=1 \\text{ or } x=2``, ``3 and 5``, ``1或2`` list answers (:func:`list_separators`); math-verify
   reads ``x=1 or x=2`` as a set of equations that it then calls equal to ``x \\in (1,2)``.
 """
@@ -43,6 +45,7 @@ UNICODE = {
 _UNICODE = re.compile("|".join(re.escape(k) for k in sorted(UNICODE, key=len, reverse=True)))
 _ROOT = re.compile(r"√\s*(?:\(([^()]*)\)|\{([^{}]*)\}|(\d+(?:\.\d+)?|[A-Za-z]))")
 _E_NOTATION = re.compile(r"([+-]?\d+\.\d*|[+-]?\d+(?=[eE][+-]))[eE]([+-]?\d+)")
+_SYSTEM = re.compile(r"\\begin\{(cases|aligned|align\*?|gathered|split|eqnarray\*?)\}(.*)\\end\{\1\}", re.DOTALL)
 _WORDS = re.compile(r"\s*(?:\\text\{\s*(?:or|and|或)\s*\}|(?<![A-Za-z\\])(?:or|and)(?![A-Za-z])|或|\\lor|\\vee)\s*")
 # units a number's answer carries in answer keys and model boxes; one letter (m, g, s) is never read as a unit:
 # "5m" or "2 x^2" are algebra
@@ -74,6 +77,15 @@ def e_notation(text: str) -> str:
     """``1.1e-17`` / ``1e-05`` / ``2E+8`` → ``1.1 \\times 10^{-17}``; anything else unchanged."""
     match = _E_NOTATION.fullmatch(text.strip())
     return f"{match.group(1)} \\times 10^{{{int(match.group(2))}}}" if match else text
+
+
+def system_as_list(text: str) -> str:
+    """The rows of a cases/aligned/gathered/split environment as a comma-separated list; else ``text``."""
+    match = _SYSTEM.fullmatch(text.strip().rstrip(".").strip()) if len(text) <= MAX_CHARS else None
+    if match is None:
+        return text
+    rows = [row.replace("&", "").strip() for row in re.split(r"\\\\(?:\[[^\]]*\])?", match.group(2))]
+    return ", ".join(row.rstrip(",;.").strip() for row in rows if row.strip())
 
 
 def drop_plain_unit(text: str) -> str:

@@ -11,6 +11,7 @@ from s2r_hf.grading.forms import (
     e_notation,
     is_set_builder,
     list_separators,
+    system_as_list,
     unicode_to_latex,
 )
 
@@ -58,3 +59,10 @@ def test_e_notation_with_a_decimal_mantissa_or_a_signed_exponent():
     assert [e_notation(t) for t in texts] == [
         *("1 \\times 10^{-5}", "1.1 \\times 10^{-17}", "2 \\times 10^{8}", "4e", "2e3", "e-5")
     ]
+
+
+def test_systems_become_lists_and_matrices_stay():
+    assert system_as_list("\\begin{cases} x=1, \\\\ y=2 \\end{cases}") == "x=1, y=2"
+    assert system_as_list("\\begin{align*} a &= 3 \\\\[2pt] b &= 4 \\end{align*}") == "a = 3, b = 4"
+    matrix = "\\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix}"
+    assert system_as_list(matrix) == matrix
