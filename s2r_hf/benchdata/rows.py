@@ -79,12 +79,25 @@ def olympiadbench(row: dict) -> tuple[str, str, bool]:
     if isinstance(final, str) and final.strip().startswith("["):  # a list stored as its repr
         with contextlib.suppress(ValueError, SyntaxError):
             final = ast.literal_eval(final.strip())
-    return _text(row, "question", "problem"), str(_first(final)).strip().strip("$").strip(), False
+    first = _first(final)
+    if isinstance(first, (dict, list)):  # a nested list or an object: listed as ungradable by read_problem
+        return _text(row, "question", "problem"), first, False
+    return _text(row, "question", "problem"), str(first).strip().strip("$").strip(), False
+
+
+def _letters(value, column: str, options: dict | None = None) -> str:
+    """A multiple-choice gold as option letters ("B", "(B)", "AD"); "" when empty. A number or another text is
+    a ValueError naming the column: graded as a letter it could never be matched."""
+    text = str(value).strip().strip("()").upper()
+    if text and (not re.fullmatch(r"[A-J]+", text) or (options and not set(text) <= set(options))):
+        known = f" (options {', '.join(options)})" if options else ""
+        raise ValueError(f"{column} {value!r} is no option letter{known}; write the letter of the right option")
+    return text
 
 
 def gaokao2024_mix(row: dict) -> tuple[str, str, bool]:
     """Multiple-choice rows carry the letter in ``choice_answer`` ("" otherwise); gold = the letter if any."""
-    choice = str(row.get("choice_answer") or "").strip()
+    choice = _letters(row.get("choice_answer") or "", "choice_answer")
     return _text(row, "question", "problem"), choice or _number(_required(row, "answer")), bool(choice)
 
 
@@ -145,7 +158,7 @@ def _gaokao_math_qa_parts(row: dict) -> tuple[str, dict[str, str], str]:
         label = _required(row, "label")
         if not isinstance(label, str) and hasattr(label, "__len__"):  # ["A", "D"]: a multi-select key
             label = "".join(str(letter).strip().strip("()") for letter in label)
-    return question.strip(), options, str(label).strip().strip("()").upper()
+    return question.strip(), options, _letters(label, "label", options)
 
 
 def gaokao_math_qa(row: dict) -> tuple[str, str, bool]:

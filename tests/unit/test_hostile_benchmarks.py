@@ -92,6 +92,18 @@ def test_hostile_files_that_still_hold_rows_grade(tmp_path):
         ),
         ({"gpqa_diamond/train.csv": "Question,Correct Answer\n"}, r"train.csv holds no rows; it needs a header line"),
         (
+            {"gaokao_math_qa/test.jsonl": _jsonl([{"question": "q", "options": ["(A)1", "(B)2"], "label": 1}])},
+            r"label 1 is no option letter \(options A, B\); write the letter of the right option",
+        ),
+        (
+            {"gaokao_math_qa/test.jsonl": _jsonl([{"question": "q", "options": ["(A)1", "(B)2"], "label": "C"}])},
+            r"label 'C' is no option letter \(options A, B\)",
+        ),
+        (
+            {"gaokao2024_mix/test.jsonl": _jsonl([{"idx": 0, "question": "q", "answer": "3", "choice_answer": 3}])},
+            r"gaokao2024_mix: row 0 .*choice_answer 3 is no option letter",
+        ),
+        (
             {"aime24/test.json": json.dumps({"data": [{"problem": "p", "answer": "1"}]})},
             r"holds one JSON object, not rows",
         ),
@@ -147,3 +159,9 @@ def test_hub_downloads_of_a_benchmark_repository(tmp_path):
     pq.write_table(table, tmp_path / "aime24" / "data" / "train-00000-of-00001.parquet")
     assert [r["answer"] for r in load_benchmark_rows("aime24", tmp_path)] == ["033", "204"]
     assert data_source("aime24", str(tmp_path)) == "local: aime24/data/train-00000-of-00001.parquet"
+
+
+def test_an_olympiadbench_final_answer_that_is_no_text_is_ungradable():
+    for final, kind in (([["3"]], "list"), ([{"a": 1}], "dict")):
+        problem = read_problem(BENCHMARKS["olympiadbench"], {"question": "q", "final_answer": final})
+        assert problem.gold == "" and problem.ungradable.startswith(f"the gold is a {kind} of sub-answers")
