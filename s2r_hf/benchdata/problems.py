@@ -147,6 +147,7 @@ def read_problems(key: str, rows: list[dict]) -> list[Problem]:
     logged with their reasons, and kept."""
     b = BENCHMARKS[key]
     problems = [read_problem(b, {**row, "__index": i}) for i, row in enumerate(rows)]
+    _warn_repeats(key, problems)
     bad = [(i, p.ungradable) for i, p in enumerate(problems) if p.ungradable]
     if bad:
         listed = "; ".join(f"row {i}: {reason}" for i, reason in bad[:5]) + ("; …" if len(bad) > 5 else "")
@@ -155,6 +156,23 @@ def read_problems(key: str, rows: list[dict]) -> list[Problem]:
             *(key, len(bad), len(rows), listed),
         )
     return problems
+
+
+def _warn_repeats(key: str, problems: list[Problem]) -> None:
+    """Log rows that repeat an earlier row's question (a file pasted twice, two copies merged): each is graded
+    and counted again, so the score's denominator is not the benchmark's."""
+    first: dict[str, int] = {}
+    repeats = []  # (earlier row, this row)
+    for i, problem in enumerate(problems):
+        if first.setdefault(problem.question, i) != i:
+            repeats.append((first[problem.question], i))
+    if repeats:
+        shown = ", ".join(f"row {i} = row {j}" for j, i in repeats[:5]) + (", …" if len(repeats) > 5 else "")
+        logger.warning(
+            "%s: %d of %d rows repeat an earlier row's question (%s): each is graded and counted; remove them "
+            "if the file holds copies",
+            *(key, len(repeats), len(problems), shown),
+        )
 
 
 def benchmark_problems(key: str, data_dir: str | Path | None = None) -> list[str]:

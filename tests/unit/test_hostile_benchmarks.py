@@ -4,6 +4,7 @@ grades with the rows it holds, or stops at one line naming the file/row/field an
 from __future__ import annotations
 
 import json
+import logging
 
 import pytest
 
@@ -27,7 +28,7 @@ def _grade(tmp_path, files: dict[str, str | bytes], predictions: list[dict]) -> 
     return main(args)["tasks"]
 
 
-def test_hostile_files_that_still_hold_rows_grade(tmp_path):
+def test_hostile_files_that_still_hold_rows_grade(tmp_path, caplog):
     """BOM, CRLF, a json array, duplicate rows, extra columns, unicode, a 1 MB problem, int/float/NaN/bool/list
     golds, GPQA's CSV: every file is read, every row kept, odd golds listed as ungradable."""
     aime = [
@@ -51,7 +52,9 @@ def test_hostile_files_that_still_hold_rows_grade(tmp_path):
     boxed = [("aime24", 0, "\\boxed{-3\\sqrt{2}}"), ("aime24", 3, "\\boxed{204}"), ("amc23", 0, "\\boxed{27}")]
     boxed += [("amc23", 1, "\\boxed{nan}"), ("amc23", 2, "\\boxed{True}"), ("kaoyan", 0, "\\boxed{3, 5}")]
     boxed += [("gpqa_diamond", 0, "\\boxed{B}")]
-    tasks = _grade(tmp_path, files, [{"task": t, "index": i, "response": r} for t, i, r in boxed])
+    with caplog.at_level(logging.WARNING, logger="s2r_hf.benchdata.problems"):
+        tasks = _grade(tmp_path, files, [{"task": t, "index": i, "response": r} for t, i, r in boxed])
+    assert "aime24: 2 of 4 rows repeat an earlier row's question (row 2 = row 0, row 3 = row 1)" in caplog.text
     assert {k: (v["rows"], v["correct"]) for k, v in tasks.items()} == {
         **{"aime24": (4, 2), "amc23": (3, 1), "kaoyan": (2, 0), "gpqa_diamond": (1, 0)}
     }
