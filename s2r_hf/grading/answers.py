@@ -102,7 +102,8 @@ def readings(text: str) -> list[list[str]]:
     """The ways to read a cleaned answer as a list of answers: ``24, 112`` → [[24, 112]]; ``24,112`` (digit
     groups of three after the first) → [[24,112], [24, 112]] — a thousands-separated number or two answers."""
     if _THOUSANDS.fullmatch(text):
-        return [[text], text.split(",")]
+        parts = text.split(",")  # two answers only if no group has a leading zero ("1,000,000" is one number)
+        return [[text], parts] if not any(part.startswith("0") for part in parts[1:]) else [[text]]
     interval = as_interval(text)  # "x \\geq 2", "\\{x \\mid -3<x<4\\}": one answer, an interval
     if interval is not None:
         return [[interval]]

@@ -136,6 +136,7 @@ NEAR_MISSES = [
     ("0", "10^{-7}"),
     ("1e-05", "1e-06"),
     ("4e", "4"),
+    ("1,000,000", "1, 0, 0"),  # a group with a leading zero is no second answer
     ("\\begin{cases} x=1 \\\\ y=2 \\end{cases}", "x=2, y=1"),
     ("\\begin{cases} x=1 \\\\ y=2 \\end{cases}", "x=1"),
     ("a=2, b=3", "a=3, b=2"),
