@@ -152,12 +152,12 @@ def _gaokao_math_qa_parts(row: dict) -> tuple[str, dict[str, str], str]:
         if any(str(g).isdigit() and int(g) >= len(options) for g in golds):
             raise ValueError(f"gold {golds} names no option: 'choices' has {len(options)} (gold counts from 0)")
         label = "".join(LETTERS[int(g)] if str(g).isdigit() else str(g) for g in golds)  # several = multi-select
-    else:
-        question = (str(row.get("passage") or "") + str(row["question"])).strip()
-        options = _options(row["options"], "options")
-        label = _required(row, "label")
-        if not isinstance(label, str) and hasattr(label, "__len__"):  # ["A", "D"]: a multi-select key
-            label = "".join(str(letter).strip().strip("()") for letter in label)
+        return question.strip(), options, _letters(label, "gold", options)
+    question = (str(row.get("passage") or "") + str(row["question"])).strip()
+    options = _options(row["options"], "options")
+    label = _required(row, "label")
+    if not isinstance(label, str) and hasattr(label, "__len__"):  # ["A", "D"]: a multi-select key
+        label = "".join(str(letter).strip().strip("()") for letter in label)
     return question.strip(), options, _letters(label, "label", options)
 
 
