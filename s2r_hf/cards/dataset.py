@@ -171,6 +171,7 @@ def build_dataset_card(
         command=command,
         versions=manifest.versions,
         synthetic=manifest.extra.get("synthetic_difficulty"),
+        truncation=manifest.extra.get("difficulty_truncation"),
     )
     card.text = card.text.replace("\n## Reproduce", f"\n{scores_note(manifest.scores_from)}\n## Reproduce", 1)
     return card
