@@ -224,8 +224,9 @@ def scores_note(scores_from: dict[str, Any] | None) -> str:
     )
     if scores_from:
         revision = f" at revision `{scores_from['revision']}`" if scores_from.get("revision") else ""
+        config = f" (config `{scores_from['config']}`)" if scores_from.get("config") else ""
         text += (
             f"\nThis selection's scores were not computed here: they were read from the {scores_from.get('kind')} "
-            f"`{scores_from.get('source')}`{revision} (`s2r select --scores-from`); no model was loaded.\n"
+            f"`{scores_from.get('source')}`{config}{revision} (`s2r select --scores-from`); no model was loaded.\n"
         )
     return text
