@@ -160,8 +160,9 @@ def _hub_file(repo: str, revision: str | None) -> str:
         return hf_hub_download(repo, DIFFICULTY_CONFIG_FILE, revision=revision)
     except Exception as err:
         first = str(err).splitlines()[0] if str(err) else ""
+        at = f" at revision {revision!r} (--difficulty-model-revision)" if revision else ""
         raise S2RError(
-            f"--difficulty-model {repo}: could not read {DIFFICULTY_CONFIG_FILE} from the Hub "
+            f"--difficulty-model {repo}: could not read {DIFFICULTY_CONFIG_FILE}{at} from the Hub "
             f"({type(err).__name__}: {first}); {hub_hint(repo)}"
         ) from err
 
