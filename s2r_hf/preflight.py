@@ -223,7 +223,8 @@ def select_problems(pool, scoring, sel, out) -> list[str]:
     by_model = scoring.difficulty_scorer == "model"  # the judge then only counts lengths: a tokenizer
     if sel.strategy in NEEDS_DIFFICULTY:
         name, option = (scoring.difficulty_model, "--difficulty-model") if by_model else (scoring.judge, "--judge")
-        problems.append(model_problem(option, name, revision=None if by_model else scoring.judge_revision))
+        revision = scoring.difficulty_model_revision if by_model else scoring.judge_revision
+        problems.append(model_problem(option, name, revision=revision))
         if by_model and not problems[-1] and Path(name).is_dir():
             problems.append(difficulty_config_problem(name))
     if scoring.nll_model and "nll" in (sel.signal_weights() or {}):

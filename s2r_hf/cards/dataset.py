@@ -171,6 +171,7 @@ def build_dataset_card(
         command=command,
         versions=manifest.versions,
         synthetic=manifest.extra.get("synthetic_difficulty"),
+        truncation=manifest.extra.get("difficulty_truncation"),
     )
     card.text = card.text.replace("\n## Reproduce", f"\n{scores_note(manifest.scores_from)}\n## Reproduce", 1)
     return card
@@ -223,8 +224,9 @@ def scores_note(scores_from: dict[str, Any] | None) -> str:
     )
     if scores_from:
         revision = f" at revision `{scores_from['revision']}`" if scores_from.get("revision") else ""
+        config = f" (config `{scores_from['config']}`)" if scores_from.get("config") else ""
         text += (
             f"\nThis selection's scores were not computed here: they were read from the {scores_from.get('kind')} "
-            f"`{scores_from.get('source')}`{revision} (`s2r select --scores-from`); no model was loaded.\n"
+            f"`{scores_from.get('source')}`{config}{revision} (`s2r select --scores-from`); no model was loaded.\n"
         )
     return text
