@@ -105,7 +105,7 @@ def _configs_in(repo: str, revision: str | None) -> str:
         for f in files
         if f == "manifest.json" or (f.count("/") == 1 and f.endswith("/manifest.json"))
     )
-    return f" (its selections: {', '.join(found)})" if found else " (it holds no manifest.json at all)"
+    return f" (its selections: {', '.join(found)})" if found else " (nor any CONFIG/manifest.json)"
 
 
 def locate(spec: str, what: str = "selection") -> Layout:
@@ -152,6 +152,7 @@ def card_text(layout: Layout) -> str | None:
         return text
     from huggingface_hub import DatasetCard
 
+    from s2r_hf.cards.dataset import FOLDER_CONFIG
     from s2r_hf.hub import CONFIGS_END, CONFIGS_START
     from s2r_hf.option_defaults import scores_config_name
 
@@ -167,6 +168,6 @@ def card_text(layout: Layout) -> str | None:
         return None
     card.text = card.text.replace(f"]({config}/scores.png)", "](scores.png)")
     card.text = card.text.replace(f'"{scores_config_name(config)}", split=', '"scores", split=')
-    for key in ("configs", "dataset_info"):  # the repo's; the caller sets the new shard's dataset_info
-        card.data.pop(key, None)
+    card.data.configs = [dict(FOLDER_CONFIG)]  # the folder's one config, not the repo's
+    card.data.pop("dataset_info", None)  # the repo's configs'; the caller sets its new shard's
     return str(card)
