@@ -137,6 +137,38 @@ def locate(spec: str, what: str = "selection") -> Layout:
     return layout
 
 
+def read_manifest(layout: Layout, what: str = "selection"):
+    """The selection's :class:`~s2r_hf.manifest.Manifest`; unreadable JSON or a record without a list of selected
+    ids is one :class:`S2RError` line naming the selection and the file."""
+    from s2r_hf.manifest import Manifest
+
+    name = f"dataset repo {layout.spec!r}" if layout.repo else f"{what} {layout.spec}"
+    try:
+        manifest = Manifest.from_json(layout.root / layout.manifest)
+    except (ValueError, KeyError, TypeError, OSError) as err:
+        first = (str(err).splitlines() or [type(err).__name__])[0]
+        raise S2RError(f"{name}: {layout.manifest} is unreadable ({first}); run `s2r select` again") from None
+    ids = manifest.selected_ids
+    if not isinstance(ids, list) or not all(isinstance(i, str | int) and not isinstance(i, bool) for i in ids):
+        raise S2RError(
+            f"{name}: {layout.manifest} has no list of selected ids (selected_ids is {type(ids).__name__}); "
+            "it is no `s2r select` record: run `s2r select` again"
+        )
+    return manifest
+
+
+def parquet_schema(file: Path):
+    """The schema of one parquet file (its footer only); a file that is not parquet is one :class:`S2RError` line."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        return pq.read_schema(file)
+    except (pa.ArrowException, OSError) as err:
+        first = (str(err).splitlines() or [type(err).__name__])[0]
+        raise S2RError(f"{file} is no readable parquet file ({first}); run `s2r select` (or the push) again") from None
+
+
 def card_text(layout: Layout) -> str | None:
     """The selection's own card as `s2r select` wrote it, or None when there is none to recover.
 

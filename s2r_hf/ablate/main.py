@@ -44,32 +44,29 @@ DESCRIPTIONS = {
 
 def load_source(source: str):
     """(rows, manifest, layout) of a finished `s2r select` folder or a Hub dataset repo it pushed
-    (``owner/name[:CONFIG]``: the config's manifest, shards and side files are downloaded, nothing else)."""
+    (``owner/name[:CONFIG]``: the config's manifest, shards, side files and the card are downloaded, nothing else)."""
     from datasets import load_dataset
 
-    from s2r_hf.selection_files import locate
+    from s2r_hf.selection_files import locate, parquet_schema, read_manifest
 
-    layout = locate(
-        source, "--source"
-    )  # a folder with manifest.json, or a repo's manifest (the one-line error otherwise)
+    layout = locate(source, "--source")  # a folder with manifest.json, or a repo's manifest; else one line
     where = f"dataset repo {source!r}" if layout.repo else f"--source {source}"
-    try:
-        manifest = Manifest.from_json(layout.root / layout.manifest)
-    except (ValueError, KeyError, TypeError, OSError) as err:
-        raise S2RError(f"{where}: {layout.manifest} is unreadable ({err}); run `s2r select` again") from None
+    manifest = read_manifest(layout, "--source")
     if manifest.ablation:
         raise S2RError(
             f"{where} is already an ablation ({manifest.ablation.get('transform')} of "
             f"{manifest.ablation.get('source')}); ablate the original selection"
         )
     if layout.repo is not None:
-        layout.fetch([layout.data, *layout.side.values(), *(["README.md"] if layout.data.startswith("data/") else [])])
+        layout.fetch([layout.data, *layout.side.values(), "README.md"])
     shards = [str(p) for p in layout.shards()]
     if not shards:
         raise S2RError(
             f"{where} holds {layout.manifest} but no subset shard ({layout.data}), so it is no finished `s2r select` "
             "output; run `s2r select` (or the push) again"
         )
+    for shard in shards:  # footers only: a broken file is one line, before datasets builds anything
+        parquet_schema(shard)
     rows = load_dataset("parquet", data_files=shards, split="train")
     if not any(c in rows.column_names for c in TRACE_COLUMNS):
         raise S2RError(f"{where} has no trace column ({' or '.join(TRACE_COLUMNS)}); nothing to ablate")

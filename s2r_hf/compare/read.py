@@ -14,7 +14,7 @@ from typing import Any
 
 from s2r_hf.errors import S2RError
 from s2r_hf.manifest import Manifest
-from s2r_hf.selection_files import Layout, locate
+from s2r_hf.selection_files import Layout, locate, parquet_schema, read_manifest
 
 logger = logging.getLogger(__name__)
 
@@ -46,14 +46,12 @@ def _read_columns(files: list[Path]):
 
     tables = []
     for file in files:
+        names = parquet_schema(file).names
         try:
-            names = pq.read_schema(file).names
             tables.append(pq.read_table(file, columns=[c for c in MEASURES if c in names]))
         except (pa.ArrowException, OSError) as err:
-            first = str(err).splitlines()[0] if str(err) else type(err).__name__
-            raise S2RError(
-                f"{file} is no readable parquet file ({first}); run `s2r select` (or the push) again"
-            ) from None
+            first = (str(err).splitlines() or [type(err).__name__])[0]
+            raise S2RError(f"{file} is no readable parquet file ({first}); run `s2r select` again") from None
     try:
         return pa.concat_tables(tables, promote_options="default") if tables else None
     except pa.ArrowException as err:
@@ -74,10 +72,7 @@ def load_selection(spec: str, label: str, source: str | None = None) -> Selectio
     import pyarrow.compute as pc
 
     layout = locate(spec)
-    try:
-        manifest = Manifest.from_json(layout.root / layout.manifest)
-    except (ValueError, KeyError, TypeError, OSError) as err:
-        raise S2RError(f"selection {spec}: {layout.manifest} is unreadable ({err}); run `s2r select` again") from None
+    manifest = read_manifest(layout)
     ids = pc.unique(pa.array(manifest.selected_ids, type=pa.string()))
     scores = layout.root / layout.scores
     pool = _read_columns([scores]) if scores.is_file() else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -238,3 +239,36 @@ def test_a_source_without_card_gets_a_fresh_one(source, tmp_path):
     card = (tmp_path / "out" / "README.md").read_text(encoding="utf-8")
     assert "· ablation delete_steps" in card and "fraction 0.4" in card and "Select2Reason" in card
     assert "s2r ablate local:sel --transform delete_steps --seed 0 --fraction 0.4 --output-dir local:out" in card
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (lambda f: (f / "manifest.json").write_text("{not json"), r"--source .*sel: manifest.json is unreadable \("),
+        (
+            lambda f: (f / "manifest.json").write_text(
+                json.dumps({**json.loads(FIXTURE.read_text()), "selected_ids": 5})
+            ),
+            r"--source .*sel: manifest.json has no list of selected ids \(selected_ids is int\)",
+        ),
+        (
+            lambda f: (f / "data" / "train-00000-of-00001.parquet").write_bytes(b"not parquet" * 9),
+            r"train-00000-of-00001.parquet is no readable parquet file \(",
+        ),
+        (lambda f: shutil.rmtree(f / "data"), r"holds manifest.json but no subset shard \(data/\*.parquet\)"),
+    ],
+)
+def test_a_damaged_source_is_one_line(source, tmp_path, damage, message):
+    damage(source)
+    with pytest.raises(S2RError, match=message) as err:
+        ablate(source, tmp_path / "out", "--transform", "truncate")
+    assert "\n" not in str(err.value) and not (tmp_path / "out").exists()  # refused before the folder is claimed
+
+
+def test_compare_refuses_ids_that_are_no_list(source, tmp_path):
+    from s2r_hf.compare.main import main as compare
+    from s2r_hf.compare.options import CompareArguments
+
+    (source / "manifest.json").write_text(json.dumps({**json.loads(FIXTURE.read_text()), "selected_ids": {"a": 1}}))
+    with pytest.raises(S2RError, match=r"manifest.json has no list of selected ids \(selected_ids is dict\)"):
+        compare(CompareArguments(output_dir=str(tmp_path / "cmp"), selections=[str(source), str(source)]))
