@@ -196,11 +196,26 @@ def write_ablation(out: Path, ablated, source: Layout, manifest: Manifest, args:
     return manifest
 
 
+def check_push_target(args: AblateArguments) -> None:
+    """Refuse ``--push-to-hub`` onto the repo config read (an ablation has no config name: it goes to ``default``),
+    which would replace the selection with its own ablation."""
+    if not args.push_to_hub or Path(args.source).expanduser().exists():
+        return
+    repo, _, config = args.source.partition(":")
+    if repo == args.push_to_hub and config in ("", "default"):
+        raise S2RError(
+            f"--push-to-hub {args.push_to_hub} is the repo --source {args.source} is read from: the push would replace "
+            "that selection with its ablation; push to another repo, e.g. --push-to-hub "
+            f"{args.push_to_hub}-{args.transform.replace('_', '-')}"
+        )
+
+
 def main(args: AblateArguments) -> Manifest:
     """Load → guard the output folder → transform → write → push. Returns the written manifest."""
     from s2r_hf import outputs
 
     logger.info("s2r ablate: %s", args.record() | {"source": args.source, "output_dir": args.output_dir})
+    check_push_target(args)
     rows, manifest, source = load_source(args.source)
     read_at = f"{source.repo}@{source.revision}" if source.repo else str(source.root.resolve())
     fingerprint = outputs.options_fingerprint({**args.record(), "source": read_at})

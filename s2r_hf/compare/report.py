@@ -60,7 +60,7 @@ def markdown(result: dict[str, Any], png_name: str) -> str:
     lines = ["# s2r compare", "", f"![distributions]({png_name})", ""]
     lines += [f"> **Warning:** {w}" for w in result["warnings"]] + ([""] if result["warnings"] else [])
     keys = ("label", "source", "strategy", "signals", "difficulty scorer", "budget", "rows", "scored", "pool")
-    shown = [{**s, "difficulty scorer": _scorer(s)} for s in sels]
+    shown = [{**s, "difficulty scorer": _scorer(s), "strategy": _strategy(s)} for s in sels]
     lines += ["## Selections", "", *_table(list(keys), [[s.get(k) for k in keys] for s in shown]), ""]
     prints = ", ".join(f"{_cell(s['label'])}: `{s['pool_fingerprint']}`" for s in sels)
     lines += [f"Pool fingerprints: {prints}.", ""]
@@ -78,6 +78,11 @@ def markdown(result: dict[str, Any], png_name: str) -> str:
     lines += _category_section("problem_type", result["problem_type"])
     lines += _category_section("source", result["source"])
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _strategy(sel: dict[str, Any]) -> str:
+    """``s2r``, or ``s2r (ablation truncate)`` for an `s2r ablate` output (same rows, perturbed traces)."""
+    return f"{sel['strategy']} (ablation {sel['ablation']})" if sel.get("ablation") else str(sel["strategy"])
 
 
 def _scorer(sel: dict[str, Any]) -> str | None:

@@ -194,6 +194,7 @@ def describe(sel: Selection) -> dict[str, Any]:
         "label": sel.label,
         "source": sel.source,
         "strategy": options.strategy,
+        "ablation": (sel.manifest.ablation or {}).get("transform"),  # an `s2r ablate` output: its traces perturbed
         "weight": options.weight,
         "signals": signals_of(sel.manifest),
         "difficulty_scorer": kind,

@@ -272,3 +272,22 @@ def test_compare_refuses_ids_that_are_no_list(source, tmp_path):
     (source / "manifest.json").write_text(json.dumps({**json.loads(FIXTURE.read_text()), "selected_ids": {"a": 1}}))
     with pytest.raises(S2RError, match=r"manifest.json has no list of selected ids \(selected_ids is dict\)"):
         compare(CompareArguments(output_dir=str(tmp_path / "cmp"), selections=[str(source), str(source)]))
+
+
+def test_pushing_onto_the_source_repo_is_refused_before_any_download():
+    for source in ("ns/sel", "ns/sel:default"):
+        args = parse_ablate([source, "--transform", "truncate", "--output-dir", "o", "--push-to-hub", "ns/sel"])
+        with pytest.raises(S2RError, match=r"--push-to-hub ns/sel is the repo --source .* e.g. --push-to-hub ns/sel-"):
+            main(args)
+
+
+def test_compare_names_an_ablation(source, tmp_path):
+    from s2r_hf.compare.main import main as compare
+    from s2r_hf.compare.options import CompareArguments
+
+    ablate(source, tmp_path / "cut", "--transform", "truncate")
+    out = tmp_path / "cmp"
+    result = compare(CompareArguments(output_dir=str(out), selections=[str(source), str(tmp_path / "cut")]))
+    assert [s["ablation"] for s in result["selections"]] == [None, "truncate"]
+    assert result["overlap"][0]["jaccard"] == 1.0  # the same rows
+    assert "| s2r (ablation truncate) |" in (out / "compare.md").read_text()
