@@ -123,6 +123,13 @@ def locate(spec: str, what: str = "selection") -> Layout:
     repo = spec.partition(":")[0]
     if looks_local(repo) or spec.count(":") > 1:
         raise S2RError(f"{what} {spec}: no such folder, and not a Hub repo id; {HOW_TO}")
+    config = spec.partition(":")[2]
+    if config and config != "default":
+        from s2r_hf.option_defaults import config_name_problem
+
+        problem = config_name_problem(config)
+        if problem:
+            raise S2RError(f"{what} {spec}: no such folder, and {problem}; {HOW_TO}")
     repo, layout = hub_layout(spec)
     try:
         layout.root = download(repo, [layout.manifest, layout.scores])

@@ -197,8 +197,13 @@ def write_ablation(out: Path, ablated, source: Layout, manifest: Manifest, args:
 
 
 def check_push_target(args: AblateArguments) -> None:
-    """Refuse ``--push-to-hub`` onto the repo config read (an ablation has no config name: it goes to ``default``),
-    which would replace the selection with its own ablation."""
+    """Refuse a ``--push-to-hub`` that cannot happen (malformed id, offline), or onto the repo config read (an
+    ablation has no config name: it goes to ``default``), which would replace the selection with its ablation."""
+    from s2r_hf.preflight import push_problem
+
+    problem = push_problem("--push-to-hub", args.push_to_hub)  # a malformed id, or offline: before the work
+    if problem:
+        raise S2RError(problem)
     if not args.push_to_hub or Path(args.source).expanduser().exists():
         return
     repo, _, config = args.source.partition(":")

@@ -274,11 +274,20 @@ def test_compare_refuses_ids_that_are_no_list(source, tmp_path):
         compare(CompareArguments(output_dir=str(tmp_path / "cmp"), selections=[str(source), str(source)]))
 
 
-def test_pushing_onto_the_source_repo_is_refused_before_any_download():
-    for source in ("ns/sel", "ns/sel:default"):
-        args = parse_ablate([source, "--transform", "truncate", "--output-dir", "o", "--push-to-hub", "ns/sel"])
-        with pytest.raises(S2RError, match=r"--push-to-hub ns/sel is the repo --source .* e.g. --push-to-hub ns/sel-"):
+def test_a_push_that_cannot_happen_is_refused_before_any_work(source, tmp_path, monkeypatch):
+    def refused(src: str, repo: str, match: str) -> None:
+        args = parse_ablate(
+            [src, "--transform", "truncate", "--output-dir", str(tmp_path / "o"), "--push-to-hub", repo]
+        )
+        with pytest.raises(S2RError, match=match):
             main(args)
+        assert not (tmp_path / "o").exists()
+
+    refused(str(source), "ns/x", "HF_HUB_OFFLINE is set, so nothing can be pushed")  # the tests run offline
+    monkeypatch.setattr("s2r_hf.preflight.offline", lambda: False)
+    refused(str(source), "bad..name", r"--push-to-hub 'bad..name' is not a repo id")
+    for src in ("ns/sel", "ns/sel:default"):  # would replace the selection read with its ablation
+        refused(src, "ns/sel", r"--push-to-hub ns/sel is the repo --source .* e.g. --push-to-hub ns/sel-truncate$")
 
 
 def test_compare_names_an_ablation(source, tmp_path):

@@ -76,6 +76,8 @@ def test_refusals_are_one_line_naming_the_spec(tmp_path):
         str(tmp_path / "empty"): "holds no manifest.json",
         str(tmp_path / "missing"): "no such folder, and not a Hub repo id",
         "ns/a:b:c": "not a Hub repo id",
+        "ns/a:scores": "config name 'scores' cannot name a folder of the repo",  # the per-row scores, no selection
+        "ns/a:x/y": "config name 'x/y' cannot name a folder",
     }
     for spec, why in cases.items():
         with pytest.raises(S2RError) as err:
