@@ -145,23 +145,31 @@ def locate(spec: str, what: str = "selection") -> Layout:
 
 
 def read_manifest(layout: Layout, what: str = "selection"):
-    """The selection's :class:`~s2r_hf.manifest.Manifest`; unreadable JSON or a record without a list of selected
-    ids is one :class:`S2RError` line naming the selection and the file."""
+    """The selection's :class:`~s2r_hf.manifest.Manifest`. Unreadable JSON, or a record without the options and the
+    list of selected ids `s2r select` writes, is one :class:`S2RError` line naming the selection and what is missing."""
+    import json
+
     from s2r_hf.manifest import Manifest
 
     name = f"dataset repo {layout.spec!r}" if layout.repo else f"{what} {layout.spec}"
     try:
-        manifest = Manifest.from_json(layout.root / layout.manifest)
-    except (ValueError, KeyError, TypeError, OSError) as err:
+        data = json.loads((layout.root / layout.manifest).read_text(encoding="utf-8"))
+    except (ValueError, OSError) as err:
         first = (str(err).splitlines() or [type(err).__name__])[0]
         raise S2RError(f"{name}: {layout.manifest} is unreadable ({first}); run `s2r select` again") from None
-    ids = manifest.selected_ids
-    if not isinstance(ids, list) or not all(isinstance(i, str | int) and not isinstance(i, bool) for i in ids):
+    missing = []
+    if not isinstance(data, dict) or not isinstance(data.get("options"), dict):
+        missing.append("options")
+    elif not all(isinstance(group, dict) for group in data["options"].values()):
+        missing.append("options (one record per option group)")
+    ids = data.get("selected_ids") if isinstance(data, dict) else None
+    if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+        missing.append("selected_ids (a list of string ids)")
+    if missing:
         raise S2RError(
-            f"{name}: {layout.manifest} has no list of selected ids (selected_ids is {type(ids).__name__}); "
-            "it is no `s2r select` record: run `s2r select` again"
+            f"{name}: {layout.manifest} lacks {' and '.join(missing)}, so it is no `s2r select` manifest; {HOW_TO}"
         )
-    return manifest
+    return Manifest.from_json(data)  # a newer manifest_version is its own one line
 
 
 def parquet_schema(file: Path):

@@ -249,7 +249,7 @@ def test_a_source_without_card_gets_a_fresh_one(source, tmp_path):
             lambda f: (f / "manifest.json").write_text(
                 json.dumps({**json.loads(FIXTURE.read_text()), "selected_ids": 5})
             ),
-            r"--source .*sel: manifest.json has no list of selected ids \(selected_ids is int\)",
+            r"--source .*sel: manifest.json lacks selected_ids \(a list of string ids\), so it is no `s2r select`",
         ),
         (
             lambda f: (f / "data" / "train-00000-of-00001.parquet").write_bytes(b"not parquet" * 9),
@@ -270,7 +270,7 @@ def test_compare_refuses_ids_that_are_no_list(source, tmp_path):
     from s2r_hf.compare.options import CompareArguments
 
     (source / "manifest.json").write_text(json.dumps({**json.loads(FIXTURE.read_text()), "selected_ids": {"a": 1}}))
-    with pytest.raises(S2RError, match=r"manifest.json has no list of selected ids \(selected_ids is dict\)"):
+    with pytest.raises(S2RError, match=r"manifest.json lacks selected_ids \(a list of string ids\)"):
         compare(CompareArguments(output_dir=str(tmp_path / "cmp"), selections=[str(source), str(source)]))
 
 

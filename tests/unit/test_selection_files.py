@@ -119,3 +119,27 @@ def test_repo_card_back_to_the_folders_card(tmp_path, spec, readme, kept):
     assert "dataset_info" not in meta and meta["pretty_name"] == "Démo ∑ S2R"
     assert "](scores.png)" in text and '"scores", split=' in text and "## Citation" in text
     assert CONFIGS_START not in text and "Configs in this repository" not in text
+
+
+@pytest.mark.parametrize(
+    ("record", "missing"),
+    [
+        ({"model": "x"}, "lacks options and selected_ids (a list of string ids)"),
+        ([1, 2], "lacks options and selected_ids"),
+        ({"options": {"SelectionArguments": 3}, "selected_ids": []}, "lacks options (one record per option group)"),
+        ({"options": {}, "selected_ids": ["a", 2]}, "lacks selected_ids (a list of string ids)"),
+    ],
+)
+def test_a_manifest_of_another_tool_is_one_line_naming_what_is_missing(tmp_path, record, missing):
+    import json
+
+    from s2r_hf.selection_files import read_manifest
+
+    (tmp_path / "manifest.json").write_text(json.dumps(record), encoding="utf-8")
+    with pytest.raises(S2RError) as err:
+        read_manifest(Layout(tmp_path, spec="sel"))
+    assert str(err.value).startswith(f"selection sel: manifest.json {missing}") and "no `s2r select` manifest" in str(
+        err.value
+    )
+    (tmp_path / "manifest.json").write_text(json.dumps({"options": {}, "selected_ids": ["a", "b"]}), encoding="utf-8")
+    assert read_manifest(Layout(tmp_path, spec="sel")).selected_ids == ["a", "b"]
