@@ -140,7 +140,8 @@ def figure(path: Path, result: dict[str, Any]) -> Path:
 
     plt = pyplot()
     labels = [s["label"] for s in result["selections"]]
-    unit = next(iter(result["tokens"].values()))["length_unit"]
+    units = sorted({t["length_unit"] for t in result["tokens"].values()})
+    unit = units[0] if len(units) == 1 else f"mixed units: {', '.join(units)}"
     fig, axes = plt.subplots(2, 2, figsize=(12, 9))
     _hist_panel(axes[0][0], result["difficulty"], result["difficulty_axis"], labels)
     _hist_panel(axes[0][1], result["length"], f"log10 response length ({unit})", labels)

@@ -160,7 +160,22 @@ def test_different_pools_warn_and_still_compare_ids(tmp_path, caplog):
     assert result["selections"][1]["borrowed"] == {}  # never looked up in another pool
 
 
-def test_other_judges_and_length_units_are_named(tmp_path):
+def drawn_xlabels(monkeypatch) -> list[list[str]]:
+    """The x labels of every figure compare.png is drawn from, one list per figure (read when it is saved)."""
+    from s2r_hf.cards import plots
+
+    drawn, original = [], plots.save_png
+
+    def save(fig, *args, **kwargs):
+        drawn.append([ax.get_xlabel() for ax in fig.axes])
+        return original(fig, *args, **kwargs)
+
+    monkeypatch.setattr(plots, "save_png", save)
+    return drawn
+
+
+def test_other_judges_and_length_units_are_named(tmp_path, monkeypatch):
+    drawn = drawn_xlabels(monkeypatch)
     table = pool_table(50)
     judge = {"scorer": "judge", "judge": "Qwen/Qwen2.5-1.5B-Instruct", "weights": "abc", "prompt": "p1"}
     write_selection(tmp_path / "x", table, np.arange(10), scorer=judge)
@@ -170,13 +185,16 @@ def test_other_judges_and_length_units_are_named(tmp_path):
     assert "different scorers" in warnings and "y: chars" in warnings
     assert result["overlap"][0]["jaccard"] == 1.0
     assert "different kinds" not in warnings and result["difficulty_axis"] == 'difficulty  p("1") / (p("1") + p("0"))'
+    assert drawn[0][:2] == [
+        'difficulty  p("1") / (p("1") + p("0"))',
+        "log10 response length (mixed units: chars, tokens)",
+    ]
 
 
 def test_signals_and_difficulty_scorers_tell_the_selections_apart(tmp_path, monkeypatch):
     """Each selection's signals and scorer in the JSON and the markdown; mixed scorer kinds get a neutral axis
     (read back from the drawn figure) and a warning naming each kind."""
-    from s2r_hf.cards import plots
-
+    drawn = drawn_xlabels(monkeypatch)
     table = pool_table(60)
     judge = {"scorer": "judge", "judge": "s2r:tiny-judge", "weights": "abc", "prompt": "p1"}
     passrate = {"scorer": "passrate", "model": "Qwen/Qwen2.5-Math-1.5B", "weights": "w", "samples": 4}
@@ -185,11 +203,6 @@ def test_signals_and_difficulty_scorers_tell_the_selections_apart(tmp_path, monk
     write_selection(tmp_path / "y", table, np.arange(5, 15), scorer=passrate)  # no signals record: --weight
     write_selection(tmp_path / "z", table.drop_columns(["difficulty"]), np.arange(20, 30), strategy="length")
     write_selection(tmp_path / "w", table.drop_columns(["difficulty"]), np.arange(30, 40), strategy="random")
-    labels = []
-    original = plots.save_png
-    monkeypatch.setattr(
-        plots, "save_png", lambda fig, *a, **k: labels.append(fig.axes[0].get_xlabel()) or original(fig, *a, **k)
-    )
     result = main(CompareArguments(output_dir=str(tmp_path / "cmp"), selections=["x", "y", "z", "w"]))
     shown = {s["label"]: (s["signals"], s["difficulty_scorer"], s["difficulty_model"]) for s in result["selections"]}
     assert shown == {
@@ -198,7 +211,7 @@ def test_signals_and_difficulty_scorers_tell_the_selections_apart(tmp_path, monk
         "z": ("length:1", None, None),
         "w": (None, None, None),
     }
-    assert result["difficulty_axis"] == labels[0] == "difficulty score (higher = harder)"
+    assert result["difficulty_axis"] == drawn[0][0] == "difficulty score (higher = harder)"
     (kinds,) = [w for w in result["warnings"] if "different kinds" in w]
     assert "x: judge, y: passrate, z: judge, w: judge" in kinds  # z and w: looked up in x
     md = (tmp_path / "cmp" / "compare.md").read_text()
