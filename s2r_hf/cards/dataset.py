@@ -34,6 +34,9 @@ def _mean(values: np.ndarray | None, mask: np.ndarray | None = None) -> str:
     return f"{np.nanmean(v):.4g}" if len(v) else "–"
 
 
+FOLDER_CONFIG = {"config_name": "default", "data_files": [{"split": "train", "path": "data/train-*"}]}  # a folder's
+
+
 def split_info(parquet_path: str | Path, features) -> dict[str, Any]:
     """``dataset_info`` card metadata for one parquet train split (from the file's footer; no data read).
 
@@ -134,7 +137,7 @@ def build_dataset_card(
         size_categories=[_size_category(counts["selected"])],
         source_datasets=[pool.pool] if "/" in pool.pool and not Path(pool.pool).exists() else None,
         tags=["select2reason", "data-selection", "long-cot", "reasoning", "math", "sft"],
-        configs=[{"config_name": "default", "data_files": [{"split": "train", "path": "data/train-*"}]}],
+        configs=[dict(FOLDER_CONFIG)],
         **({"dataset_info": dataset_info} if dataset_info else {}),
     )
     mask = np.asarray(selected, dtype=bool)

@@ -183,7 +183,7 @@ def signals_record(weights: dict[str, float], nll_key: dict | None, nll: dict | 
 
 
 def _plot(out_dir: Path, ranked: Ranked, scoring: ScoringArguments, sel: SelectionArguments, pool_name: str) -> None:
-    from s2r_hf.cards.plots import score_figure
+    from s2r_hf.cards.plots import DIFFICULTY_AXIS, score_figure
 
     score_figure(
         out_dir / "scores.png",
@@ -194,13 +194,6 @@ def _plot(out_dir: Path, ranked: Ranked, scoring: ScoringArguments, sel: Selecti
         title=f"{pool_name}: {len(ranked.result.order)} of {len(ranked.ids)} selected ({plot_strategy(ranked, sel)})",
         difficulty_label=DIFFICULTY_AXIS.get(scoring.difficulty_scorer, "difficulty"),
     )
-
-
-DIFFICULTY_AXIS = {  # what the difficulty axis of scores.png measures, per --difficulty-scorer
-    "judge": 'difficulty  p("1") / (p("1") + p("0"))',
-    "passrate": "difficulty  1 − pass rate",
-    "model": "difficulty  (fitted model's output)",
-}
 
 
 def plot_strategy(ranked: Ranked, sel: SelectionArguments) -> str:
