@@ -72,7 +72,7 @@ def test_another_ranks_probe_is_not_a_foreign_file(tmp_path):
     temp_path(out / PROBE).write_bytes(b"s2r")  # the other rank's probe, caught between write and unlink
     assert prepare(out, SELECT, overwrite=False, fingerprint="f1") == out
     (out / "notes-s2r-write-probe.txt").write_text("user file")  # only s2r's own probe names are skipped
-    with pytest.raises(S2RError, match="notes-s2r-write-probe.txt"):
+    with pytest.raises(S2RError, match=r"notes-s2r-write-probe\.txt"):
         prepare(out, SELECT, overwrite=False, fingerprint="f1")
 
 
