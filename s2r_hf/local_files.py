@@ -124,14 +124,58 @@ def _load(path: Path, split: str | None, what: str, option: str):
             raise S2RError(f"{what} file {path} has an unknown type; use one of {kinds()}")
         if path.stat().st_size == 0:
             raise S2RError(f"{what} file {path} is empty")
-        return load_dataset(builder, data_files=str(path), split="train")
+        ds = load_dataset(builder, data_files=str(path), split="train")
+        return _one_json_object(path, ds, what) if builder == "json" and len(ds) == 1 else ds
     files = [p for p in sorted(path.rglob("*")) if p.is_file() and file_builder(p) is not None]
     if not files:
         raise S2RError(f"{what} folder {path} holds no {kinds()} files and no save_to_disk dataset")
+    _one_file_kind(path, files, what)
     try:
         return pick_split(load_dataset(str(path)), split, str(path), option)
     except ValueError as err:
         raise S2RError(f"could not read {what} folder {path}: {err}") from err
+
+
+def _one_file_kind(folder: Path, files: list[Path], what: str) -> None:
+    """A folder of data files must hold one kind: `datasets` reads only the commonest kind and silently leaves the
+    other files' rows out."""
+    by_kind: dict[str, list[str]] = {}
+    for f in files:
+        by_kind.setdefault(file_builder(f) or "", []).append(str(f.relative_to(folder)))
+    if len(by_kind) > 1:
+        listed = "; ".join(
+            f"{kind}: {', '.join(names[:3])}{' …' if len(names) > 3 else ''}" for kind, names in by_kind.items()
+        )
+        raise S2RError(
+            f"{what} folder {folder} mixes file kinds ({listed}); `datasets` would read one kind and skip the other "
+            "files' rows: convert them to one kind, or pass one file"
+        )
+
+
+CHAT_COLUMNS = ("messages", "conversations", "prompt", "completion")  # a list of dicts that is one row's chat
+
+
+def _one_json_object(path: Path, ds, what: str):
+    """A ``.json`` file that is ONE object, not rows: `datasets` reads it as a single row. Columns
+    (``{"problem": [...], "generations": [...]}``, equal-length lists) become rows; rows wrapped under one key
+    (``{"data": [{...}, ...]}``, scalar metadata beside it allowed) are read from that key; else it is one row."""
+    from datasets import Dataset, load_dataset
+
+    if path.suffix.lower() != ".json":
+        return ds
+    row = ds.data.slice(0, 1).to_pylist()[0]  # Arrow values, before any feature decoding
+    lists = {k: v for k, v in row.items() if isinstance(v, list)}
+    if len(lists) == 1:
+        ((key, items),) = lists.items()
+        if key not in CHAT_COLUMNS and items and all(isinstance(x, dict) for x in items):
+            logger.info("%s %s holds its rows under key %r: reading them from there", what, path, key)
+            return load_dataset("json", data_files=str(path), field=key, split="train")
+    sizes = {len(v) for v in lists.values()}
+    if len(lists) == len(row) and len(sizes) == 1 and sizes != {1}:
+        logger.info("%s %s is one JSON object of columns: reading its %d rows", what, path, sizes.pop())
+        with path.open(encoding="utf-8-sig") as f:
+            return Dataset.from_dict(json.load(f))
+    return ds
 
 
 def load_local(path: str | Path, split: str | None, *, what: str = "pool", option: str = "--pool-split"):

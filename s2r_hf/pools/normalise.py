@@ -7,7 +7,10 @@ occurrence, so ids are unique keys for the score cache and the manifest.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import logging
+from pathlib import Path
 
 import numpy as np
 
@@ -89,8 +92,19 @@ def _features():
     )
 
 
-def _apply(row: dict, index: int, adapter_name: str, options: dict) -> dict:
+def _apply(row: dict, index: int, adapter_name: str, options: dict, code: str = "") -> dict:
+    """One row through its adapter. ``code`` is unused here: it puts :func:`adapters_version` into the map's
+    fingerprint, which `datasets` computes from this function alone (not the adapters it calls)."""
     return {**ADAPTERS[adapter_name](row, **options), "pool_row": index}
+
+
+@functools.cache
+def adapters_version() -> str:
+    """A hash of the adapters' source: a changed adapter must not reuse a cached normalised table."""
+    digest = hashlib.sha1()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _drop_bad_rows(mapped, drop: np.ndarray, on_bad_row: str, report: DropReport) -> None:
@@ -166,7 +180,7 @@ def normalise(
     mapped = raw.map(
         _apply,
         with_indices=True,
-        fn_kwargs={"adapter_name": name, "options": options},
+        fn_kwargs={"adapter_name": name, "options": options, "code": adapters_version()},
         remove_columns=raw.column_names,
         features=_features(),
         desc=f"{desc} ({name})",
