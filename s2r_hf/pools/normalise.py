@@ -203,8 +203,20 @@ def normalise(
         f"; notes {report.notes}" if report.notes else "",
     )
     if report.rows_kept == 0:
-        raise S2RError(
-            f"the pool is empty after normalising ({report.rows_in} rows in, dropped: {report.counts}); check "
-            "--pool-format and the pool's columns"
-        )
+        raise S2RError(_all_dropped(report))
     return out, report
+
+
+EMPTY_POOL_HINTS = {
+    "no_verified_trace": "the openr1 format keeps only traces marked true in correctness_math_verify or "
+    "correctness_llama (one bool per generation): check those columns",
+    "incomplete_reasoning": "pass --openr1-trace first-verified-complete to take a later verified, complete trace",
+}
+
+
+def _all_dropped(report: DropReport) -> str:
+    """The one-line error for a pool with no row left: counts, the first row's reason, and the fix for it."""
+    first = report.dropped[0] if report.dropped else None
+    example = f"; e.g. row {first['row']} (id {first['id'] or '?'}): {first['detail']}" if first else ""
+    hint = EMPTY_POOL_HINTS.get(first["reason"] if first else "", "check --pool-format and the pool's columns")
+    return f"the pool is empty after normalising ({report.rows_in} rows in, dropped: {report.counts}){example}; {hint}"
