@@ -7,17 +7,14 @@ occurrence, so ids are unique keys for the score cache and the manifest.
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import logging
-from pathlib import Path
 
 import numpy as np
 
 from s2r_hf.configs import OPENR1_TRACES
 from s2r_hf.drops import DropReport
 from s2r_hf.errors import S2RError
-from s2r_hf.io import column
+from s2r_hf.io import column, source_version
 from s2r_hf.pools.adapters import ADAPTERS, BAD_FIELD, SIGNATURES
 
 logger = logging.getLogger(__name__)
@@ -93,18 +90,9 @@ def _features():
 
 
 def _apply(row: dict, index: int, adapter_name: str, options: dict, code: str = "") -> dict:
-    """One row through its adapter. ``code`` is unused here: it puts :func:`adapters_version` into the map's
-    fingerprint, which `datasets` computes from this function alone (not the adapters it calls)."""
+    """One row through its adapter. ``code`` (unused) puts the adapters' source hash in the map's fingerprint
+    (:func:`~s2r_hf.io.source_version`)."""
     return {**ADAPTERS[adapter_name](row, **options), "pool_row": index}
-
-
-@functools.cache
-def adapters_version() -> str:
-    """A hash of the adapters' source: a changed adapter must not reuse a cached normalised table."""
-    digest = hashlib.sha1()
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
 
 
 def _drop_bad_rows(mapped, drop: np.ndarray, on_bad_row: str, report: DropReport) -> None:
@@ -180,7 +168,7 @@ def normalise(
     mapped = raw.map(
         _apply,
         with_indices=True,
-        fn_kwargs={"adapter_name": name, "options": options, "code": adapters_version()},
+        fn_kwargs={"adapter_name": name, "options": options, "code": source_version("s2r_hf.pools")},
         remove_columns=raw.column_names,
         features=_features(),
         desc=f"{desc} ({name})",
