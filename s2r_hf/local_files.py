@@ -125,15 +125,50 @@ def _load(path: Path, split: str | None, what: str, option: str):
         if path.stat().st_size == 0:
             raise S2RError(f"{what} file {path} is empty")
         ds = load_dataset(builder, data_files=str(path), split="train")
+        ds = _utf8_checked(ds, [path], what) if builder in TEXT_BUILDERS else ds
         return _one_json_object(path, ds, what) if builder == "json" and len(ds) == 1 else ds
     files = [p for p in sorted(path.rglob("*")) if p.is_file() and file_builder(p) is not None]
     if not files:
         raise S2RError(f"{what} folder {path} holds no {kinds()} files and no save_to_disk dataset")
     _one_file_kind(path, files, what)
     try:
-        return pick_split(load_dataset(str(path)), split, str(path), option)
+        ds = pick_split(load_dataset(str(path)), split, str(path), option)
     except ValueError as err:
         raise S2RError(f"could not read {what} folder {path}: {err}") from err
+    return _utf8_checked(ds, files, what) if file_builder(files[0]) in TEXT_BUILDERS else ds
+
+
+def _utf8_checked(ds, files: list[Path], what: str):
+    """``ds`` once its text is valid UTF-8. `datasets` reads a latin-1 JSON/CSV file without complaint and the
+    first row read later fails with a UnicodeDecodeError; Arrow's full validation finds it now (C++ scan)."""
+    import pyarrow as pa
+
+    try:
+        ds.data.table.validate(full=True)
+    except pa.ArrowInvalid as err:
+        for f in files:
+            where = _first_non_utf8_line(f)
+            if where:
+                raise S2RError(
+                    f"{what} file {f}: {where}; re-save it as UTF-8 (e.g. iconv -f latin1 -t utf-8)"
+                ) from None
+        raise S2RError(
+            f"{what} {', '.join(map(str, files[:3]))} holds invalid text ({err}); re-save it as UTF-8"
+        ) from None
+    return ds
+
+
+def _first_non_utf8_line(path: Path) -> str:
+    """``"line N is not UTF-8 (…)"`` for the first such line of an uncompressed text file, else ``""``."""
+    if file_builder(path) not in TEXT_BUILDERS or path.suffix.lower() in COMPRESSIONS:
+        return ""
+    with path.open("rb") as f:
+        for number, line in enumerate(f, start=1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError as err:
+                return f"line {number} is not UTF-8 text (byte {line[err.start]:#04x} at column {err.start + 1})"
+    return ""
 
 
 def _one_file_kind(folder: Path, files: list[Path], what: str) -> None:
