@@ -150,6 +150,24 @@ def _drop_duplicate_ids(mapped, kept: np.ndarray, report: DropReport) -> np.ndar
     return unique
 
 
+REPEATED_PROBLEM = "repeated_problem_kept"
+
+
+def _note_repeated_problems(mapped, kept: np.ndarray, report: DropReport) -> None:
+    """Count kept rows whose problem text repeats an earlier kept row's under another id (a note, not a drop: the
+    method ranks rows, and a pool may hold one problem with several traces), and say so: both can be selected."""
+    hashes = column(mapped, "problem_hash").astype(object)[kept] if len(kept) else np.array([], dtype=object)
+    repeats = len(hashes) - len(set(hashes.tolist()))
+    if repeats:
+        report.notes[REPEATED_PROBLEM] = repeats
+        logger.warning(
+            "%d kept pool row(s) repeat an earlier row's problem under another id; both may be selected (counted "
+            "as %s in the manifest's normalise_notes); dedupe the pool first if you want each problem once",
+            repeats,
+            REPEATED_PROBLEM,
+        )
+
+
 def normalise(
     raw,
     pool_format: str = "auto",
@@ -180,6 +198,7 @@ def normalise(
     for note in sorted(set(notes.tolist()) - {""}):
         report.notes[note] = int((notes == note).sum())
     unique = _drop_duplicate_ids(mapped, np.flatnonzero(drop == ""), report)
+    _note_repeated_problems(mapped, unique, report)
     out = mapped.select(unique.tolist()) if len(unique) < len(mapped) else mapped
     out = out.select_columns(KEEP_COLUMNS)
     report.rows_kept = len(out)
