@@ -20,6 +20,9 @@ from s2r_hf.pools.canonical import (
 
 USER_ROLES = frozenset({"user", "human"})
 ASSISTANT_ROLES = frozenset({"assistant", "gpt"})
+# A row with several user turns keeps the first question and the LAST answer (which may answer a follow-up):
+# counted in the manifest's normalise_notes so a multi-turn pool is visible.
+MULTI_TURN = "multi_turn_first_user_last_assistant"
 
 
 def content_text(content: Any) -> str | None:
@@ -84,6 +87,7 @@ def _chat(row: Row, names: tuple[str, ...]) -> Row:
         answer=opt_text(row, "answer"),
         problem_type=first_text(row, "problem_type", "domain"),
         source=opt_text(row, "source"),
+        note=MULTI_TURN if len(users) > 1 else "",
     )
 
 

@@ -188,3 +188,13 @@ def test_a_changed_adapter_does_not_reuse_the_cached_table(tmp_path, monkeypatch
     monkeypatch.setattr(module, "source_version", lambda *names: "another-version")
     second, _ = normalise(raw)
     assert set(first["answer"]) != {"changed"} and set(second["answer"]) == {"changed"}
+
+
+def test_multi_turn_rows_are_counted(tmp_path):
+    """First question + last answer (the documented pairing) is visible in the notes, not silent."""
+    from s2r_hf.pools.chat import MULTI_TURN
+
+    multi = chat_row("q1", "a1")
+    multi["messages"] += [{"role": "user", "content": "Are you sure?"}, {"role": "assistant", "content": "a2"}]
+    out, report = _normalised(tmp_path, [multi, chat_row("q2", "b")])
+    assert list(out["response"]) == ["a2", "b"] and report.notes == {MULTI_TURN: 1}
