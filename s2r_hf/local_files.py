@@ -83,6 +83,8 @@ def _root_cause(err: BaseException) -> str:
         text = str(e)
         if "column names don't match" in text:
             return "its files do not all have the same columns; give one file, or a folder whose files share columns"
+        if "corresponds to no data" in text or "BatchSize must be greater than 0" in text:
+            return "it holds no rows (only blank lines, empty objects or a table of 0 rows); give a pool with rows"
     for e in chain:
         if type(e).__name__ in ("ArrowInvalid", "ArrowTypeError", "CastError", "JSONDecodeError"):
             return f"{type(e).__name__}: {str(e).splitlines()[0].rstrip('.') if str(e) else ''}"

@@ -86,3 +86,12 @@ def test_parquet_with_dictionary_and_large_types(tmp_path):
     out, report = normalise(_load(tmp_path / "pool.parquet", tmp_path))
     assert list(out["problem"]) == [r["problem"] for r in ROWS] and report.counts == {}
     assert list(out["response"]) == [r["generations"][0] for r in ROWS]
+
+
+def test_files_without_rows_say_so(tmp_path):
+    pq.write_table(pa.Table.from_pylist(ROWS).slice(0, 0), tmp_path / "zero.parquet")
+    (tmp_path / "blank.jsonl").write_text("\n  \n\n")
+    (tmp_path / "objects.jsonl").write_text("{}\n{}\n")
+    for name in ("zero.parquet", "blank.jsonl", "objects.jsonl"):
+        with pytest.raises(S2RError, match=rf"could not read pool .*{name}: it holds no rows"):
+            _load(tmp_path / name, tmp_path)
