@@ -209,9 +209,11 @@ def _one_json_object(path: Path, ds, what: str):
             return load_dataset("json", data_files=str(path), field=key, split="train")
     sizes = {len(v) for v in lists.values()}
     if len(lists) == len(row) and len(sizes) == 1 and sizes != {1}:
-        logger.info("%s %s is one JSON object of columns: reading its %d rows", what, path, sizes.pop())
         with path.open(encoding="utf-8-sig") as f:
-            return Dataset.from_dict(json.load(f))
+            whole = json.load(f)
+        if isinstance(whole, dict):  # not a one-row list of rows
+            logger.info("%s %s is one JSON object of columns: reading its %d rows", what, path, sizes.pop())
+            return Dataset.from_dict(whole)
     return ds
 
 

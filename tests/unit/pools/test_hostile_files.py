@@ -95,3 +95,18 @@ def test_files_without_rows_say_so(tmp_path):
     for name in ("zero.parquet", "blank.jsonl", "objects.jsonl"):
         with pytest.raises(S2RError, match=rf"could not read pool .*{name}: it holds no rows"):
             _load(tmp_path / name, tmp_path)
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        {"messages": [{"role": "user", "content": "q"}, {"role": "assistant", "content": "a"}]},
+        {"conversations": [{"from": "human", "value": "q"}, {"from": "gpt", "value": "a"}]},
+        {"generations": ["a", "b"], "correctness_math_verify": [True, False]},
+    ],
+)
+def test_a_one_row_json_list_stays_one_row(tmp_path, row):
+    """``[{...}]`` is one row even when every value is a list (not a .json of columns, not rows under a key)."""
+    (tmp_path / "one.json").write_text(json.dumps([row]))
+    ds = _load(tmp_path / "one.json", tmp_path)
+    assert len(ds) == 1 and ds.column_names == list(row)
