@@ -69,6 +69,10 @@ def first_bad_json_line(path: Path) -> str:
                 return f"line {number} is not valid JSON ({err})"
             if not isinstance(value, dict):
                 return f"line {number} is a JSON {type(value).__name__}, not an object"
+            try:  # Python's json accepts a lone UTF-16 surrogate escape ("\ud800"); Arrow does not
+                json.dumps(value, ensure_ascii=False).encode("utf-8")
+            except UnicodeEncodeError as err:
+                return f"line {number} holds a lone UTF-16 surrogate escape ({err.object[err.start]!r}), not text"
     return ""
 
 

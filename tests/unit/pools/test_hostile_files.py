@@ -51,6 +51,7 @@ def test_odd_but_valid_files_read_every_row(tmp_path, name, data):
     [
         ("cut.jsonl", LINES + json.dumps(ROWS[0])[:40], ["cut.jsonl", "line 5 is not valid JSON"]),
         ("array.jsonl", LINES + "[1, 2]\n", ["array.jsonl", "line 5 is a JSON list, not an object"]),
+        ("surrogate.jsonl", LINES + '{"problem": "lone \\ud800"}\n', ["line 5", "lone UTF-16 surrogate"]),
         (
             "latin1.jsonl",
             LINES.replace("Ünï", "Caf\xe9").replace("🚀", ""),
