@@ -15,8 +15,10 @@ Errors are one :class:`S2RError` line naming the file (and line) and the fix; ``
 
 from __future__ import annotations
 
+import glob
 import json
 import logging
+import os
 from pathlib import Path
 
 from s2r_hf.errors import S2RError
@@ -124,6 +126,8 @@ def _load(path: Path, split: str | None, what: str, option: str):
 
     if is_saved_dataset(path):
         return pick_split(load_from_disk(str(path)), split, str(path), option)
+    if is_pattern(path):
+        return _load_pattern(path, what)
     if path.is_file():
         builder = file_builder(path)
         if builder is None:
@@ -142,6 +146,24 @@ def _load(path: Path, split: str | None, what: str, option: str):
     except ValueError as err:
         raise S2RError(f"could not read {what} folder {path}: {err}") from err
     return _utf8_checked(ds, files, what) if file_builder(files[0]) in TEXT_BUILDERS else ds
+
+
+def is_pattern(path: str | Path) -> bool:
+    """A shell pattern such as ``data/train-*.parquet`` (that is not itself an existing path)."""
+    return any(c in str(path) for c in "*?[") and not Path(path).exists()
+
+
+def _load_pattern(pattern: Path, what: str):
+    """The files a pattern names (``**`` recursive), all of one kind, as one Dataset in sorted order."""
+    from datasets import load_dataset
+
+    files = sorted(Path(f) for f in glob.glob(str(pattern), recursive=True) if file_builder(Path(f)) is not None)
+    if not files:
+        raise S2RError(f"{what} {pattern}: the pattern matches no {kinds()} file")
+    _one_file_kind(Path(os.path.commonpath([f.parent for f in files])), files, what)
+    builder = file_builder(files[0])
+    ds = load_dataset(builder, data_files=[str(f) for f in files], split="train")
+    return _utf8_checked(ds, files, what) if builder in TEXT_BUILDERS else ds
 
 
 def _utf8_checked(ds, files: list[Path], what: str):

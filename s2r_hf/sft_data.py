@@ -18,6 +18,7 @@ import numpy as np
 from s2r_hf.configs import SubsetArguments
 from s2r_hf.errors import S2RError
 from s2r_hf.io import source_version
+from s2r_hf.local_files import is_pattern
 from s2r_hf.manifest import Manifest
 from s2r_hf.prompts import REASONING_SYSTEM_PROMPT
 
@@ -86,7 +87,7 @@ def load_subset(args: SubsetArguments):
         manifest = Manifest.from_json(manifest_file) if manifest_file.exists() else None
         ds = load_dataset("parquet", data_files=files, split="train")
         source = SubsetSource(str(path), "selection" if manifest else "local", manifest)
-    elif path.exists():
+    elif path.exists() or is_pattern(path):  # a file, a folder, or a pattern such as data/train-*.parquet
         from s2r_hf.local_files import load_local
 
         ds = load_local(path, args.dataset_split, what="subset", option="--dataset_split")

@@ -220,6 +220,7 @@ CASES: list[Case] = [
     ),
     Case("select-judge-corrupt-config", _replace(SELECT, "--judge", "{W}/badmodel"), ["badmodel"]),
     # hostile pools in the real schemas (built in `world`)
+    Case("select-pool-pattern-no-match", _replace(SELECT, "--pool", "{W}/shards/train-*.parquet"), ["matches no"]),
     Case("select-pool-latin1", _replace(SELECT, "--pool", "{W}/pool_latin1.jsonl"), ["line 1 is not UTF-8", "iconv"]),
     Case("select-pool-mixed-kinds", _replace(SELECT, "--pool", "{W}/pool_mixed"), ["pool_mixed", "mixes file kinds"]),
     Case("select-pool-truncated-line", _replace(SELECT, "--pool", "{W}/pool_cut.jsonl"), ["pool_cut.jsonl", "line 7"]),
@@ -332,6 +333,7 @@ CASES: list[Case] = [
         _replace(TRAIN, "--dataset_name", "{W}/sub_system.jsonl"),
         ["no training rows left", "not_user_then_assistant"],
     ),
+    Case("train-dataset-pattern-no-match", _replace(TRAIN, "--dataset_name", "{W}/sel_*/*.parquet"), ["matches no"]),
     Case("train-dataset-latin1", _replace(TRAIN, "--dataset_name", "{W}/pool_latin1.jsonl"), ["subset", "not UTF-8"]),
     Case("train-dataset-mixed-kinds", _replace(TRAIN, "--dataset_name", "{W}/pool_mixed"), ["mixes file kinds"]),
     Case("train-model-config-only", _replace(TRAIN, "--model_name_or_path", "{W}/cfgonly"), ["chat template"]),

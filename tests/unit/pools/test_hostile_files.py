@@ -111,3 +111,16 @@ def test_a_one_row_json_list_stays_one_row(tmp_path, row):
     (tmp_path / "one.json").write_text(json.dumps([row]))
     ds = _load(tmp_path / "one.json", tmp_path)
     assert len(ds) == 1 and ds.column_names == list(row)
+
+
+def test_a_pattern_reads_its_files_in_order(tmp_path):
+    """`--pool 'data/train-*.parquet'`, as the Hub lays pools out; a pattern matching nothing is one line."""
+    data = tmp_path / "data"
+    data.mkdir()
+    for k in range(2):
+        pq.write_table(pa.Table.from_pylist(ROWS[2 * k : 2 * k + 2]), data / f"train-0000{k}-of-00002.parquet")
+    (data / "README.md").write_text("# not data\n")
+    assert _problems(_load(data / "train-*.parquet", tmp_path)) == [r["problem"] for r in ROWS]
+    assert _problems(_load(tmp_path / "**" / "*.parquet", tmp_path)) == [r["problem"] for r in ROWS]
+    with pytest.raises(S2RError, match=r"pool .*test-\*\.parquet: the pattern matches no \.parquet"):
+        _load(data / "test-*.parquet", tmp_path)
