@@ -226,20 +226,20 @@ def _one_json_object(path: Path, ds, what: str):
 
     if path.suffix.lower() != ".json":
         return ds
-    row = ds.data.slice(0, 1).to_pylist()[0]  # Arrow values, before any feature decoding
-    lists = {k: v for k, v in row.items() if isinstance(v, list)}
+    with path.open(encoding="utf-8-sig") as f:
+        whole = json.load(f)  # one row's worth: `datasets` found a single row in it
+    if not isinstance(whole, dict):  # a list holding one row
+        return ds
+    lists = {k: v for k, v in whole.items() if isinstance(v, list)}
     if len(lists) == 1:
         ((key, items),) = lists.items()
         if key not in CHAT_COLUMNS and items and all(isinstance(x, dict) for x in items):
             logger.info("%s %s holds its rows under key %r: reading them from there", what, path, key)
             return load_dataset("json", data_files=str(path), field=key, split="train")
     sizes = {len(v) for v in lists.values()}
-    if len(lists) == len(row) and len(sizes) == 1 and sizes != {1}:
-        with path.open(encoding="utf-8-sig") as f:
-            whole = json.load(f)
-        if isinstance(whole, dict):  # not a one-row list of rows
-            logger.info("%s %s is one JSON object of columns: reading its %d rows", what, path, sizes.pop())
-            return Dataset.from_dict(whole)
+    if len(lists) == len(whole) and len(sizes) == 1 and sizes != {1}:
+        logger.info("%s %s is one JSON object of columns: reading its %d rows", what, path, sizes.pop())
+        return Dataset.from_dict(whole)
     return ds
 
 

@@ -124,3 +124,8 @@ def test_a_pattern_reads_its_files_in_order(tmp_path):
     assert _problems(_load(tmp_path / "**" / "*.parquet", tmp_path)) == [r["problem"] for r in ROWS]
     with pytest.raises(S2RError, match=r"pool .*test-\*\.parquet: the pattern matches no \.parquet"):
         _load(data / "test-*.parquet", tmp_path)
+
+
+def test_a_one_row_list_with_a_list_of_objects_is_not_unwrapped(tmp_path):
+    (tmp_path / "one.json").write_text(json.dumps([{"turns": [{"a": 1}, {"a": 2}], "id": "x"}]))
+    assert len(_load(tmp_path / "one.json", tmp_path)) == 1
