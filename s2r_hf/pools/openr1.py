@@ -20,7 +20,7 @@ def _flag(value) -> bool:
     """One per-trace flag: a bool or 0/1, or its text (``"false"`` is False: a csv/str-typed export); else False."""
     if isinstance(value, str):
         return value.strip().lower() in _TRUE_TEXT
-    return bool(value) if isinstance(value, (bool, int, float)) else False
+    return bool(value) and value == value if isinstance(value, (bool, int, float)) else False  # NaN: missing
 
 
 def _flags(row: Row, name: str, n: int) -> list[bool] | None:

@@ -102,6 +102,7 @@ def test_token_counts_of_hostile_traces_are_the_tokenizers(tmp_path, tiny_judge)
         (["False", "TRUE"], 1),
         ([0, 1], 1),
         ([None, True], 1),
+        ([float("nan"), 1.0], 1),  # pandas' missing value is not a True flag
         (["true", "false"], 0),
     ],
 )
