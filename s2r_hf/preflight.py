@@ -138,10 +138,12 @@ def writable_problem(option: str, folder: str | Path) -> str | None:
 
 def subset_problem(name: str | None) -> str | None:
     """`s2r train --dataset_name` that is a local folder but no subset: a model folder, or a folder of other files."""
+    from s2r_hf.local_files import is_pattern
+
     if not name:
         return None
     path = Path(name).expanduser()
-    if not path.exists() and looks_local(name):
+    if not path.exists() and looks_local(name) and not is_pattern(path):  # a pattern's matches: load_local checks
         return (
             f"--dataset_name: could not load the subset {name}: no such local file or folder; give the output "
             "folder of `s2r select` or a Hub dataset id (owner/name)"

@@ -219,6 +219,42 @@ CASES: list[Case] = [
         "select-pool-hub-offline", _replace(SELECT, "--pool", "nobody/no-such-pool"), ["no-such-pool", "HF_HUB_OFFLINE"]
     ),
     Case("select-judge-corrupt-config", _replace(SELECT, "--judge", "{W}/badmodel"), ["badmodel"]),
+    # hostile pools in the real schemas (built in `world`)
+    Case("select-pool-pattern-no-match", _replace(SELECT, "--pool", "{W}/shards/train-*.parquet"), ["matches no"]),
+    Case("select-pool-latin1", _replace(SELECT, "--pool", "{W}/pool_latin1.jsonl"), ["line 1 is not UTF-8", "iconv"]),
+    Case("select-pool-mixed-kinds", _replace(SELECT, "--pool", "{W}/pool_mixed"), ["pool_mixed", "mixes file kinds"]),
+    Case("select-pool-truncated-line", _replace(SELECT, "--pool", "{W}/pool_cut.jsonl"), ["pool_cut.jsonl", "line 7"]),
+    Case("select-pool-array-line", _replace(SELECT, "--pool", "{W}/pool_array.jsonl"), ["line 3", "not an object"]),
+    Case(
+        "select-pool-all-incorrect",
+        _replace(SELECT, "--pool", "{W}/pool_wrong.jsonl"),
+        ["no_verified_trace", "row 0", "no trace marked correct", "correctness_math_verify"],
+    ),
+    Case(
+        "select-pool-all-incomplete",
+        _replace(SELECT, "--pool", "{W}/pool_incomplete.jsonl"),
+        ["is_reasoning_complete=false", "--openr1-trace first-verified-complete"],
+    ),
+    Case(
+        "select-pool-flags-mismatch",
+        _replace(SELECT, "--pool", "{W}/pool_flags.jsonl"),
+        ["correctness_math_verify has 1 flags for 2 generations"],
+    ),
+    Case(
+        "select-pool-problem-dict",
+        _replace(SELECT, "--pool", "{W}/pool_dict.jsonl"),
+        ["field 'problem' is dict, not a string", "--pool-format"],
+    ),
+    Case(
+        "select-pool-messages-text",
+        _replace(SELECT, "--pool", "{W}/pool_msgtext.jsonl"),
+        ["field 'messages' is str, not a list"],
+    ),
+    Case(
+        "select-pool-conversations-no-text",
+        _replace(SELECT, "--pool", "{W}/pool_convnum.jsonl"),
+        ["assistant turn's content is int, not text"],
+    ),
     Case("select-judge-config-only", _replace(SELECT, "--judge", "{W}/cfgonly"), ["cfgonly"]),
     # ---------------- s2r train (and python -m s2r_hf.train, below) ----------------
     Case("train-yaml-syntax", ["train", "--config", "{W}/syntax.yaml"], ["syntax.yaml", "YAML"]),
@@ -287,6 +323,19 @@ CASES: list[Case] = [
         "train-dataset-corrupt-parquet", _replace(TRAIN, "--dataset_name", "{W}/corrupt.parquet"), ["corrupt.parquet"]
     ),
     Case("train-model-corrupt-config", _replace(TRAIN, "--model_name_or_path", "{W}/badmodel"), ["badmodel"]),
+    Case(
+        "train-dataset-empty-answers",
+        _replace(TRAIN, "--dataset_name", "{W}/sub_empty.jsonl"),
+        ["no training rows left", "empty_turn"],
+    ),
+    Case(
+        "train-dataset-system-only",
+        _replace(TRAIN, "--dataset_name", "{W}/sub_system.jsonl"),
+        ["no training rows left", "not_user_then_assistant"],
+    ),
+    Case("train-dataset-pattern-no-match", _replace(TRAIN, "--dataset_name", "{W}/sel_*/*.parquet"), ["matches no"]),
+    Case("train-dataset-latin1", _replace(TRAIN, "--dataset_name", "{W}/pool_latin1.jsonl"), ["subset", "not UTF-8"]),
+    Case("train-dataset-mixed-kinds", _replace(TRAIN, "--dataset_name", "{W}/pool_mixed"), ["mixes file kinds"]),
     Case("train-model-config-only", _replace(TRAIN, "--model_name_or_path", "{W}/cfgonly"), ["chat template"]),
     Case(
         "train-builtin-cache-under-file",
@@ -438,6 +487,7 @@ def world(tmp_path_factory, tiny_judge) -> dict[str, str]:
 
     rows = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in openr1_rows(6, seed=1))
     (w / "pool_ok.jsonl").write_text(rows, encoding="utf-8")
+    _hostile_pools(w, [dict(r) for r in openr1_rows(6, seed=1)])
     (w / "corrupt.parquet").write_bytes(b"PAR1" + _bytes(1, 300))
     (w / "results_bad").mkdir()
     (w / "results_bad" / "results_2026-01-01T00-00-00.json").write_text("{not json")
@@ -463,6 +513,39 @@ def world(tmp_path_factory, tiny_judge) -> dict[str, str]:
 
     assert main(argv) == 0
     return {"W": str(w), "SEL": str(sel), "MODEL": str(tiny_judge), "DATA": str(w / "data")}
+
+
+def _jsonl(rows: list[dict]) -> str:
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+
+
+def _hostile_pools(w: Path, rows: list[dict]) -> None:
+    """Pools in the OpenR1 / chat schemas that no row survives, or that cannot be read, for the select-pool-* and
+    train-dataset-* cases."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    def each(**change) -> str:
+        return _jsonl([{**r, **change} for r in rows])
+
+    latin = [{"problem": f"Café {i}", "generations": ["é"], "correctness_math_verify": [True]} for i in range(2)]
+    (w / "pool_latin1.jsonl").write_bytes(_jsonl(latin).encode("latin-1"))
+    (w / "pool_mixed").mkdir()
+    pq.write_table(pa.Table.from_pylist(rows[:3]), w / "pool_mixed" / "train-0.parquet")
+    (w / "pool_mixed" / "train-1.jsonl").write_text(_jsonl(rows[3:]), encoding="utf-8")
+    (w / "pool_cut.jsonl").write_text(_jsonl(rows) + json.dumps(rows[0])[:60], encoding="utf-8")
+    (w / "pool_array.jsonl").write_text(_jsonl(rows[:2]) + "[1, 2]\n", encoding="utf-8")
+    (w / "pool_wrong.jsonl").write_text(each(correctness_math_verify=[False, False], correctness_llama=[False, False]))
+    (w / "pool_incomplete.jsonl").write_text(each(is_reasoning_complete=[False, False]))
+    (w / "pool_flags.jsonl").write_text(each(correctness_math_verify=[False], correctness_llama=None))
+    (w / "pool_dict.jsonl").write_text(each(problem={"text": "What is 1 + 1?"}))
+    chat = [{"role": "user", "content": "q"}, {"role": "assistant", "content": "a"}]
+    (w / "pool_msgtext.jsonl").write_text(_jsonl([{"messages": json.dumps(chat)}] * 2))
+    convs = [[{"from": "user", "value": f"q{i}"}, {"from": "assistant", "value": i}] for i in range(2)]
+    (w / "pool_convnum.jsonl").write_text(_jsonl([{"conversations": c} for c in convs]))
+    empty = [{"role": "user", "content": "q"}, {"role": "assistant", "content": " "}]
+    (w / "sub_empty.jsonl").write_text(_jsonl([{"messages": empty}] * 2))
+    (w / "sub_system.jsonl").write_text(_jsonl([{"messages": [{"role": "system", "content": "s"}]}] * 2))
 
 
 def _results_json() -> dict:

@@ -506,3 +506,10 @@ def test_judge_prompts_over_the_context_are_cut_and_counted(select_cache, tmp_pa
     card = (tmp_path / "ctx" / "README.md").read_text()
     assert f"{truncated['tokens_cut']} tokens cut in all, at most {truncated['max_tokens_cut']} from one row" in card
     assert f"(column `judge_cut_tokens` in scores.parquet) | {truncated['rows']} |" in card
+
+
+def test_full_needs_no_budget_and_others_do():
+    """`s2r select --strategy full` refuses a budget (configs), so select() must run without one."""
+    assert len(select("full", IDS, length=LENGTH).order) == len(IDS)
+    with pytest.raises(S2RError, match="give exactly one budget"):
+        select("length", IDS, length=LENGTH)
