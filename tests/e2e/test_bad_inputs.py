@@ -110,6 +110,11 @@ def _replace(base: list[str], option: str, value: str) -> list[str]:
     return out
 
 
+def _pool(name: str, pool: str, expect: list[str]) -> Case:
+    """`s2r select` on a hostile pool file ``{W}/<pool>``: a one-line error naming ``expect``."""
+    return Case(f"select-pool-{name}", _replace(SELECT, "--pool", "{W}/" + pool), expect)
+
+
 CASES: list[Case] = [
     # ---------------- s2r select ----------------
     Case(
@@ -166,12 +171,12 @@ CASES: list[Case] = [
     Case("select-empty-output-dir", _replace(SELECT, "--output-dir", ""), ["--output-dir is required"]),
     Case("select-output-dir-is-file", _replace(SELECT, "--output-dir", "{W}/file.txt"), ["file.txt", "folder"]),
     Case("select-hub-config-name", _with(SELECT, "--hub-config-name", "bad name!"), ["--hub-config-name"]),
-    Case("select-pool-missing-file", _replace(SELECT, "--pool", "{W}/nope.jsonl"), ["nope.jsonl"]),
-    Case("select-pool-unicode-missing", _replace(SELECT, "--pool", "{W}/dätä ü/pool.jsonl"), ["dätä ü"]),
-    Case("select-pool-empty-file", _replace(SELECT, "--pool", "{W}/pool_empty.jsonl"), ["pool_empty.jsonl"]),
-    Case("select-pool-not-json", _replace(SELECT, "--pool", "{W}/pool_bad.jsonl"), ["pool_bad.jsonl"]),
-    Case("select-pool-no-columns", _replace(SELECT, "--pool", "{W}/pool_nocols.jsonl"), ["--pool-format"]),
-    Case("select-pool-empty-dir", _replace(SELECT, "--pool", "{W}/empty"), ["empty"]),
+    _pool("missing-file", "nope.jsonl", ["nope.jsonl"]),
+    _pool("unicode-missing", "dätä ü/pool.jsonl", ["dätä ü"]),
+    _pool("empty-file", "pool_empty.jsonl", ["pool_empty.jsonl"]),
+    _pool("not-json", "pool_bad.jsonl", ["pool_bad.jsonl"]),
+    _pool("no-columns", "pool_nocols.jsonl", ["--pool-format"]),
+    _pool("empty-dir", "empty", ["empty"]),
     Case("select-pool-empty-string", _replace(SELECT, "--pool", ""), ["--pool"]),
     Case("select-judge-missing-folder", _replace(SELECT, "--judge", "{W}/no_model"), ["no such local folder", "Qwen/"]),
     Case("select-judge-not-a-model", _replace(SELECT, "--judge", "{W}/empty"), ["empty", "config.json"]),
@@ -203,13 +208,13 @@ CASES: list[Case] = [
     Case("select-weight-inf", _with(SELECT, "--weight", "inf"), ["--weight", "[0, 1]"]),
     Case("select-count-exponent", _replace(SELECT, "--count", "1e3"), ["--count", "1e3"]),
     Case("select-seed-text", _with(SELECT, "--seed", "abc"), ["--seed", "abc"]),
-    Case("select-pool-text-file", _replace(SELECT, "--pool", "{W}/file.txt"), ["file.txt"]),
+    _pool("text-file", "file.txt", ["file.txt"]),
     Case("select-judge-is-file", _replace(SELECT, "--judge", "{W}/file.txt"), ["file.txt", "not a model folder"]),
     Case("select-judge-empty", _replace(SELECT, "--judge", ""), ["--judge is empty"]),
     Case("select-length-tokenizer-not-tokenizer", _with(SELECT, "--length-tokenizer", "{W}/empty"), ["tokenizer.json"]),
     Case("select-push-bad-repo", _with(SELECT, "--push-to-hub", "not a repo!"), ["--push-to-hub", "owner/name"]),
     Case("select-push-offline", _with(SELECT, "--push-to-hub", "me/s2r-subset"), ["--push-to-hub", "HF_HUB_OFFLINE"]),
-    Case("select-pool-corrupt-parquet", _replace(SELECT, "--pool", "{W}/corrupt.parquet"), ["corrupt.parquet"]),
+    _pool("corrupt-parquet", "corrupt.parquet", ["corrupt.parquet"]),
     Case(
         "select-decontam-unknown-name",
         _with(SELECT, "--decontaminate", "--decontam-benchmarks", "nosuchbench"),
@@ -220,41 +225,25 @@ CASES: list[Case] = [
     ),
     Case("select-judge-corrupt-config", _replace(SELECT, "--judge", "{W}/badmodel"), ["badmodel"]),
     # hostile pools in the real schemas (built in `world`)
-    Case("select-pool-pattern-no-match", _replace(SELECT, "--pool", "{W}/shards/train-*.parquet"), ["matches no"]),
-    Case("select-pool-latin1", _replace(SELECT, "--pool", "{W}/pool_latin1.jsonl"), ["line 1 is not UTF-8", "iconv"]),
-    Case("select-pool-mixed-kinds", _replace(SELECT, "--pool", "{W}/pool_mixed"), ["pool_mixed", "mixes file kinds"]),
-    Case("select-pool-truncated-line", _replace(SELECT, "--pool", "{W}/pool_cut.jsonl"), ["pool_cut.jsonl", "line 7"]),
-    Case("select-pool-array-line", _replace(SELECT, "--pool", "{W}/pool_array.jsonl"), ["line 3", "not an object"]),
-    Case(
-        "select-pool-all-incorrect",
-        _replace(SELECT, "--pool", "{W}/pool_wrong.jsonl"),
+    _pool("pattern-no-match", "shards/train-*.parquet", ["matches no"]),
+    _pool("latin1", "pool_latin1.jsonl", ["line 1 is not UTF-8", "iconv"]),
+    _pool("mixed-kinds", "pool_mixed", ["pool_mixed", "mixes file kinds"]),
+    _pool("truncated-line", "pool_cut.jsonl", ["pool_cut.jsonl", "line 7"]),
+    _pool("array-line", "pool_array.jsonl", ["line 3", "not an object"]),
+    _pool(
+        "all-incorrect",
+        "pool_wrong.jsonl",
         ["no_verified_trace", "row 0", "no trace marked correct", "correctness_math_verify"],
     ),
-    Case(
-        "select-pool-all-incomplete",
-        _replace(SELECT, "--pool", "{W}/pool_incomplete.jsonl"),
+    _pool(
+        "all-incomplete",
+        "pool_incomplete.jsonl",
         ["is_reasoning_complete=false", "--openr1-trace first-verified-complete"],
     ),
-    Case(
-        "select-pool-flags-mismatch",
-        _replace(SELECT, "--pool", "{W}/pool_flags.jsonl"),
-        ["correctness_math_verify has 1 flags for 2 generations"],
-    ),
-    Case(
-        "select-pool-problem-dict",
-        _replace(SELECT, "--pool", "{W}/pool_dict.jsonl"),
-        ["field 'problem' is dict, not a string", "--pool-format"],
-    ),
-    Case(
-        "select-pool-messages-text",
-        _replace(SELECT, "--pool", "{W}/pool_msgtext.jsonl"),
-        ["field 'messages' is str, not a list"],
-    ),
-    Case(
-        "select-pool-conversations-no-text",
-        _replace(SELECT, "--pool", "{W}/pool_convnum.jsonl"),
-        ["assistant turn's content is int, not text"],
-    ),
+    _pool("flags-mismatch", "pool_flags.jsonl", ["correctness_math_verify has 1 flags for 2 generations"]),
+    _pool("problem-dict", "pool_dict.jsonl", ["field 'problem' is dict, not a string", "--pool-format"]),
+    _pool("messages-text", "pool_msgtext.jsonl", ["field 'messages' is str, not a list"]),
+    _pool("conversations-no-text", "pool_convnum.jsonl", ["assistant turn's content is int, not text"]),
     Case("select-judge-config-only", _replace(SELECT, "--judge", "{W}/cfgonly"), ["cfgonly"]),
     # ---------------- s2r train (and python -m s2r_hf.train, below) ----------------
     Case("train-yaml-syntax", ["train", "--config", "{W}/syntax.yaml"], ["syntax.yaml", "YAML"]),
