@@ -117,6 +117,9 @@ class ScoringArguments(NllOptions):
             "--judge-dtype, --judge-batch-tokens, --judge-max-batch-rows."
         },
     )
+    difficulty_model_revision: str | None = field(
+        default=None, metadata={"help": "Hub revision of --difficulty-model (recorded; part of the score-cache key)."}
+    )
     judge: str = field(
         default="Qwen/Qwen2.5-1.5B-Instruct",
         metadata={"help": f"Judge model: Hub id or local dir, or {TINY_JUDGE!r} (tiny random model built offline)."},
@@ -218,6 +221,8 @@ class ScoringArguments(NllOptions):
             problems.append(
                 "--difficulty-scorer model needs --difficulty-model PATH_OR_HUB_ID (from s2r fit-difficulty)"
             )
+        if self.difficulty_model_revision and not self.difficulty_model:
+            problems.append("--difficulty-model-revision needs --difficulty-model (the Hub id it is a revision of)")
         if self.difficulty_model and self.difficulty_scorer != "model":
             problems.append(
                 f"--difficulty-model is read by --difficulty-scorer model only, not {self.difficulty_scorer!r}; add "

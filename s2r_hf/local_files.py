@@ -15,8 +15,10 @@ Errors are one :class:`S2RError` line naming the file (and line) and the fix; ``
 
 from __future__ import annotations
 
+import glob
 import json
 import logging
+import os
 from pathlib import Path
 
 from s2r_hf.errors import S2RError
@@ -69,6 +71,10 @@ def first_bad_json_line(path: Path) -> str:
                 return f"line {number} is not valid JSON ({err})"
             if not isinstance(value, dict):
                 return f"line {number} is a JSON {type(value).__name__}, not an object"
+            try:  # Python's json accepts a lone UTF-16 surrogate escape ("\ud800"); Arrow does not
+                json.dumps(value, ensure_ascii=False).encode("utf-8")
+            except UnicodeEncodeError as err:
+                return f"line {number} holds a lone UTF-16 surrogate escape ({err.object[err.start]!r}), not text"
     return ""
 
 
@@ -83,6 +89,8 @@ def _root_cause(err: BaseException) -> str:
         text = str(e)
         if "column names don't match" in text:
             return "its files do not all have the same columns; give one file, or a folder whose files share columns"
+        if "corresponds to no data" in text or "BatchSize must be greater than 0" in text:
+            return "it holds no rows (only blank lines, empty objects or a table of 0 rows); give a pool with rows"
     for e in chain:
         if type(e).__name__ in ("ArrowInvalid", "ArrowTypeError", "CastError", "JSONDecodeError"):
             return f"{type(e).__name__}: {str(e).splitlines()[0].rstrip('.') if str(e) else ''}"
@@ -118,20 +126,121 @@ def _load(path: Path, split: str | None, what: str, option: str):
 
     if is_saved_dataset(path):
         return pick_split(load_from_disk(str(path)), split, str(path), option)
+    if is_pattern(path):
+        return _load_pattern(path, what)
     if path.is_file():
         builder = file_builder(path)
         if builder is None:
             raise S2RError(f"{what} file {path} has an unknown type; use one of {kinds()}")
         if path.stat().st_size == 0:
             raise S2RError(f"{what} file {path} is empty")
-        return load_dataset(builder, data_files=str(path), split="train")
+        ds = load_dataset(builder, data_files=str(path), split="train")
+        ds = _utf8_checked(ds, [path], what) if builder in TEXT_BUILDERS else ds
+        return _one_json_object(path, ds, what) if builder == "json" and len(ds) == 1 else ds
     files = [p for p in sorted(path.rglob("*")) if p.is_file() and file_builder(p) is not None]
     if not files:
         raise S2RError(f"{what} folder {path} holds no {kinds()} files and no save_to_disk dataset")
+    _one_file_kind(path, files, what)
     try:
-        return pick_split(load_dataset(str(path)), split, str(path), option)
+        ds = pick_split(load_dataset(str(path)), split, str(path), option)
     except ValueError as err:
         raise S2RError(f"could not read {what} folder {path}: {err}") from err
+    return _utf8_checked(ds, files, what) if file_builder(files[0]) in TEXT_BUILDERS else ds
+
+
+def is_pattern(path: str | Path) -> bool:
+    """A shell pattern such as ``data/train-*.parquet`` (that is not itself an existing path)."""
+    return any(c in str(path) for c in "*?[") and not Path(path).exists()
+
+
+def _load_pattern(pattern: Path, what: str):
+    """The files a pattern names (``**`` recursive), all of one kind, as one Dataset in sorted order."""
+    from datasets import load_dataset
+
+    files = sorted(Path(f) for f in glob.glob(str(pattern), recursive=True) if file_builder(Path(f)) is not None)
+    if not files:
+        raise S2RError(f"{what} {pattern}: the pattern matches no {kinds()} file")
+    _one_file_kind(Path(os.path.commonpath([f.parent for f in files])), files, what)
+    builder = file_builder(files[0])
+    ds = load_dataset(builder, data_files=[str(f) for f in files], split="train")
+    return _utf8_checked(ds, files, what) if builder in TEXT_BUILDERS else ds
+
+
+def _utf8_checked(ds, files: list[Path], what: str):
+    """``ds`` once its text is valid UTF-8. `datasets` reads a latin-1 JSON/CSV file without complaint and the
+    first row read later fails with a UnicodeDecodeError; Arrow's full validation finds it now (C++ scan)."""
+    import pyarrow as pa
+
+    try:
+        ds.data.table.validate(full=True)
+    except pa.ArrowInvalid as err:
+        for f in files:
+            where = _first_non_utf8_line(f)
+            if where:
+                raise S2RError(
+                    f"{what} file {f}: {where}; re-save it as UTF-8 (e.g. iconv -f latin1 -t utf-8)"
+                ) from None
+        raise S2RError(
+            f"{what} {', '.join(map(str, files[:3]))} holds invalid text ({err}); re-save it as UTF-8"
+        ) from None
+    return ds
+
+
+def _first_non_utf8_line(path: Path) -> str:
+    """``"line N is not UTF-8 (…)"`` for the first such line of an uncompressed text file, else ``""``."""
+    if file_builder(path) not in TEXT_BUILDERS or path.suffix.lower() in COMPRESSIONS:
+        return ""
+    with path.open("rb") as f:
+        for number, line in enumerate(f, start=1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError as err:
+                return f"line {number} is not UTF-8 text (byte {line[err.start]:#04x} at column {err.start + 1})"
+    return ""
+
+
+def _one_file_kind(folder: Path, files: list[Path], what: str) -> None:
+    """A folder of data files must hold one kind: `datasets` reads only the commonest kind and silently leaves the
+    other files' rows out."""
+    by_kind: dict[str, list[str]] = {}
+    for f in files:
+        by_kind.setdefault(file_builder(f) or "", []).append(str(f.relative_to(folder)))
+    if len(by_kind) > 1:
+        listed = "; ".join(
+            f"{kind}: {', '.join(names[:3])}{' …' if len(names) > 3 else ''}" for kind, names in by_kind.items()
+        )
+        raise S2RError(
+            f"{what} folder {folder} mixes file kinds ({listed}); `datasets` would read one kind and skip the other "
+            "files' rows: convert them to one kind, or pass one file"
+        )
+
+
+CHAT_COLUMNS = ("messages", "conversations", "prompt", "completion")  # a list of dicts that is one row's chat
+
+
+def _one_json_object(path: Path, ds, what: str):
+    """A ``.json`` file that is ONE object, not rows: `datasets` reads it as a single row. Columns
+    (``{"problem": [...], "generations": [...]}``, equal-length lists) become rows; rows wrapped under one key
+    (``{"data": [{...}, ...]}``, scalar metadata beside it allowed) are read from that key; else it is one row."""
+    from datasets import Dataset, load_dataset
+
+    if path.suffix.lower() != ".json":
+        return ds
+    with path.open(encoding="utf-8-sig") as f:
+        whole = json.load(f)  # one row's worth: `datasets` found a single row in it
+    if not isinstance(whole, dict):  # a list holding one row
+        return ds
+    lists = {k: v for k, v in whole.items() if isinstance(v, list)}
+    if len(lists) == 1:
+        ((key, items),) = lists.items()
+        if key not in CHAT_COLUMNS and items and all(isinstance(x, dict) for x in items):
+            logger.info("%s %s holds its rows under key %r: reading them from there", what, path, key)
+            return load_dataset("json", data_files=str(path), field=key, split="train")
+    sizes = {len(v) for v in lists.values()}
+    if len(lists) == len(whole) and len(sizes) == 1 and sizes != {1}:
+        logger.info("%s %s is one JSON object of columns: reading its %d rows", what, path, sizes.pop())
+        return Dataset.from_dict(whole)
+    return ds
 
 
 def load_local(path: str | Path, split: str | None, *, what: str = "pool", option: str = "--pool-split"):

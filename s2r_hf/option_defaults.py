@@ -91,8 +91,9 @@ class ScoresFromOption:
         default=None,
         metadata={
             "help": "Re-select from published per-row scores instead of scoring: an `s2r select` output folder, or a "
-            "Hub dataset repo pushed by s2r (its `scores` config). No model loads; the pool is re-read from the "
-            "scores' manifest (or --pool). Options that change the scores or the rows scored (--judge, "
-            "--length-unit, --decontam-*, ...) are refused."
+            "Hub dataset repo pushed by s2r (or its local copy): owner/name reads its `scores` config, "
+            "owner/name:CONFIG the scores of pushed config CONFIG (`CONFIG-scores`; either name works). No model "
+            "loads; the pool is re-read from the scores' manifest (or --pool). Options that change the scores or "
+            "the rows scored (--judge, --length-unit, --decontam-*, ...) are refused."
         },
     )

@@ -35,6 +35,7 @@ logger = logging.getLogger(__name__)
 
 RECORD = "_s2r_files.json"  # leading "_": never pushed (hub.py skips "_*" and pushes selections by name)
 SHOWN = 5  # foreign files named in an error message
+PROBE = "-s2r-write-probe"  # suffix of the temp file probe() writes (io.temp_path adds a unique prefix)
 
 
 @dataclass(frozen=True)
@@ -183,6 +184,8 @@ def _files(root: Path) -> Iterator[str]:
     for dirpath, dirnames, filenames in os.walk(root, onerror=_raise):
         base = Path(dirpath)
         for name in sorted(filenames) + sorted(d for d in dirnames if (base / d).is_symlink()):
+            if base == root and name.startswith(".tmp-") and name.endswith(PROBE):
+                continue  # another rank's writability probe, there for an instant: never foreign, never ours
             yield (base / name).relative_to(root).as_posix()
         dirnames.sort()
 
@@ -309,7 +312,7 @@ def probe(out: Path, owner: Owner, shown: str | Path) -> None:
     """Create the folder and write + remove one small file: an unwritable place fails now, in one line."""
     try:
         out.mkdir(parents=True, exist_ok=True)
-        tmp = temp_path(out / "probe")
+        tmp = temp_path(out / PROBE)
         tmp.write_bytes(b"s2r")
         tmp.unlink()
     except OSError as err:

@@ -138,10 +138,12 @@ def writable_problem(option: str, folder: str | Path) -> str | None:
 
 def subset_problem(name: str | None) -> str | None:
     """`s2r train --dataset_name` that is a local folder but no subset: a model folder, or a folder of other files."""
+    from s2r_hf.local_files import is_pattern
+
     if not name:
         return None
     path = Path(name).expanduser()
-    if not path.exists() and looks_local(name):
+    if not path.exists() and looks_local(name) and not is_pattern(path):  # a pattern's matches: load_local checks
         return (
             f"--dataset_name: could not load the subset {name}: no such local file or folder; give the output "
             "folder of `s2r select` or a Hub dataset id (owner/name)"
@@ -223,7 +225,8 @@ def select_problems(pool, scoring, sel, out) -> list[str]:
     by_model = scoring.difficulty_scorer == "model"  # the judge then only counts lengths: a tokenizer
     if sel.strategy in NEEDS_DIFFICULTY:
         name, option = (scoring.difficulty_model, "--difficulty-model") if by_model else (scoring.judge, "--judge")
-        problems.append(model_problem(option, name, revision=None if by_model else scoring.judge_revision))
+        revision = scoring.difficulty_model_revision if by_model else scoring.judge_revision
+        problems.append(model_problem(option, name, revision=revision))
         if by_model and not problems[-1] and Path(name).is_dir():
             problems.append(difficulty_config_problem(name))
     if scoring.nll_model and "nll" in (sel.signal_weights() or {}):

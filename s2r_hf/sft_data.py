@@ -17,6 +17,8 @@ import numpy as np
 
 from s2r_hf.configs import SubsetArguments
 from s2r_hf.errors import S2RError
+from s2r_hf.io import source_version
+from s2r_hf.local_files import is_pattern
 from s2r_hf.manifest import Manifest
 from s2r_hf.prompts import REASONING_SYSTEM_PROMPT
 
@@ -85,7 +87,7 @@ def load_subset(args: SubsetArguments):
         manifest = Manifest.from_json(manifest_file) if manifest_file.exists() else None
         ds = load_dataset("parquet", data_files=files, split="train")
         source = SubsetSource(str(path), "selection" if manifest else "local", manifest)
-    elif path.exists():
+    elif path.exists() or is_pattern(path):  # a file, a folder, or a pattern such as data/train-*.parquet
         from s2r_hf.local_files import load_local
 
         ds = load_local(path, args.dataset_split, what="subset", option="--dataset_split")
@@ -110,27 +112,37 @@ def load_subset(args: SubsetArguments):
     return ds, source
 
 
+ROLE_NAMES = {"human": "user", "gpt": "assistant"}  # ShareGPT role names, as the pool adapters read them
+
+
 def with_system_prompt(messages: Any) -> tuple[list[dict[str, str]] | None, str | None, bool]:
     """``[system: REASONING_SYSTEM_PROMPT, *turns]`` with any system turn of the row removed.
 
-    Returns (conversation or None, reason it is unusable or None, whether a system turn was replaced).
+    Turns are read as the pool adapters read them (:func:`~s2r_hf.pools.chat.chat_turn`): ``role``/``content`` or
+    ShareGPT ``from``/``value``, roles in any case, content as a string or a list of text parts. Returns
+    (conversation or None, reason it is unusable or None, whether a system turn was replaced).
     """
+    from s2r_hf.pools.chat import chat_turn
+
     if not isinstance(messages, list) or not messages:
         return None, "no_messages", False
     turns, replaced = [], False
     for m in messages:
-        if not isinstance(m, dict) or not isinstance(m.get("content"), str) or m.get("role") is None:
+        role, content = chat_turn(m)
+        if not role or not isinstance(content, str):
             return None, "bad_message", False
-        if m["role"] == "system":
+        if role == "system":
             replaced = True
             continue
-        turns.append({"role": m["role"], "content": m["content"]})
+        if not content.strip():
+            return None, "empty_turn", False
+        turns.append({"role": ROLE_NAMES.get(role, role), "content": content})
     if not turns or turns[-1]["role"] != "assistant" or turns[0]["role"] != "user":
         return None, "not_user_then_assistant", replaced
     return [{"role": "system", "content": REASONING_SYSTEM_PROMPT}, *turns], None, replaced
 
 
-def _format_batch(batch: dict[str, list], tokenizer, template: str | None) -> dict[str, list]:
+def _format_batch(batch: dict[str, list], tokenizer, template: str | None, code: str = "") -> dict[str, list]:
     convs, reasons, replaced = [], [], []
     for messages in batch[MESSAGES]:
         conv, why, rep = with_system_prompt(messages)
@@ -156,7 +168,7 @@ def token_lengths(tokenizer, conversations: list[list[dict]], template: str | No
     return [len(ids) for ids in tokenizer(texts, add_special_tokens=False)["input_ids"]]
 
 
-def _count_batch(batch: dict[str, list], tokenizer, template: str | None) -> dict[str, list]:
+def _count_batch(batch: dict[str, list], tokenizer, template: str | None, code: str = "") -> dict[str, list]:
     convs = [with_system_prompt(m)[0] for m in batch[MESSAGES]]
     usable = [c for c in convs if c is not None]
     lengths = iter(token_lengths(tokenizer, usable, template) if usable else [])
@@ -188,7 +200,11 @@ def training_token_counts(ds, tokenizer, *, num_proc: int | None = None, batch_s
         _count_batch,
         batched=True,
         batch_size=batch_size,
-        fn_kwargs={"tokenizer": tokenizer, "template": render_template(tokenizer)},
+        fn_kwargs={
+            "tokenizer": tokenizer,
+            "template": render_template(tokenizer),
+            "code": source_version(__name__, "s2r_hf.pools"),
+        },
         remove_columns=[MESSAGES],
         features=Features({"train_tokens": Value("int64")}),
         num_proc=num_proc if num_proc and num_proc > 1 else None,
@@ -245,7 +261,7 @@ def prepare_rows(ds, tokenizer, *, template: str | None, max_length: int, overlo
         _format_batch,
         batched=True,
         batch_size=256,
-        fn_kwargs={"tokenizer": tokenizer, "template": template},
+        fn_kwargs={"tokenizer": tokenizer, "template": template, "code": source_version(__name__, "s2r_hf.pools")},
         remove_columns=ds.column_names,
         num_proc=num_proc,
         desc="System prompt + token counts",
@@ -254,6 +270,7 @@ def prepare_rows(ds, tokenizer, *, template: str | None, max_length: int, overlo
     n_tokens, reason = np.asarray(table["n_tokens"], dtype=np.int64), np.asarray(table["drop_reason"]).astype(str)
     replaced = np.asarray(table["system_replaced"], dtype=bool)
     dropped = {str(r): int((reason == r).sum()) for r in sorted(set(reason.tolist()) - {""})}
+    _log_unusable(reason)
     usable = reason == ""
     too_long = usable & (n_tokens > max_length)
     keep = usable & ~too_long if overlong == "drop" else usable
@@ -280,6 +297,15 @@ def prepare_rows(ds, tokenizer, *, template: str | None, max_length: int, overlo
         raise S2RError(f"no training rows left out of {n_in} (dropped: {dropped}); {hint}")
     kept = formatted if keep.all() else formatted.select(np.flatnonzero(keep).tolist())
     return kept.select_columns([MESSAGES]), report
+
+
+def _log_unusable(reason: np.ndarray, show: int = 5) -> None:
+    """Name the first unusable rows (row number in the subset, from 0) and why; the counts go in the run record."""
+    bad = np.flatnonzero(reason != "")
+    if len(bad):
+        shown = "; ".join(f"row {int(r)}: {reason[r]}" for r in bad[:show])
+        more = f"; and {len(bad) - show} more" if len(bad) > show else ""
+        logger.warning("dropping %d subset row(s) that cannot be trained on: %s%s", len(bad), shown, more)
 
 
 def log_report(report: DataReport) -> None:

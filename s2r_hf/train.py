@@ -265,6 +265,7 @@ def train_unless_finished(trainer, checkpoint: str | None, out: Path, state) -> 
     try:
         return trainer.train(resume_from_checkpoint=checkpoint).metrics
     except _Finished:
+        trainer.control = trainer.callback_handler.on_train_end(trainer.args, trainer.state, trainer.control)
         step = trainer.state.global_step
         if state.is_main_process:
             logger.info(

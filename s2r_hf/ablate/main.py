@@ -24,6 +24,7 @@ from s2r_hf.ablate.options import AblateArguments, parse_ablate
 from s2r_hf.ablate.transforms import TRANSFORMS, answer_pool, final_answer, marker_pattern
 from s2r_hf.errors import S2RError
 from s2r_hf.manifest import Manifest
+from s2r_hf.selection_files import Layout
 
 logger = logging.getLogger("s2r_hf")
 
@@ -42,28 +43,34 @@ DESCRIPTIONS = {
 
 
 def load_source(source: str):
-    """(rows, manifest, folder) of a finished `s2r select` folder; anything else is an :class:`S2RError`."""
+    """(rows, manifest, layout) of a finished `s2r select` folder or a Hub dataset repo it pushed
+    (``owner/name[:CONFIG]``: the config's manifest, shards, side files and the card are downloaded, nothing else)."""
     from datasets import load_dataset
 
-    folder = Path(source).expanduser()
-    if not folder.is_dir():
-        raise S2RError(
-            f"--source {source}: no such folder; give a finished `s2r select` output folder (for a Hub repo, "
-            f"download it first: hf download {source} --repo-type dataset --local-dir DIR)"
-        )
-    shards = sorted(str(p) for p in (folder / "data").glob("*.parquet"))
-    if not (folder / "manifest.json").is_file() or not shards:
-        raise S2RError(f"--source {source} is not a finished `s2r select` folder (manifest.json + data/*.parquet)")
-    manifest = Manifest.from_json(folder / "manifest.json")
+    from s2r_hf.selection_files import locate, parquet_schema, read_manifest
+
+    layout = locate(source, "--source")  # a folder with manifest.json, or a repo's manifest; else one line
+    where = f"dataset repo {source!r}" if layout.repo else f"--source {source}"
+    manifest = read_manifest(layout, "--source")
     if manifest.ablation:
         raise S2RError(
-            f"--source {source} is already an ablation ({manifest.ablation.get('transform')} of "
+            f"{where} is already an ablation ({manifest.ablation.get('transform')} of "
             f"{manifest.ablation.get('source')}); ablate the original selection"
         )
+    if layout.repo is not None:
+        layout.fetch([layout.data, *layout.side.values(), "README.md"])
+    shards = [str(p) for p in layout.shards()]
+    if not shards:
+        raise S2RError(
+            f"{where} holds {layout.manifest} but no subset shard ({layout.data}), so it is no finished `s2r select` "
+            "output; run `s2r select` (or the push) again"
+        )
+    for shard in shards:  # footers only: a broken file is one line, before datasets builds anything
+        parquet_schema(shard)
     rows = load_dataset("parquet", data_files=shards, split="train")
     if not any(c in rows.column_names for c in TRACE_COLUMNS):
-        raise S2RError(f"--source {source} has no trace column ({' or '.join(TRACE_COLUMNS)}); nothing to ablate")
-    return rows, manifest, folder
+        raise S2RError(f"{where} has no trace column ({' or '.join(TRACE_COLUMNS)}); nothing to ablate")
+    return rows, manifest, layout
 
 
 def transform_kwargs(args: AblateArguments, rows) -> dict[str, Any]:
@@ -156,28 +163,29 @@ def equivalent_command(args: AblateArguments) -> str:
     return " ".join([*parts, "--output-dir", str(public_path(args.output_dir))])
 
 
-def write_ablation(out: Path, ablated, source: Path, manifest: Manifest, args: AblateArguments, counts) -> Manifest:
-    """Every output file; ``manifest.json`` last."""
+def write_ablation(out: Path, ablated, source: Layout, manifest: Manifest, args: AblateArguments, counts) -> Manifest:
+    """Every output file; ``manifest.json`` last. ``source``: where the selection's side files and card lie."""
     from s2r_hf.cards.dataset import ablation_card, split_info
     from s2r_hf.io import atomic_to_parquet, atomic_write_text, temp_path
     from s2r_hf.manifest import public_path
     from s2r_hf.selection.write import DATA_FILE
+    from s2r_hf.selection_files import card_text
 
     data_file = atomic_to_parquet(ablated, out / DATA_FILE)
     for name in SIDE_FILES:
-        if (source / name).is_file():
+        if (source.root / source.side[name]).is_file():
             tmp = temp_path(out / name)
-            shutil.copyfile(source / name, tmp)
+            shutil.copyfile(source.root / source.side[name], tmp)
             tmp.replace(out / name)
     manifest.ablation = {
         **args.record(),
         "source": public_path(args.source),
+        **({"source_revision": source.revision} if source.revision else {}),  # the repo commit read
         "columns": [c for c in TRACE_COLUMNS if c in ablated.column_names],
         "counts": counts,
     }
-    readme = source / "README.md"
     card = ablation_card(
-        readme.read_text(encoding="utf-8") if readme.is_file() else None,
+        card_text(source),
         manifest,
         description=DESCRIPTIONS[args.transform],
         command=equivalent_command(args),
@@ -188,19 +196,40 @@ def write_ablation(out: Path, ablated, source: Path, manifest: Manifest, args: A
     return manifest
 
 
+def check_push_target(args: AblateArguments) -> None:
+    """Refuse a ``--push-to-hub`` that cannot happen (malformed id, offline), or onto the repo config read (an
+    ablation has no config name: it goes to ``default``), which would replace the selection with its ablation."""
+    from s2r_hf.preflight import push_problem
+
+    problem = push_problem("--push-to-hub", args.push_to_hub)  # a malformed id, or offline: before the work
+    if problem:
+        raise S2RError(problem)
+    if not args.push_to_hub or Path(args.source).expanduser().exists():
+        return
+    repo, _, config = args.source.partition(":")
+    if repo == args.push_to_hub and config in ("", "default"):
+        raise S2RError(
+            f"--push-to-hub {args.push_to_hub} is the repo --source {args.source} is read from: the push would replace "
+            "that selection with its ablation; push to another repo, e.g. --push-to-hub "
+            f"{args.push_to_hub}-{args.transform.replace('_', '-')}"
+        )
+
+
 def main(args: AblateArguments) -> Manifest:
     """Load → guard the output folder → transform → write → push. Returns the written manifest."""
     from s2r_hf import outputs
 
     logger.info("s2r ablate: %s", args.record() | {"source": args.source, "output_dir": args.output_dir})
+    check_push_target(args)
     rows, manifest, source = load_source(args.source)
-    fingerprint = outputs.options_fingerprint({**args.record(), "source": str(source.resolve())})
+    read_at = f"{source.repo}@{source.revision}" if source.repo else str(source.root.resolve())
+    fingerprint = outputs.options_fingerprint({**args.record(), "source": read_at})
     out = outputs.prepare(
         args.output_dir,
         outputs.ABLATE,
         overwrite=args.overwrite,
         fingerprint=fingerprint,
-        inputs={"--source": args.source},
+        inputs={"--source": args.source} if source.repo is None else {},
     )
     ablated, counts = ablate_rows(rows, args, transform_kwargs(args, rows))
     written = write_ablation(out, ablated, source, manifest, args, counts)
@@ -218,7 +247,8 @@ def main(args: AblateArguments) -> Manifest:
     if args.push_to_hub:
         from s2r_hf.hub import push_selection
 
-        push_selection(out, args.push_to_hub, commit_message=f"Ablation ({args.transform}) of {source.name}")
+        name = source.spec if source.repo else source.root.name
+        push_selection(out, args.push_to_hub, commit_message=f"Ablation ({args.transform}) of {name}")
     return written
 
 

@@ -23,7 +23,11 @@ class AblateArguments:
 
     source: str = field(
         default=None,
-        metadata={"help": "A finished `s2r select` output folder (may also be given first, without --source)."},
+        metadata={
+            "help": "The selection to ablate: a finished `s2r select` output folder, or a Hub dataset repo it pushed "
+            "(owner/name, or owner/name:CONFIG for a config pushed with --hub-config-name). May also be given "
+            "first, without --source."
+        },
     )
     transform: str = field(
         default=None,
@@ -62,7 +66,10 @@ class AblateArguments:
 
         problems = []
         if not self.source:
-            problems.append("give the selection folder to ablate: s2r ablate out/s2r10 --transform ... (or --source)")
+            problems.append(
+                "give the selection to ablate (a folder or owner/name[:CONFIG]): s2r ablate out/s2r10 --transform ... "
+                "(or --source)"
+            )
         if self.transform not in TRANSFORMS:
             problems.append(f"--transform must be one of {', '.join(TRANSFORMS)}, got {self.transform!r}")
         if not self.output_dir:

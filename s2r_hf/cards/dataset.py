@@ -34,6 +34,9 @@ def _mean(values: np.ndarray | None, mask: np.ndarray | None = None) -> str:
     return f"{np.nanmean(v):.4g}" if len(v) else "–"
 
 
+FOLDER_CONFIG = {"config_name": "default", "data_files": [{"split": "train", "path": "data/train-*"}]}  # a folder's
+
+
 def split_info(parquet_path: str | Path, features) -> dict[str, Any]:
     """``dataset_info`` card metadata for one parquet train split (from the file's footer; no data read).
 
@@ -134,7 +137,7 @@ def build_dataset_card(
         size_categories=[_size_category(counts["selected"])],
         source_datasets=[pool.pool] if "/" in pool.pool and not Path(pool.pool).exists() else None,
         tags=["select2reason", "data-selection", "long-cot", "reasoning", "math", "sft"],
-        configs=[{"config_name": "default", "data_files": [{"split": "train", "path": "data/train-*"}]}],
+        configs=[dict(FOLDER_CONFIG)],
         **({"dataset_info": dataset_info} if dataset_info else {}),
     )
     mask = np.asarray(selected, dtype=bool)
@@ -171,6 +174,7 @@ def build_dataset_card(
         command=command,
         versions=manifest.versions,
         synthetic=manifest.extra.get("synthetic_difficulty"),
+        truncation=manifest.extra.get("difficulty_truncation"),
     )
     card.text = card.text.replace("\n## Reproduce", f"\n{scores_note(manifest.scores_from)}\n## Reproduce", 1)
     return card
@@ -223,8 +227,9 @@ def scores_note(scores_from: dict[str, Any] | None) -> str:
     )
     if scores_from:
         revision = f" at revision `{scores_from['revision']}`" if scores_from.get("revision") else ""
+        config = f" (config `{scores_from['config']}`)" if scores_from.get("config") else ""
         text += (
             f"\nThis selection's scores were not computed here: they were read from the {scores_from.get('kind')} "
-            f"`{scores_from.get('source')}`{revision} (`s2r select --scores-from`); no model was loaded.\n"
+            f"`{scores_from.get('source')}`{config}{revision} (`s2r select --scores-from`); no model was loaded.\n"
         )
     return text

@@ -9,6 +9,13 @@ import numpy as np
 
 from s2r_hf.io import temp_path
 
+DIFFICULTY_AXIS = {  # what a difficulty axis measures, per --difficulty-scorer (scores.png, compare.png)
+    "judge": 'difficulty  p("1") / (p("1") + p("0"))',
+    "passrate": "difficulty  1 − pass rate",
+    "model": "difficulty  (fitted model's output)",
+}
+NEUTRAL_DIFFICULTY = "difficulty score (higher = harder)"  # scorers mixed or unknown
+
 
 def score_figure(
     path: str | Path,
@@ -18,7 +25,7 @@ def score_figure(
     difficulty: np.ndarray | None,
     length_unit: str,
     title: str,
-    difficulty_label: str = 'difficulty  p("1") / (p("1") + p("0"))',
+    difficulty_label: str = DIFFICULTY_AXIS["judge"],
 ) -> Path:
     """Histograms of difficulty and length (pool vs selected) and their scatter, as a PNG."""
     plt = pyplot()

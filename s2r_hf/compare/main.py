@@ -49,10 +49,12 @@ def log_summary(result: dict, out: Path) -> None:
     """The closing console lines: rows per selection, each pair's overlap."""
     for sel in result["selections"]:
         tokens = result["tokens"][sel["label"]]
+        ranked_by = ", ".join(str(v) for v in (sel["signals"], sel["difficulty_scorer"]) if v)
         logger.info(
-            "%s: %s, %d rows, %s %s",
+            "%s: %s%s, %d rows, %s %s",
             sel["label"],
             sel["strategy"],
+            f" ({ranked_by})" if ranked_by else "",
             sel["rows"],
             f"{tokens['length_sum']:,}" if tokens["length_sum"] is not None else "?",
             tokens["length_unit"],

@@ -14,22 +14,11 @@ from typing import Any
 
 from s2r_hf.errors import S2RError
 from s2r_hf.manifest import Manifest
+from s2r_hf.selection_files import Layout, locate, parquet_schema, read_manifest
 
 logger = logging.getLogger(__name__)
 
 MEASURES = ("id", "difficulty", "length", "train_tokens", "rethink_count", "problem_type", "source")
-HOW_TO = "give a folder `s2r select` wrote, or a Hub dataset repo it pushed (owner/name[:CONFIG])"
-
-
-@dataclass
-class Layout:
-    """Where a selection's files lie under ``root``: a local output folder, or a pushed repo's (config) files."""
-
-    root: Path
-    repo: str | None = None  # the Hub repo the files came from; None for a local folder
-    manifest: str = "manifest.json"
-    scores: str = "scores.parquet"
-    data: str = "data/*.parquet"
 
 
 @dataclass
@@ -50,59 +39,6 @@ class Selection:
         return self.manifest.scoring.length_unit or "tokens"
 
 
-def hub_layout(spec: str) -> tuple[str, Layout]:
-    """``owner/name[:CONFIG]`` → (repo id, where that config's files lie in the repo; see s2r_hf.hub)."""
-    repo, _, config = spec.partition(":")
-    if not config or config == "default":
-        return repo, Layout(Path(), repo, scores="selection/scores.parquet", data="data/train-*.parquet")
-    return repo, Layout(
-        Path(), repo, f"{config}/manifest.json", f"{config}/selection/scores.parquet", f"{config}/train-*.parquet"
-    )
-
-
-def _download(repo: str, patterns: list[str]) -> Path:
-    """The repo's files matching ``patterns`` (the Hugging Face cache; offline: what is cached there)."""
-    from huggingface_hub import snapshot_download
-
-    from s2r_hf.hub import describe_failure
-    from s2r_hf.preflight import offline
-
-    try:
-        return Path(snapshot_download(repo, repo_type="dataset", allow_patterns=patterns))
-    except Exception as err:
-        why = "HF_HUB_OFFLINE is set and it is not in the local cache" if offline() else describe_failure(err)
-        raise S2RError(
-            f"could not read dataset repo {repo!r} ({why}); check the repo id, HF_TOKEN, the network and "
-            f"HF_HUB_OFFLINE, or {HOW_TO}"
-        ) from None
-
-
-def locate(spec: str) -> Layout:
-    """A local folder as given, or the downloaded manifest + scores of a Hub repo; refused: neither."""
-    from s2r_hf.preflight import looks_local
-
-    path = Path(spec).expanduser()
-    if path.exists():
-        if not path.is_dir():
-            raise S2RError(f"selection {spec} is a file; {HOW_TO}")
-        if not (path / "manifest.json").is_file():
-            raise S2RError(
-                f"selection {spec} holds no manifest.json, so it is no finished `s2r select` output; {HOW_TO}"
-            )
-        return Layout(path)
-    repo = spec.partition(":")[0]
-    if looks_local(repo) or spec.count(":") > 1:
-        raise S2RError(f"selection {spec}: no such folder, and not a Hub repo id; {HOW_TO}")
-    repo, layout = hub_layout(spec)
-    layout.root = _download(repo, [layout.manifest, layout.scores])
-    if not (layout.root / layout.manifest).is_file():
-        raise S2RError(
-            f"dataset repo {spec!r} holds no {layout.manifest}, so it is no selection pushed by s2r; "
-            f"{HOW_TO} (a named config as owner/name:CONFIG)"
-        )
-    return layout
-
-
 def _read_columns(files: list[Path]):
     """The :data:`MEASURES` columns of parquet ``files`` (text columns are never read), as one Arrow table."""
     import pyarrow as pa
@@ -110,14 +46,12 @@ def _read_columns(files: list[Path]):
 
     tables = []
     for file in files:
+        names = parquet_schema(file).names
         try:
-            names = pq.read_schema(file).names
             tables.append(pq.read_table(file, columns=[c for c in MEASURES if c in names]))
         except (pa.ArrowException, OSError) as err:
-            first = str(err).splitlines()[0] if str(err) else type(err).__name__
-            raise S2RError(
-                f"{file} is no readable parquet file ({first}); run `s2r select` (or the push) again"
-            ) from None
+            first = (str(err).splitlines() or [type(err).__name__])[0]
+            raise S2RError(f"{file} is no readable parquet file ({first}); run `s2r select` again") from None
     try:
         return pa.concat_tables(tables, promote_options="default") if tables else None
     except pa.ArrowException as err:
@@ -128,9 +62,7 @@ def _read_columns(files: list[Path]):
 
 def _subset(layout: Layout):
     """The selected rows' measures from the subset shards (downloaded first for a Hub repo)."""
-    files = sorted(layout.root.glob(layout.data))
-    if not files and layout.repo is not None:
-        files = sorted(_download(layout.repo, [layout.data]).glob(layout.data))
+    files = layout.shards()
     return _read_columns(files) if files else None
 
 
@@ -140,10 +72,7 @@ def load_selection(spec: str, label: str, source: str | None = None) -> Selectio
     import pyarrow.compute as pc
 
     layout = locate(spec)
-    try:
-        manifest = Manifest.from_json(layout.root / layout.manifest)
-    except (ValueError, KeyError, TypeError, OSError) as err:
-        raise S2RError(f"selection {spec}: {layout.manifest} is unreadable ({err}); run `s2r select` again") from None
+    manifest = read_manifest(layout)
     ids = pc.unique(pa.array(manifest.selected_ids, type=pa.string()))
     scores = layout.root / layout.scores
     pool = _read_columns([scores]) if scores.is_file() else None

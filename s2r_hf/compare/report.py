@@ -59,8 +59,11 @@ def markdown(result: dict[str, Any], png_name: str) -> str:
     sels = result["selections"]
     lines = ["# s2r compare", "", f"![distributions]({png_name})", ""]
     lines += [f"> **Warning:** {w}" for w in result["warnings"]] + ([""] if result["warnings"] else [])
-    keys = ("label", "source", "strategy", "weight", "budget", "rows", "scored", "pool", "pool_fingerprint")
-    lines += ["## Selections", "", *_table(list(keys), [[s[k] for k in keys] for s in sels]), ""]
+    keys = ("label", "source", "strategy", "signals", "difficulty scorer", "budget", "rows", "scored", "pool")
+    shown = [{**s, "difficulty scorer": _scorer(s), "strategy": _strategy(s)} for s in sels]
+    lines += ["## Selections", "", *_table(list(keys), [[s.get(k) for k in keys] for s in shown]), ""]
+    prints = ", ".join(f"{_cell(s['label'])}: `{s['pool_fingerprint']}`" for s in sels)
+    lines += [f"Pool fingerprints: {prints}.", ""]
     pairs = [[p["a"], p["b"], p["a_rows"], p["b_rows"], p["shared"], p["jaccard"]] for p in result["overlap"]]
     lines += ["## Overlap of the selected ids", "", *_table(["A", "B", "rows A", "rows B", "shared", "Jaccard"], pairs)]
     tok = result["tokens"]
@@ -70,11 +73,22 @@ def markdown(result: dict[str, Any], png_name: str) -> str:
     ]
     lines += ["", "## Token totals (selected rows)", ""]
     lines += [*_table(["selection", "rows", "length sum", "unit", "mean length", "train tokens"], rows), ""]
-    lines += _numeric_section("Difficulty", result["difficulty"])
+    lines += _numeric_section("Difficulty", result["difficulty"], f" — {result['difficulty_axis']}")
     lines += _numeric_section("Length", result["length"], " (response length)")
     lines += _category_section("problem_type", result["problem_type"])
     lines += _category_section("source", result["source"])
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _strategy(sel: dict[str, Any]) -> str:
+    """``s2r``, or ``s2r (ablation truncate)`` for an `s2r ablate` output (same rows, perturbed traces)."""
+    return f"{sel['strategy']} (ablation {sel['ablation']})" if sel.get("ablation") else str(sel["strategy"])
+
+
+def _scorer(sel: dict[str, Any]) -> str | None:
+    """``judge (Qwen/Qwen2.5-1.5B-Instruct)``; None when the selection scored no difficulty."""
+    kind, model = sel.get("difficulty_scorer"), sel.get("difficulty_model")
+    return f"{kind} ({model})" if kind and model else kind
 
 
 def _colour(label: str, labels: list[str]) -> str:
@@ -126,9 +140,10 @@ def figure(path: Path, result: dict[str, Any]) -> Path:
 
     plt = pyplot()
     labels = [s["label"] for s in result["selections"]]
-    unit = next(iter(result["tokens"].values()))["length_unit"]
+    units = sorted({t["length_unit"] for t in result["tokens"].values()})
+    unit = units[0] if len(units) == 1 else f"mixed units: {', '.join(units)}"
     fig, axes = plt.subplots(2, 2, figsize=(12, 9))
-    _hist_panel(axes[0][0], result["difficulty"], 'difficulty  p("1") / (p("1") + p("0"))', labels)
+    _hist_panel(axes[0][0], result["difficulty"], result["difficulty_axis"], labels)
     _hist_panel(axes[0][1], result["length"], f"log10 response length ({unit})", labels)
     _bar_panel(axes[1][0], result["problem_type"], "problem_type", labels)
     _bar_panel(axes[1][1], result["source"], "source", labels)

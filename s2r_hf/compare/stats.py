@@ -137,15 +137,68 @@ def reference_pool(selections: list[Selection]):
     return max(pools, key=lambda t: len(t.column_names))
 
 
+def signals_of(manifest) -> str | None:
+    """What the selection ranked by, as ``--signals`` writes it (``difficulty:0.25,length:0.75``): the manifest's
+    ``signals`` record; for a manifest without one, s2r's ``--weight`` or a one-signal strategy; None for a
+    strategy that ranks by no signal (random, stratified, full)."""
+    from s2r_hf.option_defaults import DEFAULT_WEIGHT
+    from s2r_hf.signals import format_signals, weight_signals
+
+    weights = (manifest.extra.get("signals") or {}).get("weights") if isinstance(manifest.extra, dict) else None
+    if isinstance(weights, dict) and weights and all(isinstance(w, int | float) for w in weights.values()):
+        return format_signals(weights)
+    strategy = manifest.selection.strategy
+    if strategy == "s2r":  # written before --signals existed: the paper's joint rank
+        weight = manifest.selection.weight
+        return format_signals(weight_signals(DEFAULT_WEIGHT if weight is None else weight))
+    return f"{strategy}:1" if strategy in ("difficulty", "length") else None
+
+
+def scorer_of(manifest) -> tuple[str | None, str | None]:
+    """(kind, model) of the difficulty scorer the selection ran: judge / passrate / model and the judge or model
+    it loaded; (None, None) when it scored no difficulty."""
+    key = manifest.scorer
+    if not isinstance(key, dict) or not key:
+        return None, None
+    kind = key.get("scorer") or ("judge" if "judge" in key else manifest.scoring.difficulty_scorer)
+    model = key.get("judge") or key.get("model")
+    return str(kind), str(model) if model is not None else None
+
+
+def difficulty_kinds(selections: list[Selection]) -> dict[str, str]:
+    """label → the scorer kind of the difficulty shown for it (its own, or that of the selection it was looked up
+    in); selections without difficulty are absent, one whose scorer is unrecorded is ``unknown``."""
+    own = {s.label: scorer_of(s.manifest)[0] for s in selections}
+    kinds = {}
+    for s in selections:
+        if "difficulty" in s.chosen.column_names:
+            kinds[s.label] = own.get(s.borrowed.get("difficulty", s.label)) or "unknown"
+    return kinds
+
+
+def difficulty_axis(kinds: dict[str, str]) -> str:
+    """The difficulty axis's name: the scorer's measure when every shown difficulty comes from one kind, else a
+    neutral one (scales of different kinds are not comparable)."""
+    from s2r_hf.cards.plots import DIFFICULTY_AXIS, NEUTRAL_DIFFICULTY
+
+    found = set(kinds.values())
+    return DIFFICULTY_AXIS.get(found.pop(), NEUTRAL_DIFFICULTY) if len(found) == 1 else NEUTRAL_DIFFICULTY
+
+
 def describe(sel: Selection) -> dict[str, Any]:
     """What a reader needs to tell the selections apart (from the manifest, read through its option views)."""
     options = sel.manifest.selection
     budget = sel.manifest.budget
+    kind, model = scorer_of(sel.manifest)
     return {
         "label": sel.label,
         "source": sel.source,
         "strategy": options.strategy,
+        "ablation": (sel.manifest.ablation or {}).get("transform"),  # an `s2r ablate` output: its traces perturbed
         "weight": options.weight,
+        "signals": signals_of(sel.manifest),
+        "difficulty_scorer": kind,
+        "difficulty_model": model,
         "budget": f"{budget[0]}={budget[1]}" if budget else None,
         "pool": sel.manifest.pool.pool,
         "pool_fingerprint": sel.manifest.pool_fingerprint,
@@ -175,7 +228,15 @@ def consistency_warnings(selections: list[Selection]) -> list[str]:
         for s in selections
         if s.manifest.scorer and "difficulty" in s.chosen.column_names and "difficulty" not in s.borrowed
     }
-    if len(set(judged.values())) > 1:
+    kinds = difficulty_kinds(selections)
+    if len(set(kinds.values())) > 1:
+        warnings.append(
+            "difficulty comes from scorers of different kinds ("
+            + ", ".join(f"{label}: {kind}" for label, kind in kinds.items())
+            + "): a judge's p(\"1\"), 1 − pass rate and a fitted model's output are on different scales, so their "
+            "difficulty distributions are not comparable (the figure's axis says only: higher = harder)"
+        )
+    elif len(set(judged.values())) > 1:
         warnings.append(
             "difficulty comes from different scorers (judge, weights or prompt differ) in "
             + ", ".join(judged)
@@ -199,6 +260,7 @@ def compare(selections: list[Selection], *, bins: int, top: int) -> dict[str, An
         "overlap": overlap(selections),
         "tokens": {s.label: tokens(s) for s in selections},
         "difficulty": numeric({k: _values(t, "difficulty") for k, t in tables.items()}, bins),
+        "difficulty_axis": difficulty_axis(difficulty_kinds(selections)),
         "length": numeric({k: _values(t, "length") for k, t in tables.items()}, bins, log10=True),
         "problem_type": categorical(tables, "problem_type", top),
         "source": categorical(tables, "source", top),

@@ -20,19 +20,43 @@ from s2r_hf.pools.canonical import (
 
 USER_ROLES = frozenset({"user", "human"})
 ASSISTANT_ROLES = frozenset({"assistant", "gpt"})
+# A row with several user turns keeps the first question and the LAST answer (which may answer a follow-up):
+# counted in the manifest's normalise_notes so a multi-turn pool is visible.
+MULTI_TURN = "multi_turn_first_user_last_assistant"
 
 
-def _turn(turn: Any) -> tuple[str, Any]:
-    """(role, text) of one chat turn in either key style: ``role``/``content`` or ShareGPT ``from``/``value``.
+def content_text(content: Any) -> str | None:
+    """A turn's content as text: a string, or a list of text parts (``[{"type": "text", "text": …}]``, the
+    OpenAI / multimodal chat form) joined; None for anything else (a number, a dict, an image part)."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list) and content:
+        parts = [p.get("text") if isinstance(p, dict) and p.get("type", "text") == "text" else p for p in content]
+        if all(isinstance(p, str) for p in parts):
+            return "".join(parts)
+    return None
+
+
+def chat_turn(turn: Any) -> tuple[str, Any]:
+    """(role, content) of one chat turn in either key style: ``role``/``content`` or ShareGPT ``from``/``value``.
 
     The role is lower-cased; a turn that is not a dict, or has no role, gets role ``""`` (ignored, like
-    ``system`` and unknown roles such as ``tool``).
+    ``system`` and unknown roles such as ``tool``). Text content (:func:`content_text`) comes back as a string;
+    other content as it is, so a drop can name its type.
     """
     if not isinstance(turn, dict):
         return "", None
     role = turn.get("role") if turn.get("role") is not None else turn.get("from")
-    text = turn.get("content") if turn.get("content") is not None else turn.get("value")
-    return (role.strip().lower() if isinstance(role, str) else ""), text
+    raw = turn.get("content") if turn.get("content") is not None else turn.get("value")
+    text = content_text(raw)
+    return (role.strip().lower() if isinstance(role, str) else ""), (raw if text is None else text)
+
+
+def _no_text(name: str, role: str, texts: list[Any]) -> str:
+    """Why a conversation has no usable ``role`` turn: none or an empty one, or one whose content is not text."""
+    if not texts or texts[0] is None or isinstance(texts[0], str):
+        return f"{name} has no non-empty {role} turn"
+    return f"{name}: the {role} turn's content is {type(texts[0]).__name__}, not text"
 
 
 def _chat(row: Row, names: tuple[str, ...]) -> Row:
@@ -46,16 +70,16 @@ def _chat(row: Row, names: tuple[str, ...]) -> Row:
     conv = row.get(name)
     if not isinstance(conv, list) or not conv:
         return drop_bad_field(row, name, given_id, list)
-    turns = [_turn(t) for t in conv]
+    turns = [chat_turn(t) for t in conv]
     users = [text for role, text in turns if role in USER_ROLES]
     assistants = [text for role, text in turns if role in ASSISTANT_ROLES]
     problem = users[0] if users and isinstance(users[0], str) and users[0].strip() else None
     if problem is None:
-        return canonical_row(given_id, "", "", drop=BAD_FIELD, detail=f"{name} has no non-empty user turn")
+        return canonical_row(given_id, "", "", drop=BAD_FIELD, detail=_no_text(name, "user", users[:1]))
     row_id = resolve_id(row, problem, "id", "uuid")
     response = assistants[-1] if assistants and isinstance(assistants[-1], str) and assistants[-1].strip() else None
     if response is None:
-        return canonical_row(row_id, problem, "", drop=BAD_FIELD, detail=f"{name} has no non-empty assistant turn")
+        return canonical_row(row_id, problem, "", drop=BAD_FIELD, detail=_no_text(name, "assistant", assistants[-1:]))
     return canonical_row(
         row_id,
         problem,
@@ -63,6 +87,7 @@ def _chat(row: Row, names: tuple[str, ...]) -> Row:
         answer=opt_text(row, "answer"),
         problem_type=first_text(row, "problem_type", "domain"),
         source=opt_text(row, "source"),
+        note=MULTI_TURN if len(users) > 1 else "",
     )
 
 
@@ -92,7 +117,7 @@ def _side(value: Any, roles: frozenset[str], pick: int) -> str | None:
     if isinstance(value, str):
         return value if value.strip() else None
     if isinstance(value, list):
-        texts = [text for role, text in map(_turn, value) if role in roles]
+        texts = [text for role, text in map(chat_turn, value) if role in roles]
         if texts and isinstance(texts[pick], str) and texts[pick].strip():
             return texts[pick]
     return None

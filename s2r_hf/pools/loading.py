@@ -11,7 +11,7 @@ from pathlib import Path
 
 from s2r_hf.configs import SYNTHETIC_POOL, PoolArguments
 from s2r_hf.errors import S2RError
-from s2r_hf.local_files import describe_read_error, file_builder, first_bad_json_line, load_local
+from s2r_hf.local_files import describe_read_error, file_builder, first_bad_json_line, is_pattern, load_local
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ def load_pool(args: PoolArguments, cache_dir: str | Path):
         ds = openr1_dataset(args.synthetic_rows, seed=0, cache_dir=str(Path(cache_dir) / "datasets"))
     elif args.pool.startswith("s2r:"):
         raise S2RError(f"unknown built-in pool {args.pool!r}; the built-in pool is {SYNTHETIC_POOL!r}")
-    elif Path(args.pool).expanduser().exists():
+    elif Path(args.pool).expanduser().exists() or is_pattern(Path(args.pool).expanduser()):
         ds = load_local(Path(args.pool).expanduser(), args.pool_split)
     elif _looks_like_a_path(args.pool):
         raise S2RError(f"pool {args.pool}: no such file or folder (a Hub id is namespace/name, without a suffix)")

@@ -14,7 +14,7 @@ import numpy as np
 from s2r_hf.configs import OPENR1_TRACES
 from s2r_hf.drops import DropReport
 from s2r_hf.errors import S2RError
-from s2r_hf.io import column
+from s2r_hf.io import column, source_version
 from s2r_hf.pools.adapters import ADAPTERS, BAD_FIELD, SIGNATURES
 
 logger = logging.getLogger(__name__)
@@ -89,7 +89,9 @@ def _features():
     )
 
 
-def _apply(row: dict, index: int, adapter_name: str, options: dict) -> dict:
+def _apply(row: dict, index: int, adapter_name: str, options: dict, code: str = "") -> dict:
+    """One row through its adapter. ``code`` (unused) puts the adapters' source hash in the map's fingerprint
+    (:func:`~s2r_hf.io.source_version`)."""
     return {**ADAPTERS[adapter_name](row, **options), "pool_row": index}
 
 
@@ -148,6 +150,24 @@ def _drop_duplicate_ids(mapped, kept: np.ndarray, report: DropReport) -> np.ndar
     return unique
 
 
+REPEATED_PROBLEM = "repeated_problem_kept"
+
+
+def _note_repeated_problems(mapped, kept: np.ndarray, report: DropReport) -> None:
+    """Count kept rows whose problem text repeats an earlier kept row's under another id (a note, not a drop: the
+    method ranks rows, and a pool may hold one problem with several traces), and say so: both can be selected."""
+    hashes = column(mapped, "problem_hash").astype(object)[kept] if len(kept) else np.array([], dtype=object)
+    repeats = len(hashes) - len(set(hashes.tolist()))
+    if repeats:
+        report.notes[REPEATED_PROBLEM] = repeats
+        logger.warning(
+            "%d kept pool row(s) repeat an earlier row's problem under another id; both may be selected (counted "
+            "as %s in the manifest's normalise_notes); dedupe the pool first if you want each problem once",
+            repeats,
+            REPEATED_PROBLEM,
+        )
+
+
 def normalise(
     raw,
     pool_format: str = "auto",
@@ -166,7 +186,7 @@ def normalise(
     mapped = raw.map(
         _apply,
         with_indices=True,
-        fn_kwargs={"adapter_name": name, "options": options},
+        fn_kwargs={"adapter_name": name, "options": options, "code": source_version("s2r_hf.pools")},
         remove_columns=raw.column_names,
         features=_features(),
         desc=f"{desc} ({name})",
@@ -178,6 +198,7 @@ def normalise(
     for note in sorted(set(notes.tolist()) - {""}):
         report.notes[note] = int((notes == note).sum())
     unique = _drop_duplicate_ids(mapped, np.flatnonzero(drop == ""), report)
+    _note_repeated_problems(mapped, unique, report)
     out = mapped.select(unique.tolist()) if len(unique) < len(mapped) else mapped
     out = out.select_columns(KEEP_COLUMNS)
     report.rows_kept = len(out)
@@ -189,8 +210,20 @@ def normalise(
         f"; notes {report.notes}" if report.notes else "",
     )
     if report.rows_kept == 0:
-        raise S2RError(
-            f"the pool is empty after normalising ({report.rows_in} rows in, dropped: {report.counts}); check "
-            "--pool-format and the pool's columns"
-        )
+        raise S2RError(_all_dropped(report))
     return out, report
+
+
+EMPTY_POOL_HINTS = {
+    "no_verified_trace": "the openr1 format keeps only traces marked true in correctness_math_verify or "
+    "correctness_llama (one bool per generation): check those columns",
+    "incomplete_reasoning": "pass --openr1-trace first-verified-complete to take a later verified, complete trace",
+}
+
+
+def _all_dropped(report: DropReport) -> str:
+    """The one-line error for a pool with no row left: counts, the first row's reason, and the fix for it."""
+    first = report.dropped[0] if report.dropped else None
+    example = f"; e.g. row {first['row']} (id {first['id'] or '?'}): {first['detail']}" if first else ""
+    hint = EMPTY_POOL_HINTS.get(first["reason"] if first else "", "check --pool-format and the pool's columns")
+    return f"the pool is empty after normalising ({report.rows_in} rows in, dropped: {report.counts}){example}; {hint}"

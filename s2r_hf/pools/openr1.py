@@ -13,13 +13,39 @@ from s2r_hf.pools.canonical import (
     resolve_id,
 )
 
+_TRUE_TEXT, _FALSE_TEXT = frozenset({"true", "1", "yes"}), frozenset({"false", "0", "no", ""})
+
+
+def _flag(value) -> bool:
+    """One per-trace flag: a bool or 0/1, or its text (``"false"`` is False: a csv/str-typed export); else False."""
+    if isinstance(value, str):
+        return value.strip().lower() in _TRUE_TEXT
+    return bool(value) and value == value if isinstance(value, (bool, int, float)) else False  # NaN: missing
+
 
 def _flags(row: Row, name: str, n: int) -> list[bool] | None:
     """A per-trace flag column as ``n`` bools (missing entries False), or None when it is not a list."""
     value = row.get(name)
     if not isinstance(value, list):
         return None
-    return [bool(v) for v in value[:n]] + [False] * max(0, n - len(value))
+    return [_flag(v) for v in value[:n]] + [False] * max(0, n - len(value))
+
+
+def _unverified_detail(row: Row, n: int) -> str:
+    """Why no trace counts as correct; names flag columns whose length differs from ``generations`` (only the
+    first ``n`` flags are read), and flags written as text that is neither true nor false."""
+    problems = []
+    for name in ("correctness_math_verify", "correctness_llama", "is_reasoning_complete"):
+        value = row.get(name)
+        if isinstance(value, list) and len(value) != n:
+            problems.append(f"{name} has {len(value)} flags for {n} generations")
+        elif value is not None and not isinstance(value, list):
+            problems.append(f"{name} is {type(value).__name__}, not a list of bools")
+        if isinstance(value, list) and any(
+            isinstance(v, str) and v.strip().lower() not in _TRUE_TEXT | _FALSE_TEXT for v in value
+        ):
+            problems.append(f"{name} holds text that is not true/false")
+    return "no trace marked correct" + (f" ({'; '.join(problems)})" if problems else "")
 
 
 LATER_TRACE_TAKEN = "later_complete_trace_taken"
@@ -60,7 +86,7 @@ def openr1(row: Row, trace: str = "first-verified") -> Row:
     complete = _flags(row, "is_reasoning_complete", len(gens))
     chosen, verified_by, later = _verified_trace(row, len(gens), complete)
     if chosen < 0:
-        return canonical_row(row_id, problem, "", drop="no_verified_trace", detail="no trace marked correct")
+        return canonical_row(row_id, problem, "", drop="no_verified_trace", detail=_unverified_detail(row, len(gens)))
     note = ""
     if later >= 0 and trace == "first-verified-complete":
         chosen, note = later, LATER_TRACE_TAKEN

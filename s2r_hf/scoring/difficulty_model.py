@@ -45,9 +45,10 @@ class ModelScorer(PrefillScorer):
         info: dict,
         batch_tokens: int,
         max_batch_rows: int,
+        revision: str | None = None,
     ):
         super().__init__(tokenizer, load_model, dtype=dtype, batch_tokens=batch_tokens, max_batch_rows=max_batch_rows)
-        self.model_name, self.identity = model, identity
+        self.model_name, self.identity, self.revision = model, identity, revision
         self.input_format, self.max_length = info["input_format"], int(info["max_length"])
         self.sign = 1.0 if info["higher_is_harder"] else -1.0
         self.fit = info.get("metrics") or {}
@@ -60,9 +61,11 @@ class ModelScorer(PrefillScorer):
     def key(self) -> dict:
         name = self.model_name if not Path(self.model_name).exists() else "local:" + Path(self.model_name).name
         formula = "regression head logits[:, 0] at the last input token, head in fp32"
+        revision = {"revision": self.revision} if self.revision else {}  # absent when unset: older caches stay valid
         return {
             "scorer": self.name,
             "model": name,
+            **revision,
             "weights": self.identity,
             "dtype": str(self.dtype),
             "input_format": self.input_format,
@@ -157,8 +160,9 @@ def _hub_file(repo: str, revision: str | None) -> str:
         return hf_hub_download(repo, DIFFICULTY_CONFIG_FILE, revision=revision)
     except Exception as err:
         first = str(err).splitlines()[0] if str(err) else ""
+        at = f" at revision {revision!r} (--difficulty-model-revision)" if revision else ""
         raise S2RError(
-            f"--difficulty-model {repo}: could not read {DIFFICULTY_CONFIG_FILE} from the Hub "
+            f"--difficulty-model {repo}: could not read {DIFFICULTY_CONFIG_FILE}{at} from the Hub "
             f"({type(err).__name__}: {first}); {hub_hint(repo)}"
         ) from err
 
@@ -183,9 +187,9 @@ def build_difficulty_model(args, cache_dir: str, device) -> ModelScorer:
     """A :class:`ModelScorer` from ``ScoringArguments`` (config and tokenizer now, weights on first use)."""
     from s2r_hf.scoring.models import load_pretrained, load_tokenizer, pick_dtype, weights_identity
 
-    path = args.difficulty_model
-    info = read_difficulty_config(path)
-    check_classifier(path)
+    path, revision = args.difficulty_model, args.difficulty_model_revision
+    info = read_difficulty_config(path, revision)
+    check_classifier(path, revision)
     dtype = pick_dtype(args.judge_dtype, device)
     budget = args.judge_batch_tokens or (65536 if device.type == "cuda" else 1024)
 
@@ -194,19 +198,20 @@ def build_difficulty_model(args, cache_dir: str, device) -> ModelScorer:
         return load_pretrained(
             "AutoModelForSequenceClassification",
             path,
-            revision=None,
+            revision=revision,
             dtype=dtype,
             device=device,
             attn_implementation=args.attn_implementation,
         )
 
     return ModelScorer(
-        load_tokenizer(path),
+        load_tokenizer(path, revision),
         load,
         model=path,
-        identity=weights_identity(path),
+        identity=weights_identity(path, revision),
         dtype=dtype,
         info=info,
         batch_tokens=budget,
         max_batch_rows=args.judge_max_batch_rows,
+        revision=revision,
     )

@@ -67,37 +67,91 @@ class Published:
         return prepared, ranked, self.manifest.scorer if ranked.scores is not None else None
 
 
-def _read_local(folder: Path) -> Published:
+SCORES_FILE = "selection/scores.parquet"  # where a pushed config's scores lie (under its folder unless default)
+
+
+def split_source(spec: str) -> tuple[str, str]:
+    """``SOURCE[:CONFIG]`` (as `s2r compare` reads selections) → (folder or repo id, pushed config name).
+
+    CONFIG names the pushed subset (``pct05``) or its scores config (``pct05-scores``); none, ``default`` or
+    ``scores``: the default config. An existing folder is taken whole, even with a ``:`` in its name."""
+    source, _, config = spec.rpartition(":")
+    if Path(spec).expanduser().is_dir() or not source or not config or "/" in config:
+        return spec, "default"
+    return source, "default" if config in ("default", "scores") else config.removesuffix("-scores")
+
+
+def scores_configs(files: list[str]) -> list[str]:
+    """The scores configs a pushed repo (its file list) serves: ``scores`` and ``<config>-scores``."""
+    names = []
+    for f in files:
+        if f == SCORES_FILE:
+            names.append("scores")
+        elif f.count("/") == 2 and f.endswith(f"/{SCORES_FILE}"):
+            names.append(scores_config_name(f.split("/")[0]))
+    return sorted(names)
+
+
+def _files_of(config: str) -> tuple[str, str, str]:
+    """A pushed config's manifest, scores and drop list, as paths in its repo (see s2r_hf.hub)."""
+    prefix = "" if config == "default" else f"{config}/"
+    return f"{prefix}manifest.json", f"{prefix}{SCORES_FILE}", f"{prefix}selection/dropped.parquet"
+
+
+def _check_config(spec: str, config: str, files: list[str]) -> None:
+    """The named config's scores are there, or one line listing the scores configs that are."""
+    if _files_of(config)[1] not in files:
+        have = scores_configs(files)
+        raise S2RError(
+            f"--scores-from {spec}: no scores config {scores_config_name(config)!r} there; it has "
+            f"{', '.join(repr(n) for n in have) if have else 'none'} (give SOURCE:CONFIG, e.g. "
+            f"{split_source(spec)[0]}:{(have or ['scores'])[0]})"
+        )
+
+
+def _read_local(folder: Path, spec: str, config: str) -> Published:
+    """An `s2r select` output folder (one selection: scores.parquet at the top), or a local copy of a pushed repo
+    (``hf download --repo-type dataset``: each config's files where the push put them)."""
     import pyarrow.parquet as pq
 
-    missing = [n for n in ("scores.parquet", "manifest.json") if not (folder / n).is_file()]
+    copied = [p.relative_to(folder).as_posix() for p in [*folder.glob(SCORES_FILE), *folder.glob(f"*/{SCORES_FILE}")]]
+    if (folder / "scores.parquet").is_file() or not copied:  # `s2r select` wrote it: one selection
+        if (folder / "scores.parquet").is_file():
+            _check_config(spec, config, [SCORES_FILE])  # served as `scores` once pushed
+        manifest, scores, dropped = "manifest.json", "scores.parquet", "dropped.parquet"
+        origin = {"source": public_path(str(folder)), "kind": "local folder", "file": scores}
+    else:
+        _check_config(spec, config, copied)
+        manifest, scores, dropped = _files_of(config)
+        name = scores_config_name(config)
+        origin = {"source": public_path(str(folder)), "kind": "local folder", "config": name, "file": scores}
+    missing = [n for n in (scores, manifest) if not (folder / n).is_file()]
     if missing:
         raise S2RError(
-            f"--scores-from {folder}: no {' or '.join(missing)} there; give an `s2r select` output folder or a "
-            "Hub dataset repo pushed by s2r"
+            f"--scores-from {spec}: no {' or '.join(missing)} there; give an `s2r select` output folder or a "
+            "Hub dataset repo pushed by s2r (or its local copy)"
         )
-    dropped = pq.read_table(folder / "dropped.parquet") if (folder / "dropped.parquet").is_file() else None
-    origin = {"source": public_path(str(folder)), "kind": "local folder", "file": "scores.parquet"}
-    return Published(
-        pq.read_table(folder / "scores.parquet"), Manifest.from_json(folder / "manifest.json"), dropped, origin
-    )
+    read_dropped = pq.read_table(folder / dropped) if (folder / dropped).is_file() else None
+    return Published(pq.read_table(folder / scores), Manifest.from_json(folder / manifest), read_dropped, origin)
 
 
-def _read_hub(repo: str) -> Published:
-    """The repo's ``scores`` config (through ``datasets``, as a user loads it), manifest and drop list, all at one
-    commit, which is recorded."""
+def _read_hub(repo: str, spec: str, config: str) -> Published:
+    """The repo's scores config ``config`` names (through ``datasets``, as a user loads it), manifest and drop
+    list, all at one commit, which is recorded."""
     import pyarrow.parquet as pq
     from datasets import load_dataset
     from huggingface_hub import HfApi, hf_hub_download
 
     from s2r_hf.hub import describe_failure
 
+    name = scores_config_name(config)
+    manifest_file, _, dropped_file = _files_of(config)
     try:
         sha = HfApi().dataset_info(repo).sha
-        table = load_dataset(repo, scores_config_name("default"), split="train", revision=sha).with_format("arrow")[:]
-        manifest = Manifest.from_json(Path(hf_hub_download(repo, "manifest.json", repo_type="dataset", revision=sha)))
         files = HfApi().list_repo_files(repo, repo_type="dataset", revision=sha)
-        dropped_file = "selection/dropped.parquet"
+        _check_config(spec, config, files)
+        table = load_dataset(repo, name, split="train", revision=sha).with_format("arrow")[:]
+        manifest = Manifest.from_json(Path(hf_hub_download(repo, manifest_file, repo_type="dataset", revision=sha)))
         dropped = None
         if dropped_file in files:
             dropped = pq.read_table(hf_hub_download(repo, dropped_file, repo_type="dataset", revision=sha))
@@ -105,21 +159,22 @@ def _read_hub(repo: str) -> Published:
         raise
     except Exception as err:
         raise S2RError(
-            f"--scores-from {repo}: could not read its {scores_config_name('default')!r} config and manifest.json "
-            f"({describe_failure(err)}); give a dataset repo pushed by `s2r select --push-to-hub` (config default), "
-            "or a local selection folder"
+            f"--scores-from {spec}: could not read its {name!r} config and {manifest_file} "
+            f"({describe_failure(err)}); give a dataset repo pushed by `s2r select --push-to-hub` (owner/name, or "
+            "owner/name:CONFIG for a named config), or a local selection folder"
         ) from None
-    origin = {"source": repo, "kind": "hub dataset", "config": scores_config_name("default"), "revision": sha}
+    origin = {"source": repo, "kind": "hub dataset", "config": name, "revision": sha}
     return Published(table, manifest, dropped, origin)
 
 
-def fetch(source: str) -> Published:
-    """Published scores from a local selection folder or a Hub dataset repo."""
+def fetch(spec: str) -> Published:
+    """Published scores from a local selection folder or a Hub dataset repo (``SOURCE[:CONFIG]``)."""
+    source, config = split_source(spec)
     folder = Path(source).expanduser()
-    published = _read_local(folder) if folder.is_dir() else _read_hub(source)
+    published = _read_local(folder, spec, config) if folder.is_dir() else _read_hub(source, spec, config)
     if "id" not in published.table.column_names or "length" not in published.table.column_names:
-        raise S2RError(f"--scores-from {source}: the scores have no id/length column; not an s2r scores table")
-    logger.info("scores: %d rows from %s (%s)", published.table.num_rows, source, published.origin["kind"])
+        raise S2RError(f"--scores-from {spec}: the scores have no id/length column; not an s2r scores table")
+    logger.info("scores: %d rows from %s (%s)", published.table.num_rows, spec, published.origin["kind"])
     return published
 
 
@@ -164,7 +219,7 @@ def resolve_options(
     scoring_names = [f.name for f in dataclasses.fields(scoring) if f.name not in SPEED_OPTIONS]
     problems = _clashes(scoring, recorded.scoring, scoring_names, sel.scores_from)
     problems += _clashes(sel, recorded.selection, ROW_OPTIONS, sel.scores_from)
-    here, there = Path(out.output_dir).resolve(), Path(sel.scores_from).expanduser().resolve()
+    here, there = Path(out.output_dir).resolve(), Path(split_source(sel.scores_from)[0]).expanduser().resolve()
     if there.is_dir() and (here == there or there in here.parents or here in there.parents):
         problems.append(
             f"--output-dir {out.output_dir} is, lies inside or contains the --scores-from folder; write elsewhere"

@@ -124,7 +124,8 @@ def select(
     """
     if strategy not in STRATEGIES:
         raise S2RError(f"unknown strategy {strategy!r}; choose one of {', '.join(STRATEGIES)}")
-    if sum(b is not None for b in (ratio, count, token_budget)) != 1:
+    budgets = sum(b is not None for b in (ratio, count, token_budget))
+    if budgets > 1 or (budgets == 0 and strategy != "full"):  # full keeps every row: it needs no budget
         raise S2RError("give exactly one budget: --ratio, --count or --token-budget")
     ids = np.asarray(ids)
     n = len(ids)

@@ -61,13 +61,41 @@ def rethink_measure(ranked: Ranked) -> np.ndarray:
     return rethink_density(ranked.rethink_count, ranked.length)
 
 
+# per row, the difficulty scorer's input tokens cut to fit its context: (scorer, column, where the cut is)
+DIFFICULTY_CUTS = (
+    ("judge", "judge_cut_tokens", "the question's middle, head and tail kept"),
+    ("difficulty model", "input_cut_tokens", "on the right, to its max_length, as at fit time"),
+)
+
+
+def truncation_record(scores: dict[str, np.ndarray] | None) -> dict[str, Any] | None:
+    """The manifest's ``difficulty_truncation`` (and the card's): how many rows the difficulty scorer read cut, and
+    by how many tokens; None when none was (so a run without cuts writes what it always wrote)."""
+    for scorer, name, how in DIFFICULTY_CUTS:
+        if scores is not None and name in scores:
+            cut = np.asarray(scores[name], dtype=np.int64)
+            if not (cut > 0).any():
+                return None
+            rows, total, most = int((cut > 0).sum()), int(cut.sum()), int(cut.max())
+            return {
+                "scorer": scorer,
+                "column": name,
+                "how": how,
+                "rows": rows,
+                "tokens_cut": total,
+                "max_tokens_cut": most,
+            }
+    return None
+
+
 def selection_counts(prepared: Prepared, ranked: Ranked, sel: SelectionArguments) -> dict[str, Any]:
-    """The manifest's ``counts``: every filter's drops (from the one drop log), then scoring and the budget."""
-    order, scores, tokens = ranked.result.order, ranked.scores, ranked.train_tokens
-    cut = scores.get("judge_cut_tokens") if scores is not None else None
+    """The manifest's ``counts``: every filter's drops (from the one drop log), then scoring and the budget.
+    ``judge_truncated``: rows whose difficulty input was cut (the judge's or the fitted model's)."""
+    order, tokens = ranked.result.order, ranked.train_tokens
+    truncated = truncation_record(ranked.scores)
     counts = {
         **prepared.drops.manifest_counts(sel.decontam_ngram),
-        "judge_truncated": int((np.asarray(cut) > 0).sum()) if cut is not None else 0,
+        "judge_truncated": truncated["rows"] if truncated else 0,
         "selected_train_tokens": int(tokens[order].sum()) if tokens is not None else None,
         "scored": len(ranked.ids),
         "selected": len(order),
@@ -115,6 +143,9 @@ def write_selection(
         timings=clock.total(),
         scores_from=scores_from,
     )
+    truncated = truncation_record(ranked.scores)
+    if truncated:  # the difficulty scorer read some rows cut: how many, by how much
+        manifest.extra["difficulty_truncation"] = truncated
     if ranked.result.signals is not None:  # s2r: the joint rank's weights, directions and the nll scorer
         manifest.extra["signals"] = signals_record(ranked.result.signals, nll_key, ranked.nll)
     agreement = synthetic_agreement(public[0], ranked.ids, ranked.difficulty)
@@ -152,7 +183,7 @@ def signals_record(weights: dict[str, float], nll_key: dict | None, nll: dict | 
 
 
 def _plot(out_dir: Path, ranked: Ranked, scoring: ScoringArguments, sel: SelectionArguments, pool_name: str) -> None:
-    from s2r_hf.cards.plots import score_figure
+    from s2r_hf.cards.plots import DIFFICULTY_AXIS, score_figure
 
     score_figure(
         out_dir / "scores.png",
@@ -163,13 +194,6 @@ def _plot(out_dir: Path, ranked: Ranked, scoring: ScoringArguments, sel: Selecti
         title=f"{pool_name}: {len(ranked.result.order)} of {len(ranked.ids)} selected ({plot_strategy(ranked, sel)})",
         difficulty_label=DIFFICULTY_AXIS.get(scoring.difficulty_scorer, "difficulty"),
     )
-
-
-DIFFICULTY_AXIS = {  # what the difficulty axis of scores.png measures, per --difficulty-scorer
-    "judge": 'difficulty  p("1") / (p("1") + p("0"))',
-    "passrate": "difficulty  1 − pass rate",
-    "model": "difficulty  (fitted model's output)",
-}
 
 
 def plot_strategy(ranked: Ranked, sel: SelectionArguments) -> str:
@@ -193,11 +217,17 @@ def log_outcome(manifest: Manifest, out_dir: Path, length_unit: str, strategy: s
         length_unit,
         out_dir,
     )
-    if counts["judge_truncated"]:
+    truncated = manifest.extra.get("difficulty_truncation")
+    if truncated:
         logger.warning(
-            "%d rows' judge prompts were longer than the judge's context: scored with the question's middle cut "
-            "(column judge_cut_tokens in scores.parquet)",
-            counts["judge_truncated"],
+            "%d rows were longer than the %s reads: scored with their input cut (%s; %d tokens in all, at most %d "
+            "from one row; column %s in scores.parquet)",
+            truncated["rows"],
+            truncated["scorer"],
+            truncated["how"],
+            truncated["tokens_cut"],
+            truncated["max_tokens_cut"],
+            truncated["column"],
         )
     if strategy != "full" and counts["selected"] == scored and scored > 1:
         logger.warning(

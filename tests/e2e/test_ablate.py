@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.conftest import ROOT, S2R
 from tests.e2e.test_hub_push import LOAD, hub_env
@@ -94,3 +95,42 @@ def test_push_to_hub_publishes_the_ablation(selection, tmp_path, healthy_hub):
     assert "manifest.json" in repo["files"] and "data/train-00000-of-00001.parquet" in repo["files"]
     pushed = json.loads((healthy_hub.files("ns/ablated") / "manifest.json").read_text(encoding="utf-8"))
     assert pushed["ablation"]["transform"] == "remove_keywords"
+
+
+@pytest.mark.slow
+def test_ablate_reads_a_pushed_selection(selection, tmp_path, healthy_hub):
+    """`s2r ablate owner/name[:CONFIG]`: the same rows as the local folder, perturbed the same way; side files,
+    source and commit recorded; a repo (or config) that is no selection is one line naming it and what is missing."""
+    env = hub_env(healthy_hub, tmp_path)
+    for config in ("default", "pct10"):
+        push = run([*S2R, "push", "--output-dir", str(selection), "--repo", "ns/abl-src", "--config-name", config], env)
+        assert push.returncode == 0, push.stderr[-3000:]
+    local, remote = tmp_path / "local", tmp_path / "remote"
+    args = ["--transform", "truncate", "--seed", "3"]
+    assert run([*S2R, "ablate", str(selection), *args, "--output-dir", str(local)]).returncode == 0
+    proc = run([*S2R, "ablate", "ns/abl-src:pct10", *args, "--output-dir", str(remote)], env)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert rows(remote) == rows(local) and rows(remote) != rows(selection)
+    record = json.loads((remote / "manifest.json").read_text())["ablation"]
+    assert record["source"] == "ns/abl-src:pct10" and len(record["source_revision"]) == 40
+    for name in ("scores.parquet", "dropped.parquet", "config.yaml", "scores.png"):
+        assert (remote / name).read_bytes() == (selection / name).read_bytes(), name
+    card = (remote / "README.md").read_text(encoding="utf-8")
+    assert "**Ablation.**" in card and "s2r ablate ns/abl-src:pct10 --transform truncate" in card
+    assert "Configs in this repository" not in card and "](scores.png)" in card  # the folder's own card, as made
+    meta = yaml.safe_load(card.split("---")[1])
+    assert meta["configs"] == [{"config_name": "default", "data_files": [{"split": "train", "path": "data/train-*"}]}]
+    assert [e.get("config_name") for e in _list(meta["dataset_info"])] == [None]  # the new shard's, not the repo's
+
+    healthy_hub.create_repo("ns/plain", private=False)  # a dataset repo s2r never pushed to
+    for spec, missing in (("ns/plain", "no manifest.json"), ("ns/abl-src:pct5", "no pct5/manifest.json")):
+        bad = run([*S2R, "ablate", spec, *args, "--output-dir", str(tmp_path / "bad")], env)
+        last = bad.stderr.strip().splitlines()[-1]
+        assert bad.returncode == 2 and "Traceback" not in bad.stderr, bad.stderr[-2000:]
+        assert f"dataset repo '{spec}' holds {missing}" in last and "no selection pushed by s2r" in last, last
+    assert "(its selections: ns/abl-src, ns/abl-src:pct10)" in last
+    assert not healthy_hub.unhandled, healthy_hub.unhandled
+
+
+def _list(value) -> list:
+    return value if isinstance(value, list) else [value]

@@ -110,6 +110,11 @@ def _replace(base: list[str], option: str, value: str) -> list[str]:
     return out
 
 
+def _pool(name: str, pool: str, expect: list[str]) -> Case:
+    """`s2r select` on a hostile pool file ``{W}/<pool>``: a one-line error naming ``expect``."""
+    return Case(f"select-pool-{name}", _replace(SELECT, "--pool", "{W}/" + pool), expect)
+
+
 CASES: list[Case] = [
     # ---------------- s2r select ----------------
     Case(
@@ -166,12 +171,12 @@ CASES: list[Case] = [
     Case("select-empty-output-dir", _replace(SELECT, "--output-dir", ""), ["--output-dir is required"]),
     Case("select-output-dir-is-file", _replace(SELECT, "--output-dir", "{W}/file.txt"), ["file.txt", "folder"]),
     Case("select-hub-config-name", _with(SELECT, "--hub-config-name", "bad name!"), ["--hub-config-name"]),
-    Case("select-pool-missing-file", _replace(SELECT, "--pool", "{W}/nope.jsonl"), ["nope.jsonl"]),
-    Case("select-pool-unicode-missing", _replace(SELECT, "--pool", "{W}/dätä ü/pool.jsonl"), ["dätä ü"]),
-    Case("select-pool-empty-file", _replace(SELECT, "--pool", "{W}/pool_empty.jsonl"), ["pool_empty.jsonl"]),
-    Case("select-pool-not-json", _replace(SELECT, "--pool", "{W}/pool_bad.jsonl"), ["pool_bad.jsonl"]),
-    Case("select-pool-no-columns", _replace(SELECT, "--pool", "{W}/pool_nocols.jsonl"), ["--pool-format"]),
-    Case("select-pool-empty-dir", _replace(SELECT, "--pool", "{W}/empty"), ["empty"]),
+    _pool("missing-file", "nope.jsonl", ["nope.jsonl"]),
+    _pool("unicode-missing", "dätä ü/pool.jsonl", ["dätä ü"]),
+    _pool("empty-file", "pool_empty.jsonl", ["pool_empty.jsonl"]),
+    _pool("not-json", "pool_bad.jsonl", ["pool_bad.jsonl"]),
+    _pool("no-columns", "pool_nocols.jsonl", ["--pool-format"]),
+    _pool("empty-dir", "empty", ["empty"]),
     Case("select-pool-empty-string", _replace(SELECT, "--pool", ""), ["--pool"]),
     Case("select-judge-missing-folder", _replace(SELECT, "--judge", "{W}/no_model"), ["no such local folder", "Qwen/"]),
     Case("select-judge-not-a-model", _replace(SELECT, "--judge", "{W}/empty"), ["empty", "config.json"]),
@@ -203,13 +208,13 @@ CASES: list[Case] = [
     Case("select-weight-inf", _with(SELECT, "--weight", "inf"), ["--weight", "[0, 1]"]),
     Case("select-count-exponent", _replace(SELECT, "--count", "1e3"), ["--count", "1e3"]),
     Case("select-seed-text", _with(SELECT, "--seed", "abc"), ["--seed", "abc"]),
-    Case("select-pool-text-file", _replace(SELECT, "--pool", "{W}/file.txt"), ["file.txt"]),
+    _pool("text-file", "file.txt", ["file.txt"]),
     Case("select-judge-is-file", _replace(SELECT, "--judge", "{W}/file.txt"), ["file.txt", "not a model folder"]),
     Case("select-judge-empty", _replace(SELECT, "--judge", ""), ["--judge is empty"]),
     Case("select-length-tokenizer-not-tokenizer", _with(SELECT, "--length-tokenizer", "{W}/empty"), ["tokenizer.json"]),
     Case("select-push-bad-repo", _with(SELECT, "--push-to-hub", "not a repo!"), ["--push-to-hub", "owner/name"]),
     Case("select-push-offline", _with(SELECT, "--push-to-hub", "me/s2r-subset"), ["--push-to-hub", "HF_HUB_OFFLINE"]),
-    Case("select-pool-corrupt-parquet", _replace(SELECT, "--pool", "{W}/corrupt.parquet"), ["corrupt.parquet"]),
+    _pool("corrupt-parquet", "corrupt.parquet", ["corrupt.parquet"]),
     Case(
         "select-decontam-unknown-name",
         _with(SELECT, "--decontaminate", "--decontam-benchmarks", "nosuchbench"),
@@ -219,6 +224,26 @@ CASES: list[Case] = [
         "select-pool-hub-offline", _replace(SELECT, "--pool", "nobody/no-such-pool"), ["no-such-pool", "HF_HUB_OFFLINE"]
     ),
     Case("select-judge-corrupt-config", _replace(SELECT, "--judge", "{W}/badmodel"), ["badmodel"]),
+    # hostile pools in the real schemas (built in `world`)
+    _pool("pattern-no-match", "shards/train-*.parquet", ["matches no"]),
+    _pool("latin1", "pool_latin1.jsonl", ["line 1 is not UTF-8", "iconv"]),
+    _pool("mixed-kinds", "pool_mixed", ["pool_mixed", "mixes file kinds"]),
+    _pool("truncated-line", "pool_cut.jsonl", ["pool_cut.jsonl", "line 7"]),
+    _pool("array-line", "pool_array.jsonl", ["line 3", "not an object"]),
+    _pool(
+        "all-incorrect",
+        "pool_wrong.jsonl",
+        ["no_verified_trace", "row 0", "no trace marked correct", "correctness_math_verify"],
+    ),
+    _pool(
+        "all-incomplete",
+        "pool_incomplete.jsonl",
+        ["is_reasoning_complete=false", "--openr1-trace first-verified-complete"],
+    ),
+    _pool("flags-mismatch", "pool_flags.jsonl", ["correctness_math_verify has 1 flags for 2 generations"]),
+    _pool("problem-dict", "pool_dict.jsonl", ["field 'problem' is dict, not a string", "--pool-format"]),
+    _pool("messages-text", "pool_msgtext.jsonl", ["field 'messages' is str, not a list"]),
+    _pool("conversations-no-text", "pool_convnum.jsonl", ["assistant turn's content is int, not text"]),
     Case("select-judge-config-only", _replace(SELECT, "--judge", "{W}/cfgonly"), ["cfgonly"]),
     # ---------------- s2r train (and python -m s2r_hf.train, below) ----------------
     Case("train-yaml-syntax", ["train", "--config", "{W}/syntax.yaml"], ["syntax.yaml", "YAML"]),
@@ -287,6 +312,19 @@ CASES: list[Case] = [
         "train-dataset-corrupt-parquet", _replace(TRAIN, "--dataset_name", "{W}/corrupt.parquet"), ["corrupt.parquet"]
     ),
     Case("train-model-corrupt-config", _replace(TRAIN, "--model_name_or_path", "{W}/badmodel"), ["badmodel"]),
+    Case(
+        "train-dataset-empty-answers",
+        _replace(TRAIN, "--dataset_name", "{W}/sub_empty.jsonl"),
+        ["no training rows left", "empty_turn"],
+    ),
+    Case(
+        "train-dataset-system-only",
+        _replace(TRAIN, "--dataset_name", "{W}/sub_system.jsonl"),
+        ["no training rows left", "not_user_then_assistant"],
+    ),
+    Case("train-dataset-pattern-no-match", _replace(TRAIN, "--dataset_name", "{W}/sel_*/*.parquet"), ["matches no"]),
+    Case("train-dataset-latin1", _replace(TRAIN, "--dataset_name", "{W}/pool_latin1.jsonl"), ["subset", "not UTF-8"]),
+    Case("train-dataset-mixed-kinds", _replace(TRAIN, "--dataset_name", "{W}/pool_mixed"), ["mixes file kinds"]),
     Case("train-model-config-only", _replace(TRAIN, "--model_name_or_path", "{W}/cfgonly"), ["chat template"]),
     Case(
         "train-builtin-cache-under-file",
@@ -438,6 +476,7 @@ def world(tmp_path_factory, tiny_judge) -> dict[str, str]:
 
     rows = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in openr1_rows(6, seed=1))
     (w / "pool_ok.jsonl").write_text(rows, encoding="utf-8")
+    _hostile_pools(w, [dict(r) for r in openr1_rows(6, seed=1)])
     (w / "corrupt.parquet").write_bytes(b"PAR1" + _bytes(1, 300))
     (w / "results_bad").mkdir()
     (w / "results_bad" / "results_2026-01-01T00-00-00.json").write_text("{not json")
@@ -463,6 +502,39 @@ def world(tmp_path_factory, tiny_judge) -> dict[str, str]:
 
     assert main(argv) == 0
     return {"W": str(w), "SEL": str(sel), "MODEL": str(tiny_judge), "DATA": str(w / "data")}
+
+
+def _jsonl(rows: list[dict]) -> str:
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+
+
+def _hostile_pools(w: Path, rows: list[dict]) -> None:
+    """Pools in the OpenR1 / chat schemas that no row survives, or that cannot be read, for the select-pool-* and
+    train-dataset-* cases."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    def each(**change) -> str:
+        return _jsonl([{**r, **change} for r in rows])
+
+    latin = [{"problem": f"Café {i}", "generations": ["é"], "correctness_math_verify": [True]} for i in range(2)]
+    (w / "pool_latin1.jsonl").write_bytes(_jsonl(latin).encode("latin-1"))
+    (w / "pool_mixed").mkdir()
+    pq.write_table(pa.Table.from_pylist(rows[:3]), w / "pool_mixed" / "train-0.parquet")
+    (w / "pool_mixed" / "train-1.jsonl").write_text(_jsonl(rows[3:]), encoding="utf-8")
+    (w / "pool_cut.jsonl").write_text(_jsonl(rows) + json.dumps(rows[0])[:60], encoding="utf-8")
+    (w / "pool_array.jsonl").write_text(_jsonl(rows[:2]) + "[1, 2]\n", encoding="utf-8")
+    (w / "pool_wrong.jsonl").write_text(each(correctness_math_verify=[False, False], correctness_llama=[False, False]))
+    (w / "pool_incomplete.jsonl").write_text(each(is_reasoning_complete=[False, False]))
+    (w / "pool_flags.jsonl").write_text(each(correctness_math_verify=[False], correctness_llama=None))
+    (w / "pool_dict.jsonl").write_text(each(problem={"text": "What is 1 + 1?"}))
+    chat = [{"role": "user", "content": "q"}, {"role": "assistant", "content": "a"}]
+    (w / "pool_msgtext.jsonl").write_text(_jsonl([{"messages": json.dumps(chat)}] * 2))
+    convs = [[{"from": "user", "value": f"q{i}"}, {"from": "assistant", "value": i}] for i in range(2)]
+    (w / "pool_convnum.jsonl").write_text(_jsonl([{"conversations": c} for c in convs]))
+    empty = [{"role": "user", "content": "q"}, {"role": "assistant", "content": " "}]
+    (w / "sub_empty.jsonl").write_text(_jsonl([{"messages": empty}] * 2))
+    (w / "sub_system.jsonl").write_text(_jsonl([{"messages": [{"role": "system", "content": "s"}]}] * 2))
 
 
 def _results_json() -> dict:

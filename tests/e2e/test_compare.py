@@ -54,10 +54,14 @@ def test_compare_two_selections_through_the_cli(two, tmp_path):
     assert (pair["a_rows"], pair["b_rows"], pair["shared"]) == (30, 30, shared)
     assert pair["jaccard"] == pytest.approx(shared / len(ids(s2r) | ids(rand)), abs=1e-6)
     assert f"∩ {label(rand)}: {shared} shared ids" in proc.stderr
+    assert f"{label(s2r)}: s2r (difficulty:0.25,length:0.75, judge), 30 rows" in proc.stderr
     manifest = json.loads((s2r / "manifest.json").read_text())
     assert result["tokens"][label(s2r)]["length_sum"] == manifest["counts"]["selected_length_sum"]
     assert result["selections"][1]["strategy"] == "random" and result["same_pool"]
     assert result["selections"][1]["borrowed"] == {"difficulty": label(s2r)}  # random has no judge scores
+    told = [(s["signals"], s["difficulty_scorer"], s["difficulty_model"]) for s in result["selections"]]
+    assert told == [("difficulty:0.25,length:0.75", "judge", "s2r:tiny-judge"), (None, None, None)]
+    assert result["difficulty_axis"] == 'difficulty  p("1") / (p("1") + p("0"))'  # every difficulty: the judge's
     assert result["difficulty"]["summary"]["pool"]["n"] == manifest["counts"]["scored"]
     assert (out / "compare.png").read_bytes()[:8] == PNG_MAGIC
     from PIL import Image

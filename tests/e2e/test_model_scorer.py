@@ -57,6 +57,13 @@ def test_select_with_a_difficulty_model_end_to_end(model_folder, tiny_judge, tmp
     scores = pq.read_table(out / "scores.parquet").to_pydict()
     difficulty, ids = np.array(scores["difficulty"]), np.array(scores["id"])
     assert "judge_mass" not in scores and "input_cut_tokens" in scores
+    cut = np.array(scores["input_cut_tokens"])  # questions over max_length: counted as the judge's cuts are
+    assert 0 < manifest["counts"]["judge_truncated"] == int((cut > 0).sum()) < len(cut)
+    truncated = manifest["difficulty_truncation"]
+    assert truncated["column"] == "input_cut_tokens" and truncated["scorer"] == "difficulty model"
+    assert truncated["tokens_cut"] == int(cut.sum()) and truncated["max_tokens_cut"] == int(cut.max())
+    assert "scored with the difficulty model's input cut to fit (on the right, to its max_length" in card
+    assert f"{truncated['tokens_cut']} tokens cut in all" in card and "`input_cut_tokens` in scores.parquet) | " in card
     # the scores are the model's own output (higher = harder), ranked as the judge's p("1") would be
     from datasets import load_dataset
 

@@ -110,7 +110,7 @@ def test_scores_from_the_repo_reproduces_the_selection_without_a_model(published
         out / "data" / "train-00000-of-00001.parquet"
     ).read_bytes()
     card = (again / "README.md").read_text()
-    assert f"read from the hub dataset `{REPO}` at revision `{source['revision']}`" in card
+    assert f"read from the hub dataset `{REPO}` (config `scores`) at revision `{source['revision']}`" in card
     assert "--scores-from" in card
 
 
@@ -146,3 +146,46 @@ def test_scores_from_refuses_a_scoring_option_and_an_uncovered_pool(published):
     assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr[-3000:]
     last = proc.stderr.strip().splitlines()[-1]
     assert "does not cover the pool" in last and "pool rows have no score" in last and "(e.g. '" in last
+
+
+def test_scores_from_a_named_config_of_the_repo(published, tmp_path):
+    """A repo holding two configs' scores: `REPO:CONFIG` (or `REPO:CONFIG-scores`) reads that config's, recorded in
+    the manifest and card; a config the repo lacks is one line listing the scores configs it has."""
+    import shutil
+
+    import pyarrow as pa
+
+    _, out, env = published
+    repo = "ns/s2r-scores-configs"
+    flipped = tmp_path / "flipped"  # the same rows, difficulty reversed: another selection from another config
+    shutil.copytree(out, flipped)
+    table = pq.read_table(flipped / "scores.parquet")
+    at = table.column_names.index("difficulty")
+    reverse = pa.array(1.0 - table.column("difficulty").to_numpy())
+    pq.write_table(table.set_column(at, "difficulty", reverse), flipped / "scores.parquet")
+    for folder, config in ((out, "default"), (flipped, "pct05")):
+        push = [*S2R, "push", "--output-dir", str(folder), "--repo", repo, "--config-name", config]
+        proc = run(push, env)
+        assert proc.returncode == 0, proc.stderr[-3000:]
+    local = tmp_path / "from-folder"
+    proc = select_no_model(
+        ["--config", str(DEMO), *ROWS, "--scores-from", str(flipped), "--output-dir", str(local)], env
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    for spec in (f"{repo}:pct05",):  # `:pct05-scores` reads the same: tests/unit/test_published_scores.py
+        again = tmp_path / spec.replace("/", "_").replace(":", "_")
+        proc = select_no_model(["--config", str(DEMO), *ROWS, "--scores-from", spec, "--output-dir", str(again)], env)
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        redone = manifest(again)
+        assert redone["selected_ids"] == manifest(local)["selected_ids"] != manifest(out)["selected_ids"]
+        source = redone["scores_from"]
+        assert source["source"] == repo and source["config"] == "pct05-scores" and len(source["revision"]) == 40
+        assert redone["options"]["SelectionArguments"]["scores_from"] == spec
+        assert (
+            f"`{repo}` (config `pct05-scores`) at revision `{source['revision']}`" in (again / "README.md").read_text()
+        )
+    args = ["--config", str(DEMO), *ROWS, "--scores-from", f"{repo}:pct02", "--output-dir", str(tmp_path / "no")]
+    proc = select_no_model(args, env)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr[-3000:]
+    last = proc.stderr.strip().splitlines()[-1]
+    assert f"--scores-from {repo}:pct02: no scores config 'pct02-scores' there; it has 'pct05-scores', 'scores'" in last

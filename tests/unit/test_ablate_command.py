@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -238,3 +239,64 @@ def test_a_source_without_card_gets_a_fresh_one(source, tmp_path):
     card = (tmp_path / "out" / "README.md").read_text(encoding="utf-8")
     assert "· ablation delete_steps" in card and "fraction 0.4" in card and "Select2Reason" in card
     assert "s2r ablate local:sel --transform delete_steps --seed 0 --fraction 0.4 --output-dir local:out" in card
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (lambda f: (f / "manifest.json").write_text("{not json"), r"--source .*sel: manifest.json is unreadable \("),
+        (
+            lambda f: (f / "manifest.json").write_text(
+                json.dumps({**json.loads(FIXTURE.read_text()), "selected_ids": 5})
+            ),
+            r"--source .*sel: manifest.json lacks selected_ids \(a list of string ids\), so it is no `s2r select`",
+        ),
+        (
+            lambda f: (f / "data" / "train-00000-of-00001.parquet").write_bytes(b"not parquet" * 9),
+            r"train-00000-of-00001.parquet is no readable parquet file \(",
+        ),
+        (lambda f: shutil.rmtree(f / "data"), r"holds manifest.json but no subset shard \(data/\*.parquet\)"),
+    ],
+)
+def test_a_damaged_source_is_one_line(source, tmp_path, damage, message):
+    damage(source)
+    with pytest.raises(S2RError, match=message) as err:
+        ablate(source, tmp_path / "out", "--transform", "truncate")
+    assert "\n" not in str(err.value) and not (tmp_path / "out").exists()  # refused before the folder is claimed
+
+
+def test_compare_refuses_ids_that_are_no_list(source, tmp_path):
+    from s2r_hf.compare.main import main as compare
+    from s2r_hf.compare.options import CompareArguments
+
+    (source / "manifest.json").write_text(json.dumps({**json.loads(FIXTURE.read_text()), "selected_ids": {"a": 1}}))
+    with pytest.raises(S2RError, match=r"manifest.json lacks selected_ids \(a list of string ids\)"):
+        compare(CompareArguments(output_dir=str(tmp_path / "cmp"), selections=[str(source), str(source)]))
+
+
+def test_a_push_that_cannot_happen_is_refused_before_any_work(source, tmp_path, monkeypatch):
+    def refused(src: str, repo: str, match: str) -> None:
+        args = parse_ablate(
+            [src, "--transform", "truncate", "--output-dir", str(tmp_path / "o"), "--push-to-hub", repo]
+        )
+        with pytest.raises(S2RError, match=match):
+            main(args)
+        assert not (tmp_path / "o").exists()
+
+    refused(str(source), "ns/x", "HF_HUB_OFFLINE is set, so nothing can be pushed")  # the tests run offline
+    monkeypatch.setattr("s2r_hf.preflight.offline", lambda: False)
+    refused(str(source), "bad..name", r"--push-to-hub 'bad..name' is not a repo id")
+    for src in ("ns/sel", "ns/sel:default"):  # would replace the selection read with its ablation
+        refused(src, "ns/sel", r"--push-to-hub ns/sel is the repo --source .* e.g. --push-to-hub ns/sel-truncate$")
+
+
+def test_compare_names_an_ablation(source, tmp_path):
+    from s2r_hf.compare.main import main as compare
+    from s2r_hf.compare.options import CompareArguments
+
+    ablate(source, tmp_path / "cut", "--transform", "truncate")
+    out = tmp_path / "cmp"
+    result = compare(CompareArguments(output_dir=str(out), selections=[str(source), str(tmp_path / "cut")]))
+    assert [s["ablation"] for s in result["selections"]] == [None, "truncate"]
+    assert result["overlap"][0]["jaccard"] == 1.0  # the same rows
+    assert "| s2r (ablation truncate) |" in (out / "compare.md").read_text()

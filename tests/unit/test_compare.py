@@ -50,6 +50,7 @@ def write_selection(
     scores_file: bool = True,
     scorer: dict | None = None,
     unit: str = "tokens",
+    extra: dict | None = None,
 ) -> Path:
     """A finished selection folder: ``picked`` = row positions in selection order."""
     selected = np.zeros(table.num_rows, dtype=bool)
@@ -76,6 +77,7 @@ def write_selection(
         scorer=scorer,
         counts={"scored": table.num_rows, "selected": len(picked)},
         selected_ids=[table["id"][int(i)].as_py() for i in picked],
+        extra=extra or {},
     )
     manifest.save(folder / "manifest.json")
     return folder
@@ -158,7 +160,22 @@ def test_different_pools_warn_and_still_compare_ids(tmp_path, caplog):
     assert result["selections"][1]["borrowed"] == {}  # never looked up in another pool
 
 
-def test_other_judges_and_length_units_are_named(tmp_path):
+def drawn_xlabels(monkeypatch) -> list[list[str]]:
+    """The x labels of every figure compare.png is drawn from, one list per figure (read when it is saved)."""
+    from s2r_hf.cards import plots
+
+    drawn, original = [], plots.save_png
+
+    def save(fig, *args, **kwargs):
+        drawn.append([ax.get_xlabel() for ax in fig.axes])
+        return original(fig, *args, **kwargs)
+
+    monkeypatch.setattr(plots, "save_png", save)
+    return drawn
+
+
+def test_other_judges_and_length_units_are_named(tmp_path, monkeypatch):
+    drawn = drawn_xlabels(monkeypatch)
     table = pool_table(50)
     judge = {"scorer": "judge", "judge": "Qwen/Qwen2.5-1.5B-Instruct", "weights": "abc", "prompt": "p1"}
     write_selection(tmp_path / "x", table, np.arange(10), scorer=judge)
@@ -167,6 +184,39 @@ def test_other_judges_and_length_units_are_named(tmp_path):
     warnings = " ".join(result["warnings"])
     assert "different scorers" in warnings and "y: chars" in warnings
     assert result["overlap"][0]["jaccard"] == 1.0
+    assert "different kinds" not in warnings and result["difficulty_axis"] == 'difficulty  p("1") / (p("1") + p("0"))'
+    assert drawn[0][:2] == [
+        'difficulty  p("1") / (p("1") + p("0"))',
+        "log10 response length (mixed units: chars, tokens)",
+    ]
+
+
+def test_signals_and_difficulty_scorers_tell_the_selections_apart(tmp_path, monkeypatch):
+    """Each selection's signals and scorer in the JSON and the markdown; mixed scorer kinds get a neutral axis
+    (read back from the drawn figure) and a warning naming each kind."""
+    drawn = drawn_xlabels(monkeypatch)
+    table = pool_table(60)
+    judge = {"scorer": "judge", "judge": "s2r:tiny-judge", "weights": "abc", "prompt": "p1"}
+    passrate = {"scorer": "passrate", "model": "Qwen/Qwen2.5-Math-1.5B", "weights": "w", "samples": 4}
+    nll = {"signals": {"weights": {"difficulty": 0.5, "nll": 0.5}, "higher_first": {"difficulty": True, "nll": False}}}
+    write_selection(tmp_path / "x", table, np.arange(10), scorer=judge, extra=nll)
+    write_selection(tmp_path / "y", table, np.arange(5, 15), scorer=passrate)  # no signals record: --weight
+    write_selection(tmp_path / "z", table.drop_columns(["difficulty"]), np.arange(20, 30), strategy="length")
+    write_selection(tmp_path / "w", table.drop_columns(["difficulty"]), np.arange(30, 40), strategy="random")
+    result = main(CompareArguments(output_dir=str(tmp_path / "cmp"), selections=["x", "y", "z", "w"]))
+    shown = {s["label"]: (s["signals"], s["difficulty_scorer"], s["difficulty_model"]) for s in result["selections"]}
+    assert shown == {
+        "x": ("difficulty:0.5,nll:0.5", "judge", "s2r:tiny-judge"),
+        "y": ("difficulty:0.25,length:0.75", "passrate", "Qwen/Qwen2.5-Math-1.5B"),
+        "z": ("length:1", None, None),
+        "w": (None, None, None),
+    }
+    assert result["difficulty_axis"] == drawn[0][0] == "difficulty score (higher = harder)"
+    (kinds,) = [w for w in result["warnings"] if "different kinds" in w]
+    assert "x: judge, y: passrate, z: judge, w: judge" in kinds  # z and w: looked up in x
+    md = (tmp_path / "cmp" / "compare.md").read_text()
+    assert "| x | x | s2r | difficulty:0.5,nll:0.5 | judge (s2r:tiny-judge) |" in md
+    assert "| w | w | random | – | – |" in md and "## Difficulty — difficulty score (higher = harder)" in md
 
 
 def test_subset_shards_are_read_without_scores_file(tmp_path):

@@ -126,6 +126,18 @@ def test_cache_key_names_weights_dtype_and_input_format(difficulty_model, cache_
     assert make_scorer(longer, cache_dir).key()["max_length"] == 96
 
 
+def test_a_revision_enters_the_cache_key_only_when_given(difficulty_model, cache_dir):
+    """--difficulty-model-revision: another revision is another score-cache folder; none keeps older keys valid."""
+    from s2r_hf.scoring.cache import key_hash
+
+    plain = make_scorer(difficulty_model, cache_dir).key()
+    assert "revision" not in plain
+    v1 = make_scorer(difficulty_model, cache_dir, difficulty_model_revision="v1").key()
+    v2 = make_scorer(difficulty_model, cache_dir, difficulty_model_revision="v2").key()
+    assert v1["revision"] == "v1" and v2["revision"] == "v2"
+    assert len({key_hash(plain), key_hash(v1), key_hash(v2)}) == 3
+
+
 def _rewrite_meta(folder: Path, **changes) -> None:
     meta = json.loads((folder / DIFFICULTY_CONFIG_FILE).read_text())
     meta.update(changes)
@@ -170,6 +182,8 @@ def test_the_options_require_and_refuse_difficulty_model():
     with pytest.raises(S2RError, match=r"--difficulty-model is read by --difficulty-scorer model only, not 'judge'"):
         ScoringArguments(difficulty_model="models/d")
     assert ScoringArguments(difficulty_scorer="model", difficulty_model="models/d").difficulty_model == "models/d"
+    with pytest.raises(S2RError, match=r"--difficulty-model-revision needs --difficulty-model"):
+        ScoringArguments(difficulty_model_revision="v1")
 
 
 def test_an_encoder_classifier_is_refused_when_loaded(difficulty_model, cache_dir, tmp_path):

@@ -61,6 +61,21 @@ def test_fresh_folder_gets_the_record_first(tmp_path):
     assert json.loads((out / RECORD).read_text())["command"] == "s2r select"
 
 
+def test_another_ranks_probe_is_not_a_foreign_file(tmp_path):
+    """Every rank probes the folder while the others list it: a probe seen mid-flight must not make the main
+    process refuse the folder (a 2-rank `accelerate launch` failed so, once in a while, under load)."""
+    from s2r_hf.io import temp_path
+    from s2r_hf.outputs import PROBE
+
+    out = tmp_path / "out"
+    finished_selection(out)
+    temp_path(out / PROBE).write_bytes(b"s2r")  # the other rank's probe, caught between write and unlink
+    assert prepare(out, SELECT, overwrite=False, fingerprint="f1") == out
+    (out / "notes-s2r-write-probe.txt").write_text("user file")  # only s2r's own probe names are skipped
+    with pytest.raises(S2RError, match=r"notes-s2r-write-probe\.txt"):
+        prepare(out, SELECT, overwrite=False, fingerprint="f1")
+
+
 @pytest.mark.parametrize("overwrite", [False, True])
 def test_foreign_files_are_refused_and_named(tmp_path, overwrite):
     out = tmp_path / "out"

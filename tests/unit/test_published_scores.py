@@ -184,3 +184,55 @@ def test_coverage_and_a_folder_without_scores_are_named_in_one_line(tmp_path):
     published._coverage(pool, np.array(["a", "b", "c"], dtype=object), {"d"}, "src")  # d dropped by the run: fine
     with pytest.raises(S2RError, match=r"1 of 4 pool rows have no score; 1 of 4 scored ids are not in the pool"):
         published._coverage(pool, np.array(["a", "b", "c", "z"], dtype=object), set(), "src")
+
+
+def _snapshot(source: Path, folder: Path) -> Path:
+    """A local copy of a repo pushed twice (`hf download`): config default = ``source``; config ``pct05`` = the same
+    rows with their difficulty reversed, so the two configs select differently."""
+    import shutil
+
+    for prefix in ("", "pct05/"):
+        (folder / prefix / "selection").mkdir(parents=True)
+        shutil.copy(source / "manifest.json", folder / f"{prefix}manifest.json")
+        shutil.copy(source / "dropped.parquet", folder / f"{prefix}selection/dropped.parquet")
+    table = pq.read_table(source / "scores.parquet")
+    pq.write_table(table, folder / "selection" / "scores.parquet")
+    at = table.column_names.index("difficulty")
+    flipped = table.set_column(at, "difficulty", pa.array(1.0 - table.column("difficulty").to_numpy()))
+    pq.write_table(flipped, folder / "pct05" / "selection" / "scores.parquet")
+    return folder
+
+
+def test_scores_from_a_named_config_of_a_local_repo_copy(source, tmp_path, capsys):
+    """`--scores-from FOLDER:CONFIG` reads that config's scores (by its subset or scores config name), records the
+    config in the manifest and card; a config that is not there is one line listing those that are."""
+    snap = _snapshot(source, tmp_path / "snap")
+    flipped = pq.read_table(snap / "pct05" / "selection" / "scores.parquet").column("difficulty").to_numpy()
+    table = pq.read_table(source / "scores.parquet").to_pydict()
+    ids = np.asarray(table["id"])
+    want = ids[select("s2r", ids, length=np.asarray(table["length"]), difficulty=flipped, weight=0.25, ratio=0.1).order]
+    for spec in (f"{snap}:pct05", f"{snap}:pct05-scores"):
+        out = tmp_path / spec.rpartition(":")[2]
+        manifest = reselect(spec, out)
+        assert manifest["selected_ids"] == want.tolist() != expected(source, "s2r", weight=0.25, ratio=0.1)
+        origin = manifest["scores_from"]
+        assert origin["config"] == "pct05-scores" and origin["file"] == "pct05/selection/scores.parquet"
+        assert manifest["options"]["SelectionArguments"]["scores_from"] == f"local:{spec.rpartition('/')[2]}"
+        assert "(config `pct05-scores`)" in (out / "README.md").read_text()
+    default = reselect(snap, tmp_path / "default")  # no config: the default one's scores
+    assert default["selected_ids"] == expected(source, "s2r", weight=0.25, ratio=0.1)
+    assert default["scores_from"]["config"] == "scores"
+    line = fails(capsys, Path(f"{snap}:pct02"), tmp_path / "o")
+    assert f"--scores-from {snap}:pct02: no scores config 'pct02-scores' there; it has 'pct05-scores', 'scores'" in line
+    line = fails(capsys, Path(f"{source}:pct05"), tmp_path / "o")  # an `s2r select` folder: one selection
+    assert "no scores config 'pct05-scores' there; it has 'scores'" in line
+
+
+def test_split_source_reads_owner_name_config():
+    from s2r_hf.selection.published import scores_configs, split_source
+
+    assert split_source("me/repo") == ("me/repo", "default")
+    assert split_source("me/repo:pct05") == split_source("me/repo:pct05-scores") == ("me/repo", "pct05")
+    assert split_source("me/repo:scores") == split_source("me/repo:default") == ("me/repo", "default")
+    files = ["README.md", "selection/scores.parquet", "pct05/selection/scores.parquet", "pct05/train-0.parquet"]
+    assert scores_configs(files) == ["pct05-scores", "scores"]

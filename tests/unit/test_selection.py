@@ -500,3 +500,16 @@ def test_judge_prompts_over_the_context_are_cut_and_counted(select_cache, tmp_pa
     assert scores.column("prompt_tokens").to_numpy().max() <= 150
     assert manifest["options"]["ScoringArguments"]["judge_max_tokens"] == 150
     assert manifest["scorer"]["context"] == "middle cut to 150 tokens"
+    truncated = manifest["difficulty_truncation"]  # how many rows, by how much: in the manifest and the card
+    assert truncated["column"] == "judge_cut_tokens" and truncated["rows"] == manifest["counts"]["judge_truncated"]
+    assert truncated["tokens_cut"] == int(cut.sum()) and truncated["max_tokens_cut"] == int(cut.max())
+    card = (tmp_path / "ctx" / "README.md").read_text()
+    assert f"{truncated['tokens_cut']} tokens cut in all, at most {truncated['max_tokens_cut']} from one row" in card
+    assert f"(column `judge_cut_tokens` in scores.parquet) | {truncated['rows']} |" in card
+
+
+def test_full_needs_no_budget_and_others_do():
+    """`s2r select --strategy full` refuses a budget (configs), so select() must run without one."""
+    assert len(select("full", IDS, length=LENGTH).order) == len(IDS)
+    with pytest.raises(S2RError, match="give exactly one budget"):
+        select("length", IDS, length=LENGTH)

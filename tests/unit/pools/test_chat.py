@@ -120,7 +120,7 @@ def test_conversations_column_wins_over_messages_even_when_null():
         ),
         (
             stratos_row(0, conversations=[{"from": "user", "value": 42}, {"from": "assistant", "value": "a"}]),
-            "conversations has no non-empty user turn",
+            "conversations: the user turn's content is int, not text",
         ),
         (
             stratos_row(0, conversations=[{"from": "user", "value": "  "}, {"from": "assistant", "value": "a"}]),
