@@ -23,6 +23,7 @@ from typing import Any
 from s2r_hf.ablate.options import AblateArguments, parse_ablate
 from s2r_hf.ablate.transforms import TRANSFORMS, answer_pool, final_answer, marker_pattern
 from s2r_hf.errors import S2RError
+from s2r_hf.io import source_version
 from s2r_hf.manifest import Manifest
 from s2r_hf.selection_files import Layout
 
@@ -90,7 +91,7 @@ def _assistant_text(messages) -> str | None:
     return turns[-1] if turns and isinstance(turns[-1], str) else None
 
 
-def _ablate_batch(batch: dict[str, list], indices: list[int], *, transform: str, seed: int, fraction, kwargs):
+def _ablate_batch(batch: dict[str, list], indices: list[int], *, transform: str, seed: int, fraction, kwargs, code=""):
     """One ``datasets.map`` batch: each row's traces through the transform with an rng seeded by (seed, row id)."""
     from s2r_hf.scoring.passrate import row_seed
 
@@ -133,7 +134,13 @@ def ablate_rows(rows, args: AblateArguments, kwargs: dict[str, Any]):
         batched=True,
         batch_size=256,
         with_indices=True,
-        fn_kwargs={"transform": args.transform, "seed": args.seed, "fraction": args.fraction, "kwargs": kwargs},
+        fn_kwargs={
+            "transform": args.transform,
+            "seed": args.seed,
+            "fraction": args.fraction,
+            "kwargs": kwargs,
+            "code": source_version("s2r_hf.ablate", "s2r_hf.scoring.passrate"),  # not only this function
+        },
         features=features,
         num_proc=args.num_proc if args.num_proc and args.num_proc > 1 else None,
         desc=f"ablate: {args.transform}",

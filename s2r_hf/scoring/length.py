@@ -13,6 +13,8 @@ import functools
 import logging
 import re
 
+from s2r_hf.io import source_version
+
 logger = logging.getLogger(__name__)
 
 
@@ -45,7 +47,8 @@ def load_length_tokenizer(name: str, revision: str | None = None):
     return getattr(tok, "backend_tokenizer", None) or tok
 
 
-def _measure(batch: dict, field: str, unit: str, markers: tuple[str, ...], tokenizer=None) -> dict:
+def _measure(batch: dict, field: str, unit: str, markers: tuple[str, ...], tokenizer=None, code: str = "") -> dict:
+    """``code`` (unused) puts this module's source hash in the map's fingerprint (:func:`s2r_hf.io.source_version`)."""
     texts = batch[field]
     if unit == "chars":
         lengths = [len(t) for t in texts]
@@ -82,7 +85,13 @@ def measure_lengths(
         num_proc=num_proc if num_proc > 1 else None,
         features=Features({"length": Value("int64"), "rethink_count": Value("int32")}),
         remove_columns=[field],
-        fn_kwargs={"field": field, "unit": unit, "markers": tuple(markers), "tokenizer": tokenizer},
+        fn_kwargs={
+            "field": field,
+            "unit": unit,
+            "markers": tuple(markers),
+            "tokenizer": tokenizer,
+            "code": source_version(__name__),
+        },
         desc=f"length ({unit})",
     )
 

@@ -63,3 +63,21 @@ def test_an_unloadable_length_tokenizer_is_one_line_naming_the_fix(tmp_path):
     with pytest.raises(S2RError, match=r"could not load length tokenizer .*--length-unit chars") as err:
         load_length_tokenizer(str(tmp_path / "no-such-tokenizer"))
     assert "\n" not in str(err.value)
+
+
+def test_a_changed_length_module_does_not_reuse_the_cached_table(tmp_path, monkeypatch):
+    """`datasets` fingerprints the map by ``_measure`` alone, not the helpers it calls (``marker_pattern``): the
+    module's source hash is in the fingerprint, so an upgraded s2r never serves lengths its old code cached."""
+    import json
+    import re
+
+    from s2r_hf.scoring import length
+
+    pool = tmp_path / "pool.jsonl"
+    pool.write_text("".join(json.dumps({"response": t}) + "\n" for t in TRACES), encoding="utf-8")
+    ds = datasets.load_dataset("json", data_files=str(pool), split="train", cache_dir=str(tmp_path / "cache"))
+    first = measure_lengths(ds, unit="chars", markers=["wait"])["rethink_count"]
+    monkeypatch.setattr(length, "marker_pattern", lambda markers: re.compile(".", re.S))  # a new helper
+    assert measure_lengths(ds, unit="chars", markers=["wait"])["rethink_count"] == first  # same code hash: cached
+    monkeypatch.setattr(length, "source_version", lambda *names: "another-version")
+    assert measure_lengths(ds, unit="chars", markers=["wait"])["rethink_count"] == [len(t) for t in TRACES]
