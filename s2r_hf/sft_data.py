@@ -112,9 +112,6 @@ def load_subset(args: SubsetArguments):
     return ds, source
 
 
-ROLE_NAMES = {"human": "user", "gpt": "assistant"}  # ShareGPT role names, as the pool adapters read them
-
-
 def with_system_prompt(messages: Any) -> tuple[list[dict[str, str]] | None, str | None, bool]:
     """``[system: REASONING_SYSTEM_PROMPT, *turns]`` with any system turn of the row removed.
 
@@ -122,7 +119,7 @@ def with_system_prompt(messages: Any) -> tuple[list[dict[str, str]] | None, str 
     ShareGPT ``from``/``value``, roles in any case, content as a string or a list of text parts. Returns
     (conversation or None, reason it is unusable or None, whether a system turn was replaced).
     """
-    from s2r_hf.pools.chat import chat_turn
+    from s2r_hf.pools.chat import ASSISTANT_ROLES, USER_ROLES, chat_turn
 
     if not isinstance(messages, list) or not messages:
         return None, "no_messages", False
@@ -136,7 +133,8 @@ def with_system_prompt(messages: Any) -> tuple[list[dict[str, str]] | None, str 
             continue
         if not content.strip():
             return None, "empty_turn", False
-        turns.append({"role": ROLE_NAMES.get(role, role), "content": content})
+        role = "user" if role in USER_ROLES else "assistant" if role in ASSISTANT_ROLES else role  # ShareGPT names
+        turns.append({"role": role, "content": content})
     if not turns or turns[-1]["role"] != "assistant" or turns[0]["role"] != "user":
         return None, "not_user_then_assistant", replaced
     return [{"role": "system", "content": REASONING_SYSTEM_PROMPT}, *turns], None, replaced

@@ -20,6 +20,7 @@ import numpy as np
 from s2r_hf.configs import OutputArguments, PoolArguments, ScoringArguments, SelectionArguments
 from s2r_hf.drops import DECONTAMINATE, MAX_TRAIN_TOKENS, NORMALISE, DropLog, DropReport
 from s2r_hf.errors import S2RError, collect
+from s2r_hf.hub import SIDE_FILES
 from s2r_hf.io import column
 from s2r_hf.manifest import PATH_OPTIONS, Manifest, public_path
 from s2r_hf.option_defaults import scores_config_name
@@ -67,7 +68,7 @@ class Published:
         return prepared, ranked, self.manifest.scorer if ranked.scores is not None else None
 
 
-SCORES_FILE = "selection/scores.parquet"  # where a pushed config's scores lie (under its folder unless default)
+SCORES_FILE = SIDE_FILES["scores.parquet"]  # where a pushed config's scores lie (under its folder unless default)
 
 
 def split_source(spec: str) -> tuple[str, str]:
@@ -95,7 +96,7 @@ def scores_configs(files: list[str]) -> list[str]:
 def _files_of(config: str) -> tuple[str, str, str]:
     """A pushed config's manifest, scores and drop list, as paths in its repo (see s2r_hf.hub)."""
     prefix = "" if config == "default" else f"{config}/"
-    return f"{prefix}manifest.json", f"{prefix}{SCORES_FILE}", f"{prefix}selection/dropped.parquet"
+    return tuple(prefix + SIDE_FILES[name] for name in ("manifest.json", "scores.parquet", "dropped.parquet"))
 
 
 def _check_config(spec: str, config: str, files: list[str]) -> None:

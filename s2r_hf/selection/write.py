@@ -88,11 +88,13 @@ def truncation_record(scores: dict[str, np.ndarray] | None) -> dict[str, Any] | 
     return None
 
 
-def selection_counts(prepared: Prepared, ranked: Ranked, sel: SelectionArguments) -> dict[str, Any]:
+def selection_counts(
+    prepared: Prepared, ranked: Ranked, sel: SelectionArguments, truncated: dict[str, Any] | None
+) -> dict[str, Any]:
     """The manifest's ``counts``: every filter's drops (from the one drop log), then scoring and the budget.
-    ``judge_truncated``: rows whose difficulty input was cut (the judge's or the fitted model's)."""
+    ``judge_truncated``: rows whose difficulty input was cut (the judge's or the fitted model's;
+    ``truncated`` is :func:`truncation_record`'s)."""
     order, tokens = ranked.result.order, ranked.train_tokens
-    truncated = truncation_record(ranked.scores)
     counts = {
         **prepared.drops.manifest_counts(sel.decontam_ngram),
         "judge_truncated": truncated["rows"] if truncated else 0,
@@ -134,16 +136,16 @@ def write_selection(
     atomic_to_parquet(prepared.drops.table(), out_dir / "dropped.parquet")
     flat = {k: v for group in options.values() for k, v in group.items()}
     atomic_write_text(out_dir / "config.yaml", yaml.safe_dump(flat, sort_keys=False, allow_unicode=True))
+    truncated = truncation_record(ranked.scores)
     manifest = Manifest.build(
         options=options,
         pool_fingerprint=prepared.pool_fingerprint,
         scorer_key=scorer_key,
-        counts=selection_counts(prepared, ranked, sel),
+        counts=selection_counts(prepared, ranked, sel, truncated),
         selected_ids=ranked.ids[ranked.result.order].tolist(),
         timings=clock.total(),
         scores_from=scores_from,
     )
-    truncated = truncation_record(ranked.scores)
     if truncated:  # the difficulty scorer read some rows cut: how many, by how much
         manifest.extra["difficulty_truncation"] = truncated
     if ranked.result.signals is not None:  # s2r: the joint rank's weights, directions and the nll scorer
